@@ -1,0 +1,160 @@
+// Public types of the migration engine. This file is the contract shared by the CLI,
+// the Pulumi dynamic provider (infra/migrations) and the tests. No Pulumi import here.
+
+/** Per-file options read from the leading comment block of a migration file. */
+export interface MigrationDirectives {
+  /** false when the file says it must run outside a transaction (CREATE INDEX CONCURRENTLY, ...). */
+  transaction: boolean;
+  /** Session settings applied for this migration only (maintenance_work_mem, lock_timeout, ...). */
+  settings: Readonly<Record<string, string>>;
+}
+
+/** One SQL file on disk (an up file or a down file). */
+export interface SqlFile {
+  /** Absolute path on this machine. Never put it in Pulumi inputs (it differs per machine). */
+  path: string;
+  /** Path relative to the migrations directory's parent, for messages, e.g. "migrations/0001_init.sql". */
+  displayPath: string;
+  sql: string;
+  /** SHA-256 hex of the file with CRLF normalised to LF. */
+  checksum: string;
+  directives: MigrationDirectives;
+}
+
+export interface MigrationFile {
+  /** Numeric prefix of the file name: "0003_add_index.sql" has version 3. */
+  version: number;
+  /** Name part: "add_index". */
+  name: string;
+  /** File stem, "0003_add_index": the key used in the Pulumi input map. */
+  id: string;
+  up: SqlFile;
+  down?: SqlFile;
+}
+
+/** All migration files of a directory, sorted by version. */
+export interface MigrationSet {
+  /** Absolute directory path. */
+  directory: string;
+  migrations: readonly MigrationFile[];
+}
+
+/** A row of the tracking table. */
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+  durationMs: number;
+  appliedBy: string;
+}
+
+export type PlanProblem =
+  | {
+      kind: "checksum-mismatch";
+      severity: "error";
+      version: number;
+      name: string;
+      displayPath: string;
+      appliedChecksum: string;
+      fileChecksum: string;
+      message: string;
+    }
+  | { kind: "missing-file"; severity: "error"; version: number; name: string; message: string }
+  | {
+      kind: "out-of-order";
+      severity: "error" | "warning";
+      version: number;
+      name: string;
+      displayPath: string;
+      newestAppliedVersion: number;
+      message: string;
+    };
+
+export interface Plan {
+  applied: readonly AppliedMigration[];
+  pending: readonly MigrationFile[];
+  problems: readonly PlanProblem[];
+}
+
+export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full" | "no-verify";
+
+/** Connection settings. Either `url` or the discrete fields; discrete fields override the URL's parts. */
+export interface ConnectionOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  sslmode?: SslMode;
+  /** Per attempt. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Default "pgvector-migrate". */
+  applicationName?: string;
+}
+
+export interface RetryOptions {
+  /** Total attempts for transient connection errors. Default 5. */
+  attempts?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Which platform the database runs on: only changes the advice in error messages. */
+export type Platform = "azure" | "neon" | "supabase" | "generic";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface EngineOptions {
+  connection: ConnectionOptions;
+  /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
+  trackingTable?: string;
+  /** How long `up`/`down` wait for another runner's advisory lock. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** Apply pending migrations older than the newest applied one instead of failing. Default false. */
+  allowOutOfOrder?: boolean;
+  /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */
+  requiredExtensions?: readonly string[];
+  platform?: Platform;
+  /** Settings applied to every session the engine opens (e.g. search_path on Supabase). */
+  sessionSettings?: Readonly<Record<string, string>>;
+  retry?: RetryOptions;
+  logger?: Logger;
+}
+
+export interface AppliedResult {
+  version: number;
+  name: string;
+  id: string;
+  checksum: string;
+  durationMs: number;
+}
+
+export interface UpResult {
+  applied: readonly AppliedResult[];
+  /** Invalid indexes left by failed concurrent builds that were dropped before retrying. */
+  droppedInvalidIndexes: readonly string[];
+  /** The tracking table after the run. */
+  state: readonly AppliedMigration[];
+}
+
+export interface DownResult {
+  reverted: readonly AppliedResult[];
+  state: readonly AppliedMigration[];
+}
+
+/** Machine-readable error codes. Every error the engine throws is a MigrateError with one of these. */
+export type MigrateErrorCode =
+  | "INVALID_FILES" // bad names, duplicates, orphan down files, bad directives, SQL that cannot run as declared
+  | "PLAN_PROBLEMS" // checksum mismatch, missing file, out of order
+  | "CONNECTION_FAILED"
+  | "LOCK_TIMEOUT"
+  | "EXTENSION_MISSING"
+  | "MIGRATION_FAILED"
+  | "DOWN_MISSING"
+  | "INVALID_TARGET"
+  | "INVALID_OPTIONS";
