@@ -1,6 +1,11 @@
+// Platform contract shared by every platform module and the database layer (infra/database).
+// Change log for the platforms engineer: added the optional `teardownWith` and `outputs` fields (nothing removed
+// or renamed). infra/platforms/index.ts dispatches on `StackConfig.platformSettings.platform`.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type PlatformName = "azure" | "neon" | "supabase" | "existing";
+
+export const platformNames: readonly PlatformName[] = ["azure", "neon", "supabase", "existing"];
 
 /**
  * What every platform module produces. The shared database layer (infra/database) consumes only this,
@@ -26,4 +31,13 @@ export interface PlatformDatabase {
   connectivityPrerequisites: pulumi.Resource[];
   /** The resource that creates the database; everything inside the database depends on it. */
   databaseResource?: pulumi.Resource;
+  /**
+   * The resource whose deletion takes everything inside the database with it (Azure: the server; Neon: the
+   * branch; existing: the per-stack database). The database layer gives its resources `deletedWith` this, so
+   * `pulumi destroy` drops no extension, migration or role one by one and needs no database connection.
+   * Leave undefined when the database outlives the stack (an existing database the stack did not create).
+   */
+  teardownWith?: pulumi.Resource;
+  /** Platform-specific stack outputs (e.g. Azure resource group and server name), exported as they are. */
+  outputs?: Record<string, pulumi.Input<unknown>>;
 }

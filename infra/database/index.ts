@@ -1,0 +1,3 @@
+export { AppRole, type AppRoleAccess, type AppRoleArgs } from "./app-role";
+export { type ConnectionParts, connectionString } from "./connection-string";
+export { PgvectorDatabase, type PgvectorDatabaseArgs } from "./pgvector-database";

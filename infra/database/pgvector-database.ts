@@ -1,0 +1,142 @@
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "pgvector-migrate";
+import { Migrations, type MigrationsOnDelete } from "../migrations";
+import type { PlatformDatabase, PlatformName } from "../platforms/types";
+import { AppRole, type AppRoleAccess } from "./app-role";
+import { connectionString } from "./connection-string";
+
+export interface PgvectorDatabaseArgs {
+  /** The server part: where to connect and what to wait for. */
+  platform: PlatformDatabase;
+  /** Extensions to create before the migrations; include "vector". Lower-case names. */
+  extensions: readonly string[];
+  migrations: {
+    /** Relative to the Pulumi program directory. */
+    directory: string;
+    trackingTable?: string;
+    lockTimeoutSeconds?: number;
+    allowOutOfOrder?: boolean;
+    timeoutMinutes?: number;
+    /** Default "keep": destroying the resource leaves the schema as it is and needs no connection. */
+    onDelete?: MigrationsOnDelete;
+  };
+  appRole: { name: string; access: AppRoleAccess; schemas: readonly string[] };
+  /** Per connection attempt of the postgresql provider. Default 15. */
+  connectTimeoutSeconds?: number;
+}
+
+const migrationPlatform: Record<PlatformName, Platform> = {
+  azure: "azure",
+  neon: "neon",
+  supabase: "supabase",
+  existing: "generic",
+};
+
+/**
+ * Everything inside the database, on any platform, in this order: a postgresql provider (after the
+ * connectivity prerequisites), the extensions (after the platform's allow-listing), the migrations (after the
+ * extensions), and a least-privilege application role (after the migrations).
+ */
+export class PgvectorDatabase extends pulumi.ComponentResource {
+  readonly provider: postgresql.Provider;
+  /** By extension name. */
+  readonly extensions: Record<string, postgresql.Extension>;
+  readonly migrations: Migrations;
+  readonly appRole: AppRole;
+  /** Secret. */
+  readonly adminConnectionString: pulumi.Output<string>;
+  /** Secret. */
+  readonly appConnectionString: pulumi.Output<string>;
+
+  constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgvector:database:PgvectorDatabase", name, {}, opts);
+    const platform = args.platform;
+    const deletedWith = platform.teardownWith;
+
+    this.provider = new postgresql.Provider(
+      `${name}-provider`,
+      {
+        host: platform.host,
+        port: platform.port,
+        database: platform.database,
+        username: platform.adminUser,
+        password: platform.adminPassword,
+        sslmode: platform.sslmode,
+        // Managed services never hand out superuser; the provider then avoids superuser-only statements.
+        superuser: false,
+        connectTimeout: args.connectTimeoutSeconds ?? 15,
+      },
+      // Keeps the firewall rules until everything that connects through them is gone on destroy, too.
+      { parent: this, dependsOn: platform.connectivityPrerequisites },
+    );
+    const inDatabase = { parent: this, provider: this.provider, deletedWith };
+
+    this.extensions = {};
+    for (const extension of args.extensions) {
+      this.extensions[extension] = new postgresql.Extension(
+        `${name}-extension-${extension}`,
+        { name: extension, database: platform.database, schema: platform.extensionSchema },
+        {
+          ...inDatabase,
+          dependsOn: [...platform.extensionPrerequisites, ...(platform.databaseResource ? [platform.databaseResource] : [])],
+        },
+      );
+    }
+
+    this.migrations = new Migrations(
+      `${name}-migrations`,
+      {
+        connection: {
+          host: platform.host,
+          port: platform.port,
+          database: platform.database,
+          user: platform.adminUser,
+          password: platform.adminPassword,
+          sslmode: platform.sslmode,
+        },
+        directory: args.migrations.directory,
+        trackingTable: args.migrations.trackingTable,
+        lockTimeoutSeconds: args.migrations.lockTimeoutSeconds,
+        allowOutOfOrder: args.migrations.allowOutOfOrder,
+        timeoutMinutes: args.migrations.timeoutMinutes,
+        onDelete: args.migrations.onDelete ?? "keep",
+        platform: migrationPlatform[platform.platform],
+        searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
+        requiredExtensions: [...args.extensions],
+      },
+      { parent: this, deletedWith, dependsOn: Object.values(this.extensions) },
+    );
+
+    this.appRole = new AppRole(
+      `${name}-app-role`,
+      {
+        provider: this.provider,
+        database: platform.database,
+        name: args.appRole.name,
+        access: args.appRole.access,
+        schemas: args.appRole.schemas,
+        owner: platform.adminUser,
+        dependsOn: [this.migrations],
+        deletedWith,
+      },
+      { parent: this },
+    );
+
+    const endpoint = { host: platform.host, port: platform.port, database: platform.database, sslmode: platform.sslmode };
+    this.adminConnectionString = connectionString({
+      ...endpoint,
+      user: platform.adminUser,
+      password: platform.adminPassword,
+    });
+    this.appConnectionString = connectionString({
+      ...endpoint,
+      user: this.appRole.roleName,
+      password: this.appRole.password,
+    });
+    this.registerOutputs({
+      latestMigration: this.migrations.latestMigration,
+      appRoleName: this.appRole.roleName,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadMigrations, migrationInputMap } from "pgvector-migrate";
+import type { MigrationsArgs, MigrationsInputs, MigrationsOnDelete } from "./args";
+import { migrationsProvider } from "./provider";
+
+export const defaultTimeoutMinutes = 120;
+
+/**
+ * SQL migrations applied by `pulumi up`, after the resources they depend on (the database and its `vector`
+ * extension: pass them in `dependsOn`). Preview lists the migration files that will run as added keys of
+ * `migrations`; refresh reads the tracking table into `applied`.
+ */
+export class Migrations extends pulumi.dynamic.Resource {
+  /** Migration id -> checksum of the files the program read. */
+  declare readonly migrations: pulumi.Output<Record<string, string>>;
+  /** Migration id -> checksum recorded in the tracking table. */
+  declare readonly applied: pulumi.Output<Record<string, string>>;
+  declare readonly appliedCount: pulumi.Output<number>;
+  /** Version of the newest applied migration; 0 when none is applied. */
+  declare readonly latestVersion: pulumi.Output<number>;
+  /** Id of the newest applied migration, e.g. "0003_add_hnsw_index"; "" when none is applied. */
+  declare readonly latestMigration: pulumi.Output<string>;
+  /** Ids applied by the most recent `pulumi up` that changed this resource. */
+  declare readonly newlyApplied: pulumi.Output<string[]>;
+  declare readonly trackingTable: pulumi.Output<string>;
+  declare readonly onDelete: pulumi.Output<MigrationsOnDelete>;
+
+  constructor(name: string, args: MigrationsArgs, opts?: pulumi.CustomResourceOptions) {
+    const inputs = migrationsInputs(args, pulumi.secret(pulumi.output(args.connection)));
+    const props: pulumi.Inputs = {
+      ...inputs,
+      applied: undefined,
+      appliedCount: undefined,
+      latestVersion: undefined,
+      latestMigration: undefined,
+      newlyApplied: undefined,
+    };
+    super(
+      migrationsProvider,
+      name,
+      props,
+      withMigrationsDefaults(opts, inputs.timeoutMinutes),
+      "pgvector",
+      "Migrations",
+    );
+  }
+}
+
+/**
+ * The inputs the resource registers, with `connection` as given. `programDir` is where Pulumi runs the program and
+ * the dynamic-provider host (the current directory); the stored directory is relative to it.
+ */
+export function migrationsInputs<Connection>(
+  args: Omit<MigrationsArgs, "connection">,
+  connection: Connection,
+  programDir: string = process.cwd(),
+): Omit<MigrationsInputs, "connection"> & { connection: Connection } {
+  const directory = programRelativeDirectory(args.directory, programDir);
+  const inputs = {
+    connection,
+    directory,
+    migrations: migrationInputMap(loadMigrations(path.resolve(programDir, directory))),
+    trackingTable: args.trackingTable ?? "public.schema_migrations",
+    lockTimeoutSeconds: args.lockTimeoutSeconds ?? 60,
+    allowOutOfOrder: args.allowOutOfOrder ?? false,
+    onDelete: args.onDelete ?? "keep",
+    platform: args.platform ?? "generic",
+    requiredExtensions: args.requiredExtensions ?? [],
+    timeoutMinutes: args.timeoutMinutes ?? defaultTimeoutMinutes,
+  };
+  return args.searchPath === undefined ? inputs : { ...inputs, searchPath: args.searchPath };
+}
+
+/** The directory as stored in the state: relative to the program directory, so it is the same on every machine. */
+function programRelativeDirectory(directory: string, programDir: string): string {
+  if (directory.trim() === "") {
+    throw new Error('Migrations: `directory` is empty; set it to the migrations folder, e.g. "migrations".');
+  }
+  const relative = path.relative(programDir, path.resolve(programDir, directory));
+  return relative === "" ? "." : relative.split(path.sep).join("/");
+}
+
+function withMigrationsDefaults(
+  opts: pulumi.CustomResourceOptions | undefined,
+  timeoutMinutes: number,
+): pulumi.CustomResourceOptions {
+  const applyTimeout = timeoutMinutes > 0 ? `${timeoutMinutes}m` : undefined;
+  return {
+    ...opts,
+    customTimeouts: { create: applyTimeout, update: applyTimeout, delete: "30m", ...opts?.customTimeouts },
+    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"],
+  };
+}

@@ -1,0 +1,466 @@
+import type { CommonSettings } from "../../config/common";
+import { identifierProblem } from "../../config/identifiers";
+import { type Parsed, type Problem, problemsFromZod } from "../../config/problems";
+import {
+  boolean,
+  choice,
+  integer,
+  listOf,
+  quote,
+  type SettingValues,
+  settingsSchema,
+  stringList,
+  text,
+} from "../../config/setting";
+import type { ConfigSource } from "../../config/source";
+import { allIpv4, type Ipv4Range, parseCidr, parseIpv4Range } from "./ipv4";
+
+/** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
+export const azurePostgresVersions = [13, 14, 15, 16, 17, 18] as const;
+
+/** The storage sizes (GiB) flexible server offers on Premium SSD; nothing in between. */
+export const azureStorageSizesGb = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
+
+export const skuTiers = ["Burstable", "GeneralPurpose", "MemoryOptimized"] as const;
+export type SkuTier = (typeof skuTiers)[number];
+
+export const burstableSkus = [
+  "Standard_B1ms",
+  "Standard_B2s",
+  "Standard_B2ms",
+  "Standard_B4ms",
+  "Standard_B8ms",
+  "Standard_B12ms",
+  "Standard_B16ms",
+  "Standard_B20ms",
+] as const;
+
+/** Compute sizes per tier. D and E sizes come in many vCPU counts and generations, so they are matched by shape. */
+const tierSkus: Record<SkuTier, { matches: (name: string) => boolean; examples: string }> = {
+  Burstable: {
+    matches: (name) => (burstableSkus as readonly string[]).includes(name),
+    examples: listOf(burstableSkus),
+  },
+  GeneralPurpose: {
+    matches: (name) => /^Standard_D\d+(a|d|ad)?s_v[3-6]$/.test(name),
+    examples: "Standard_D<vCPUs>s_v3, Standard_D<vCPUs>ds_v4, Standard_D<vCPUs>ds_v5 or Standard_D<vCPUs>ads_v5 (e.g. Standard_D2ds_v5)",
+  },
+  MemoryOptimized: {
+    matches: (name) => /^Standard_E\d+(a|d|ad)?s_v[3-6]$/.test(name),
+    examples: "Standard_E<vCPUs>s_v3, Standard_E<vCPUs>ds_v4, Standard_E<vCPUs>ds_v5 or Standard_E<vCPUs>ads_v5 (e.g. Standard_E2ds_v5)",
+  },
+};
+
+export const highAvailabilityModes = ["Disabled", "SameZone", "ZoneRedundant"] as const;
+export type HighAvailabilityMode = (typeof highAvailabilityModes)[number];
+
+export const networkAccessModes = ["public", "private"] as const;
+
+/** What ephemeral stacks run on, whatever the configuration they were copied from says. */
+export const ephemeralServer = {
+  sku: { tier: "Burstable", name: "Standard_B1ms" },
+  storageSizeGb: 32,
+  backupRetentionDays: 7,
+  geoRedundantBackup: false,
+  highAvailability: "Disabled",
+} as const;
+
+const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+export interface MaintenanceWindow {
+  /** 0 = Sunday, as the Azure API counts. */
+  dayOfWeek: number;
+  startHour: number;
+  startMinute: number;
+}
+
+/** "Sun 02:30" (UTC) -> the window; undefined when the text is not of that form. */
+export function parseMaintenanceWindow(value: string): MaintenanceWindow | undefined {
+  const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(value.trim());
+  if (!match) return undefined;
+  const [, dayText = "", hourText = "", minuteText = ""] = match;
+  const dayOfWeek = days.findIndex((day) => dayText.toLowerCase().startsWith(day) && dayText.length >= 3);
+  const startHour = Number(hourText);
+  const startMinute = Number(minuteText);
+  if (dayOfWeek < 0 || startHour > 23 || startMinute > 59) return undefined;
+  return { dayOfWeek, startHour, startMinute };
+}
+
+export interface FirewallRule {
+  name: string;
+  startIpAddress: string;
+  endIpAddress: string;
+}
+
+type ParsedRule = { ok: true; rule: FirewallRule; first: number; last: number } | { ok: false; problem: string };
+
+/** "office=203.0.113.0/24" -> the Azure firewall rule. */
+export function parseFirewallRule(text: string): ParsedRule {
+  const separator = text.indexOf("=");
+  const name = separator < 0 ? "" : text.slice(0, separator).trim();
+  if (separator < 0 || name === "") {
+    return {
+      ok: false,
+      problem: `${quote(text)} is not NAME=RANGE (e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20).`,
+    };
+  }
+  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(name)) {
+    return { ok: false, problem: `${quote(text)}: the rule name ${quote(name)} may use only letters, digits, _ . and -.` };
+  }
+  const range = parseIpv4Range(text.slice(separator + 1));
+  if (!range.ok) return { ok: false, problem: `${quote(text)}: the range ${range.problem}.` };
+  return {
+    ok: true,
+    first: range.first,
+    last: range.last,
+    rule: { name, startIpAddress: range.range.start, endIpAddress: range.range.end },
+  };
+}
+
+const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const resourceGroupNamePattern = /^[-\w.()]{0,89}[-\w()]$/;
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const reservedAdminLogins = new Set(["admin", "administrator", "root", "guest", "public", "azure_superuser", "azuresu"]);
+
+function adminLoginProblem(value: string): string | undefined {
+  const problem = identifierProblem(value);
+  if (problem) return problem;
+  if (value.startsWith("pg_") || value.startsWith("azure_") || reservedAdminLogins.has(value)) {
+    return `${quote(value)} is reserved on Azure (admin, administrator, root, guest, public, azure_*, pg_*).`;
+  }
+  return undefined;
+}
+
+/** Settings of the Azure platform. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
+export const azureSettings = {
+  existingResourceGroupName: text({
+    default: "",
+    description: "Use this existing resource group instead of creating one (the stack never deletes it).",
+    check: (value) =>
+      resourceGroupNamePattern.test(value)
+        ? undefined
+        : `${quote(value)} is not a resource group name (1-90 letters, digits, - _ . ( ), not ending with .).`,
+  }),
+  serverName: text({
+    default: "",
+    description: "Server name, part of the host name <name>.postgres.database.azure.com. Default: generated.",
+    check: (value) =>
+      serverNamePattern.test(value)
+        ? undefined
+        : `${quote(value)} is not a server name (3-63 lower-case letters, digits and -, not starting or ending with -).`,
+  }),
+  skuTier: choice({
+    accepted: skuTiers,
+    default: "Burstable",
+    what: "a compute tier",
+    description: "Compute tier: Burstable, GeneralPurpose or MemoryOptimized.",
+  }),
+  skuName: text({
+    default: "Standard_B1ms",
+    description: "Compute size of the tier, e.g. Standard_B1ms (Burstable), Standard_D2ds_v5 (GeneralPurpose).",
+  }),
+  storageSizeGb: integer({
+    default: 32,
+    oneOf: azureStorageSizesGb,
+    what: "a storage size Azure offers, in GiB",
+    description: `Storage in GiB, one of ${azureStorageSizesGb.join(", ")}.`,
+  }),
+  storageAutoGrow: boolean({
+    default: true,
+    description: "Grow storage automatically when it runs low (storageSizeGb is then a starting size).",
+  }),
+  backupRetentionDays: integer({
+    default: 7,
+    min: 7,
+    max: 35,
+    what: "a backup retention Azure offers",
+    description: "Days of point-in-time restore, 7 to 35.",
+  }),
+  geoRedundantBackup: boolean({
+    default: false,
+    description: "Copy backups to the paired region. Fixed when the server is created (changing it replaces the server).",
+  }),
+  highAvailability: choice({
+    accepted: highAvailabilityModes,
+    default: "Disabled",
+    what: "a high availability mode",
+    description: "Disabled, SameZone or ZoneRedundant (a standby in another zone). Not available on Burstable.",
+  }),
+  availabilityZone: text({
+    default: "",
+    description: "Zone of the primary server: 1, 2 or 3. Default: Azure chooses.",
+    check: (value) => (/^[123]$/.test(value) ? undefined : `${quote(value)} is not a zone. Accepted values: 1, 2 or 3.`),
+  }),
+  maintenanceWindow: text({
+    default: "",
+    description: 'Weekly maintenance start in UTC, e.g. "Sun 02:30". Default: Azure chooses.',
+    check: (value) =>
+      parseMaintenanceWindow(value)
+        ? undefined
+        : `${quote(value)} is not a weekly start time. Accepted: a day and a UTC time, e.g. "Sun 02:30" or "Wednesday 23:00".`,
+  }),
+  adminLogin: text({
+    default: "pgadmin",
+    description: "Administrator login; it also runs the migrations and owns the tables. Fixed at creation.",
+    check: adminLoginProblem,
+  }),
+  entraAuth: boolean({
+    default: false,
+    description: "Also accept Microsoft Entra ID sign-in (password sign-in stays on: Pulumi uses it).",
+  }),
+  entraTenantId: text({
+    default: "",
+    description: "Entra tenant for entraAuth. Default: the subscription's tenant.",
+    check: (value) => (guidPattern.test(value) ? undefined : `${quote(value)} is not a tenant id (a GUID).`),
+  }),
+  networkAccess: choice({
+    accepted: networkAccessModes,
+    default: "private",
+    what: "a network access mode",
+    description:
+      "private: a delegated subnet and private DNS zone, no public endpoint; public: internet endpoint limited by firewallRules.",
+  }),
+  firewallRules: stringList({
+    default: [],
+    description:
+      "Public access only: NAME=RANGE entries that may connect, e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20.",
+  }),
+  allowAzureServices: boolean({
+    default: false,
+    description: "Public access only: admit connections from any Azure service (Azure's 0.0.0.0 rule), any tenant.",
+  }),
+  allowAllIpAddresses: boolean({
+    default: false,
+    description: "Public access only: permit a firewall rule that admits every IPv4 address. Off: such a rule is rejected.",
+  }),
+  vnetAddressPrefix: text({
+    default: "10.42.0.0/16",
+    description: "Private access: address space of the virtual network the stack creates.",
+    check: (value) => cidrProblem(value),
+  }),
+  subnetAddressPrefix: text({
+    default: "10.42.0.0/24",
+    description: "Private access: the subnet delegated to the server, inside vnetAddressPrefix.",
+    check: (value) => cidrProblem(value),
+  }),
+  delegatedSubnetId: text({
+    default: "",
+    description: "Private access: resource id of an existing subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.",
+  }),
+  privateDnsZoneId: text({
+    default: "",
+    description: "Private access: resource id of an existing private DNS zone *.postgres.database.azure.com (with delegatedSubnetId).",
+  }),
+};
+
+function cidrProblem(value: string): string | undefined {
+  const cidr = parseCidr(value);
+  return cidr.ok ? undefined : `${quote(value)} ${cidr.problem}.`;
+}
+
+type AzureRawValues = SettingValues<typeof azureSettings>;
+
+export type AzureNetwork =
+  | { access: "public"; firewallRules: FirewallRule[]; allowAzureServices: boolean }
+  | {
+      access: "private";
+      /** Bring your own network; otherwise the stack creates a virtual network, subnet and DNS zone. */
+      existing?: { delegatedSubnetId: string; privateDnsZoneId: string };
+      vnetAddressPrefix: string;
+      subnetAddressPrefix: string;
+    };
+
+/** The Azure settings after validation, with the ephemeral-stack overrides applied. */
+export interface AzureSettings {
+  location: string;
+  existingResourceGroupName?: string;
+  serverName?: string;
+  postgresVersion: string;
+  sku: { tier: SkuTier; name: string };
+  storageSizeGb: number;
+  storageAutoGrow: boolean;
+  backupRetentionDays: number;
+  geoRedundantBackup: boolean;
+  highAvailability: HighAvailabilityMode;
+  availabilityZone?: string;
+  maintenanceWindow?: MaintenanceWindow;
+  adminLogin: string;
+  entra: { enabled: boolean; tenantId?: string };
+  network: AzureNetwork;
+}
+
+/** The setting that holds the Azure region: azure-native's own provider setting. */
+export const locationSetting = "azure-native:location";
+
+export function parseAzureSettings(source: ConfigSource, common: CommonSettings): Parsed<AzureSettings> {
+  const rawValues = Object.fromEntries(Object.keys(azureSettings).map((key) => [key, source.get(key)]));
+  const parsed = settingsSchema(azureSettings).safeParse(rawValues);
+  const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
+  const location = source.get(locationSetting) ?? "";
+  if (location.trim() === "") {
+    problems.push({
+      setting: locationSetting,
+      message: "is not set; it is the Azure region of every resource. Set it: `pulumi config set azure-native:location westeurope`.",
+    });
+  }
+  if (!(azurePostgresVersions as readonly number[]).includes(common.postgresVersion)) {
+    problems.push({
+      setting: "postgresVersion",
+      message:
+        `${common.postgresVersion} is not a PostgreSQL major version Azure Database for PostgreSQL flexible server ` +
+        `creates. Accepted values: ${listOf(azurePostgresVersions)}.`,
+    });
+  }
+  if (!parsed.success) return { ok: false, problems };
+  problems.push(...crossFieldProblems(parsed.data));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: resolve(parsed.data, location.trim(), common) };
+}
+
+function crossFieldProblems(values: AzureRawValues): Problem[] {
+  const problems: Problem[] = [];
+  const tier = values.skuTier;
+  if (!tierSkus[tier].matches(values.skuName)) {
+    const actualTier = skuTiers.find((candidate) => tierSkus[candidate].matches(values.skuName));
+    const hint = actualTier
+      ? ` ${quote(values.skuName)} is a ${actualTier} size: set skuTier to ${actualTier}, or choose a ${tier} size.`
+      : "";
+    problems.push({
+      setting: "skuName",
+      message: `${quote(values.skuName)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`,
+    });
+  }
+  if (values.highAvailability !== "Disabled" && tier === "Burstable") {
+    problems.push({
+      setting: "highAvailability",
+      message: `${quote(values.highAvailability)} needs the GeneralPurpose or MemoryOptimized tier; Burstable servers have no high availability. Set highAvailability to Disabled or change skuTier.`,
+    });
+  }
+  if (values.entraTenantId !== "" && !values.entraAuth) {
+    problems.push({ setting: "entraTenantId", message: "is set but entraAuth is false; set entraAuth to true or unset it." });
+  }
+  problems.push(...(values.networkAccess === "public" ? publicNetworkProblems(values) : privateNetworkProblems(values)));
+  return problems;
+}
+
+function publicNetworkProblems(values: AzureRawValues): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Set<string>();
+  values.firewallRules.forEach((entry, index) => {
+    const setting = `firewallRules[${index}]`;
+    const parsed = parseFirewallRule(entry);
+    if (!parsed.ok) {
+      problems.push({ setting, message: parsed.problem });
+      return;
+    }
+    if (names.has(parsed.rule.name)) {
+      problems.push({ setting, message: `${quote(entry)}: another rule is already named ${quote(parsed.rule.name)}.` });
+    }
+    names.add(parsed.rule.name);
+    if (parsed.first === 0 && parsed.last === 0) {
+      problems.push({
+        setting,
+        message: `${quote(entry)} is Azure's "allow Azure services" rule (0.0.0.0); set allowAzureServices to true instead.`,
+      });
+    } else if (parsed.first === allIpv4.first && parsed.last === allIpv4.last && !values.allowAllIpAddresses) {
+      problems.push({
+        setting,
+        message:
+          `${quote(entry)} admits every IPv4 address on the internet. List your CI and office ranges instead, ` +
+          "or, if you really mean it, set allowAllIpAddresses to true.",
+      });
+    }
+  });
+  if (values.firewallRules.length === 0 && !values.allowAzureServices) {
+    problems.push({
+      setting: "firewallRules",
+      message:
+        "is empty, so with networkAccess public nobody can connect, not even Pulumi to create the extension. " +
+        "Add the ranges Pulumi and your applications connect from (e.g. office=203.0.113.0/24), or set allowAzureServices to true.",
+    });
+  }
+  const ignored = ["delegatedSubnetId", "privateDnsZoneId"] as const;
+  for (const key of ignored) {
+    if (values[key] !== "") {
+      problems.push({ setting: key, message: "applies to networkAccess private only; unset it or set networkAccess to private." });
+    }
+  }
+  return problems;
+}
+
+function privateNetworkProblems(values: AzureRawValues): Problem[] {
+  const problems: Problem[] = [];
+  if (values.firewallRules.length > 0 || values.allowAzureServices || values.allowAllIpAddresses) {
+    const setting = values.firewallRules.length > 0 ? "firewallRules" : values.allowAzureServices ? "allowAzureServices" : "allowAllIpAddresses";
+    problems.push({
+      setting,
+      message: "applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
+    });
+  }
+  const bringOwn = values.delegatedSubnetId !== "" || values.privateDnsZoneId !== "";
+  if (bringOwn) {
+    if (values.delegatedSubnetId === "" || values.privateDnsZoneId === "") {
+      const missing = values.delegatedSubnetId === "" ? "delegatedSubnetId" : "privateDnsZoneId";
+      problems.push({ setting: missing, message: "is required too: an existing network needs both delegatedSubnetId and privateDnsZoneId." });
+    }
+    if (values.delegatedSubnetId !== "" && !/\/subnets\/[^/]+$/i.test(values.delegatedSubnetId)) {
+      problems.push({
+        setting: "delegatedSubnetId",
+        message: `${quote(values.delegatedSubnetId)} is not a subnet resource id (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>).`,
+      });
+    }
+    if (values.privateDnsZoneId !== "" && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(values.privateDnsZoneId)) {
+      problems.push({
+        setting: "privateDnsZoneId",
+        message: `${quote(values.privateDnsZoneId)} is not the resource id of a private DNS zone ending in .postgres.database.azure.com.`,
+      });
+    }
+    return problems;
+  }
+  const vnet = parseCidr(values.vnetAddressPrefix);
+  const subnet = parseCidr(values.subnetAddressPrefix);
+  if (vnet.ok && subnet.ok && (subnet.first < vnet.first || subnet.last > vnet.last)) {
+    problems.push({
+      setting: "subnetAddressPrefix",
+      message: `${quote(values.subnetAddressPrefix)} is not inside vnetAddressPrefix ${quote(values.vnetAddressPrefix)}.`,
+    });
+  }
+  return problems;
+}
+
+function resolve(values: AzureRawValues, location: string, common: CommonSettings): AzureSettings {
+  const ephemeral = common.ephemeral;
+  const window = values.maintenanceWindow === "" ? undefined : parseMaintenanceWindow(values.maintenanceWindow);
+  const network: AzureNetwork =
+    values.networkAccess === "public"
+      ? {
+          access: "public",
+          firewallRules: values.firewallRules.map((entry) => (parseFirewallRule(entry) as { rule: FirewallRule }).rule),
+          allowAzureServices: values.allowAzureServices,
+        }
+      : {
+          access: "private",
+          vnetAddressPrefix: values.vnetAddressPrefix,
+          subnetAddressPrefix: values.subnetAddressPrefix,
+          ...(values.delegatedSubnetId === ""
+            ? {}
+            : { existing: { delegatedSubnetId: values.delegatedSubnetId, privateDnsZoneId: values.privateDnsZoneId } }),
+        };
+  return {
+    location,
+    ...(values.existingResourceGroupName === "" ? {} : { existingResourceGroupName: values.existingResourceGroupName }),
+    ...(values.serverName === "" ? {} : { serverName: values.serverName }),
+    postgresVersion: String(common.postgresVersion),
+    sku: ephemeral ? { ...ephemeralServer.sku } : { tier: values.skuTier, name: values.skuName },
+    storageSizeGb: ephemeral ? ephemeralServer.storageSizeGb : values.storageSizeGb,
+    storageAutoGrow: values.storageAutoGrow,
+    backupRetentionDays: ephemeral ? ephemeralServer.backupRetentionDays : values.backupRetentionDays,
+    geoRedundantBackup: ephemeral ? ephemeralServer.geoRedundantBackup : values.geoRedundantBackup,
+    highAvailability: ephemeral ? ephemeralServer.highAvailability : values.highAvailability,
+    ...(values.availabilityZone === "" ? {} : { availabilityZone: values.availabilityZone }),
+    ...(window ? { maintenanceWindow: window } : {}),
+    adminLogin: values.adminLogin,
+    entra: { enabled: values.entraAuth, ...(values.entraTenantId === "" ? {} : { tenantId: values.entraTenantId }) },
+    network,
+  };
+}

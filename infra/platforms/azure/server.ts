@@ -1,0 +1,207 @@
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
+import type { FirewallRule, HighAvailabilityMode, MaintenanceWindow, SkuTier } from "./config";
+
+export const postgresPort = 5432;
+
+/** Azure's own name for the rule behind "Allow public access from any Azure service". */
+export const azureServicesRuleName = "AllowAllAzureServicesAndResourcesWithinAzureIps";
+
+export type AzureServerNetwork =
+  | {
+      access: "public";
+      /** The ranges that may connect. Never 0.0.0.0-255.255.255.255 unless the caller means it. */
+      firewallRules: readonly FirewallRule[];
+      /** Add Azure's 0.0.0.0 rule: any Azure service, of any tenant, may connect. */
+      allowAzureServices: boolean;
+    }
+  | {
+      access: "private";
+      delegatedSubnetId: pulumi.Input<string>;
+      privateDnsZoneId: pulumi.Input<string>;
+      /** Resources the server must wait for, e.g. the DNS zone's link to the virtual network. */
+      dependsOn?: pulumi.Resource[];
+    };
+
+export interface AzurePostgresServerArgs {
+  resourceGroupName: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+  /** Physical server name (<name>.postgres.database.azure.com); generated from the resource name when omitted. */
+  serverName?: string;
+  /** PostgreSQL major version, e.g. "17". */
+  postgresVersion: string;
+  sku: { tier: SkuTier; name: string };
+  storageSizeGb: number;
+  /** With auto-grow the size only ever grows, so later changes to storageSizeGb are ignored. */
+  storageAutoGrow: boolean;
+  backupRetentionDays: number;
+  geoRedundantBackup: boolean;
+  highAvailability: HighAvailabilityMode;
+  availabilityZone?: string;
+  /** UTC; Azure chooses when omitted. */
+  maintenanceWindow?: MaintenanceWindow;
+  /** Password administrator; it runs the migrations and owns what they create. Fixed at creation. */
+  administratorLogin: string;
+  entra?: { enabled: boolean; tenantId?: string };
+  network: AzureServerNetwork;
+  /** Extensions to allow-list in `azure.extensions`; `vector` is always included. */
+  extensions: readonly string[];
+  /** The application database, created UTF-8. */
+  databaseName: string;
+  /** Protect the server and the database from deletion. */
+  protect?: boolean;
+  tags?: Record<string, string>;
+}
+
+const serverTimeouts: pulumi.CustomTimeouts = { create: "90m", update: "90m", delete: "60m" };
+const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
+
+/**
+ * An Azure Database for PostgreSQL flexible server ready for pgvector: generated admin password, TLS required,
+ * firewall rules or private access, `vector` allow-listed in `azure.extensions`, and the application database.
+ *
+ * Server parameter writes are chained (allow-list, then TLS, then the database): Azure rejects a write while
+ * another one is still being applied (ServerIsBusy). Everything on the server is `deletedWith` the server, so
+ * deleting the server does not first remove its rules, parameters and database one by one.
+ */
+export class AzurePostgresServer extends pulumi.ComponentResource {
+  readonly server: dbforpostgresql.Server;
+  readonly administratorLogin: string;
+  /** Secret. */
+  readonly administratorPassword: pulumi.Output<string>;
+  readonly fullyQualifiedDomainName: pulumi.Output<string>;
+  readonly port = postgresPort;
+  readonly firewallRules: dbforpostgresql.FirewallRule[];
+  /** `azure.extensions`: CREATE EXTENSION of an allow-listed extension must wait for it. */
+  readonly extensionsAllowlist: dbforpostgresql.Configuration;
+  /** The value written to `azure.extensions`. */
+  readonly extensionsAllowlistValue: string;
+  readonly requireSecureTransport: dbforpostgresql.Configuration;
+  readonly database: dbforpostgresql.Database;
+  readonly databaseName: pulumi.Output<string>;
+
+  constructor(name: string, args: AzurePostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgvector:azure:PostgresServer", name, {}, opts);
+    const tags = { "managed-by": "pulumi", ...args.tags };
+    const protect = args.protect ?? false;
+
+    const password = new random.RandomPassword(
+      `${name}-admin-password`,
+      // Azure wants three of: upper, lower, digits, symbols. These symbols need no escaping in URLs or shells.
+      { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 },
+      { parent: this },
+    );
+    this.administratorLogin = args.administratorLogin;
+    this.administratorPassword = pulumi.secret(password.result);
+
+    const ignoreChanges = [
+      ...(args.storageAutoGrow ? ["storage.storageSizeGB"] : []),
+      // Azure picks the zones when none is given; do not fight its choice on the next update.
+      ...(args.availabilityZone === undefined ? ["availabilityZone"] : []),
+      "highAvailability.standbyAvailabilityZone",
+    ];
+    this.server = new dbforpostgresql.Server(
+      `${name}-server`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        serverName: args.serverName,
+        version: args.postgresVersion,
+        sku: { name: args.sku.name, tier: args.sku.tier },
+        storage: { storageSizeGB: args.storageSizeGb, autoGrow: args.storageAutoGrow ? "Enabled" : "Disabled" },
+        backup: {
+          backupRetentionDays: args.backupRetentionDays,
+          geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled",
+        },
+        highAvailability: { mode: args.highAvailability },
+        availabilityZone: args.availabilityZone,
+        maintenanceWindow: args.maintenanceWindow
+          ? { customWindow: "Enabled", ...args.maintenanceWindow }
+          : { customWindow: "Disabled" },
+        administratorLogin: args.administratorLogin,
+        administratorLoginPassword: this.administratorPassword,
+        authConfig: {
+          passwordAuth: "Enabled",
+          activeDirectoryAuth: args.entra?.enabled ? "Enabled" : "Disabled",
+          tenantId: args.entra?.enabled ? args.entra.tenantId : undefined,
+        },
+        network:
+          args.network.access === "public"
+            ? { publicNetworkAccess: "Enabled" }
+            : {
+                publicNetworkAccess: "Disabled",
+                delegatedSubnetResourceId: args.network.delegatedSubnetId,
+                privateDnsZoneArmResourceId: args.network.privateDnsZoneId,
+              },
+        tags,
+      },
+      {
+        parent: this,
+        protect,
+        customTimeouts: serverTimeouts,
+        ignoreChanges,
+        dependsOn: args.network.access === "private" ? args.network.dependsOn : undefined,
+      },
+    );
+    this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
+    const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
+    const child: pulumi.CustomResourceOptions = { parent: this, customTimeouts: childTimeouts, deletedWith: this.server };
+
+    this.firewallRules = args.network.access === "public" ? this.createFirewallRules(name, args.network, onServer, child) : [];
+
+    this.extensionsAllowlistValue = azureExtensionsAllowlist(args.extensions);
+    this.extensionsAllowlist = new dbforpostgresql.Configuration(
+      `${name}-extensions-allowlist`,
+      { ...onServer, configurationName: extensionsParameter, value: this.extensionsAllowlistValue, source: "user-override" },
+      child,
+    );
+    // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.
+    this.requireSecureTransport = new dbforpostgresql.Configuration(
+      `${name}-require-secure-transport`,
+      { ...onServer, configurationName: "require_secure_transport", value: "on", source: "user-override" },
+      { ...child, dependsOn: [this.extensionsAllowlist] },
+    );
+    this.database = new dbforpostgresql.Database(
+      `${name}-database`,
+      { ...onServer, databaseName: args.databaseName, charset: "UTF8", collation: "en_US.utf8" },
+      { ...child, protect, dependsOn: [this.requireSecureTransport] },
+    );
+    this.databaseName = this.database.name;
+
+    this.registerOutputs({
+      serverName: this.server.name,
+      fullyQualifiedDomainName: this.fullyQualifiedDomainName,
+      databaseName: this.databaseName,
+      extensionsAllowlist: this.extensionsAllowlistValue,
+    });
+  }
+
+  private createFirewallRules(
+    name: string,
+    network: Extract<AzureServerNetwork, { access: "public" }>,
+    onServer: { resourceGroupName: pulumi.Input<string>; serverName: pulumi.Input<string> },
+    opts: pulumi.CustomResourceOptions,
+  ): dbforpostgresql.FirewallRule[] {
+    const rules: FirewallRule[] = [
+      ...network.firewallRules,
+      ...(network.allowAzureServices
+        ? [{ name: azureServicesRuleName, startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }]
+        : []),
+    ];
+    return rules.map(
+      (rule) =>
+        new dbforpostgresql.FirewallRule(
+          `${name}-firewall-${rule.name}`,
+          {
+            ...onServer,
+            firewallRuleName: rule.name,
+            startIpAddress: rule.startIpAddress,
+            endIpAddress: rule.endIpAddress,
+          },
+          opts,
+        ),
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+/** sslmode values the shared database layer understands (see PlatformDatabase.sslmode). */
+export const existingSslModes = ["disable", "prefer", "require", "verify-full"] as const;
+export type ExistingSslMode = (typeof existingSslModes)[number];
+
+/** Lower-case, unquoted PostgreSQL identifier: what CREATE DATABASE and the provider accept without surprises. */
+export const databaseNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const databaseName = z
+  .string()
+  .regex(databaseNamePattern, "must be a lower-case identifier: a-z, 0-9 and _, starting with a letter or _, at most 63");
+
+/**
+ * Stack setting `existing` (plain) plus the secrets `existingUrl` and `existingPassword`, merged by the config
+ * loader into one object so that the rules that span them are checked together.
+ */
+export const existingSettingsSchema = z
+  .strictObject({
+    /** Secret `existingUrl`: postgres://user:password@host:port/maintenance-db?sslmode=... */
+    url: z.string().optional(),
+    /** Secret `existingPassword`; omit for servers that trust local connections (the PGlite database of `npm run local`). */
+    password: z.string().min(1, "must not be empty; leave it unset for servers that need no password").optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().min(1).optional(),
+    /** The application database. On ephemeral stacks the stack name is appended (app_pr_123). */
+    database: databaseName.default("app"),
+    /** false: use `database` as it is (it must exist); true: create it with the postgresql provider. */
+    createDatabase: z.boolean().default(true),
+    /** Where to connect to run CREATE DATABASE. Default: the URL's database, else `postgres`. */
+    maintenanceDatabase: z.string().min(1).optional(),
+    sslmode: z.enum(existingSslModes).optional(),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.url !== undefined) {
+      const problem = urlProblem(settings.url);
+      // The message never repeats the URL: it holds the password.
+      if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
+    } else {
+      for (const key of ["host", "user"] as const) {
+        if (settings[key] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `is required when the secret existingUrl is not set (set existing.${key}, or set existingUrl to a postgres:// URL)`,
+          });
+        }
+      }
+    }
+  });
+
+export type ExistingSettingsInput = z.input<typeof existingSettingsSchema>;
+export type ExistingSettings = z.output<typeof existingSettingsSchema>;
+
+function urlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a valid URL; expected postgres://user:password@host:port/database";
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    return `has scheme "${parsed.protocol}"; expected postgres:// or postgresql://`;
+  }
+  if (parsed.hostname === "") return "has no host; expected postgres://user:password@host:port/database";
+  const sslmode = parsed.searchParams.get("sslmode");
+  if (sslmode !== null && !(existingSslModes as readonly string[]).includes(sslmode)) {
+    return `has sslmode=${sslmode}; accepted: ${existingSslModes.join(", ")}`;
+  }
+  return undefined;
+}
+
+/** Where and as whom the platform connects, after merging the URL with the discrete settings. */
+export interface ExistingConnection {
+  host: string;
+  port: number;
+  user: string;
+  /** undefined: the server needs no password. */
+  password?: string;
+  maintenanceDatabase: string;
+  sslmode: ExistingSslMode;
+}
+
+/**
+ * Merges `existingUrl` with the discrete settings; discrete settings win, as in pgvector-migrate's
+ * ConnectionOptions. Expects settings that passed existingSettingsSchema.
+ */
+export function resolveExistingConnection(settings: ExistingSettings): ExistingConnection {
+  const url = settings.url === undefined ? undefined : new URL(settings.url);
+  const fromUrl = (value: string | undefined) => (value ? decodeURIComponent(value) : undefined);
+  const host = settings.host ?? (url ? stripBrackets(url.hostname) : undefined);
+  const user = settings.user ?? fromUrl(url?.username);
+  if (host === undefined || user === undefined) {
+    throw new Error("existing: host and user are required (set existingUrl, or existing.host and existing.user)");
+  }
+  return {
+    host,
+    port: settings.port ?? (url?.port ? Number(url.port) : 5432),
+    user,
+    password: settings.password ?? fromUrl(url?.password),
+    maintenanceDatabase: settings.maintenanceDatabase ?? (fromUrl(url?.pathname.slice(1)) || "postgres"),
+    sslmode: settings.sslmode ?? (url?.searchParams.get("sslmode") as ExistingSslMode | null) ?? "require",
+  };
+}
+
+/** new URL() keeps IPv6 literals in brackets; PostgreSQL clients want the bare address. */
+function stripBrackets(hostname: string): string {
+  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
+}

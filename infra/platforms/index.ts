@@ -1,0 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/load";
+import { createAzurePlatform } from "./azure";
+import type { PlatformDatabase } from "./types";
+
+export type { PlatformDatabase, PlatformName } from "./types";
+
+/** Creates the server part for the stack's platform. Only this part differs between platforms. */
+export function createPlatform(config: StackConfig, opts?: pulumi.ComponentResourceOptions): PlatformDatabase {
+  const platform = config.platform;
+  switch (platform.name) {
+    case "azure":
+      return createAzurePlatform(config, platform.settings, opts);
+    case "existing":
+    case "neon":
+    case "supabase":
+      throw new pulumi.RunError(`The ${platform.name} platform is not available in this version yet.`);
+  }
+}

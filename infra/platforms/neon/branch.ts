@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as neon from "@sst-provider/neon";
+import type { PlatformDatabase } from "../types";
+import type { NeonSettings } from "./config";
+
+/** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
+export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
+
+export interface NeonBranchArgs {
+  /** Fully qualified parent stack, `organization/project/stack`. */
+  parentStack: string;
+  /** Name of the new branch, normally the stack name (`pr-123`). */
+  branchName: string;
+  compute: NeonSettings["compute"];
+  /** The parent's application database: the branch holds a copy of it. */
+  database: string;
+  /** The parent's owner role: the branch holds a copy of it, with the same password. */
+  ownerRole: string;
+}
+
+/**
+ * An ephemeral stack's database on Neon: a copy-on-write branch of the parent stack's branch, with a compute of its
+ * own. The database, its data, the `vector` extension, the applied migrations and the roles come with the branch;
+ * deleting the branch removes them all.
+ */
+export class NeonBranch extends pulumi.ComponentResource {
+  readonly parent: pulumi.StackReference;
+  readonly branch: neon.Branch;
+  readonly endpoint: neon.Endpoint;
+  readonly projectId: pulumi.Output<string>;
+  readonly branchId: pulumi.Output<string>;
+  readonly platformDatabase: PlatformDatabase;
+
+  constructor(name: string, args: NeonBranchArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pgvector:platform:NeonBranch", name, {}, opts);
+    this.parent = new pulumi.StackReference(`${name}-parent`, { name: args.parentStack }, { parent: this });
+    this.projectId = this.parent.requireOutput(neonParentOutputs.projectId) as pulumi.Output<string>;
+    const parentBranchId = this.parent.requireOutput(neonParentOutputs.branchId) as pulumi.Output<string>;
+
+    this.branch = new neon.Branch(
+      name,
+      { projectId: this.projectId, parentId: parentBranchId, name: args.branchName, protected: "no" },
+      { parent: this },
+    );
+    this.branchId = this.branch.id;
+    this.endpoint = new neon.Endpoint(
+      name,
+      {
+        projectId: this.projectId,
+        branchId: this.branch.id,
+        type: "read_write",
+        autoscalingLimitMinCu: args.compute.minCu,
+        autoscalingLimitMaxCu: args.compute.maxCu,
+        suspendTimeoutSeconds: args.compute.suspendTimeoutSeconds,
+      },
+      { parent: this },
+    );
+    const ownerPassword = neon
+      .getBranchRolePasswordOutput(
+        { projectId: this.projectId, branchId: this.branch.id, roleName: args.ownerRole },
+        { parent: this },
+      )
+      .apply((result) => result.password);
+
+    this.platformDatabase = {
+      platform: "neon",
+      host: this.endpoint.host,
+      port: 5432,
+      database: args.database,
+      adminUser: args.ownerRole,
+      adminPassword: pulumi.secret(ownerPassword),
+      sslmode: "require",
+      extensionPrerequisites: [],
+      connectivityPrerequisites: [this.endpoint],
+      // Everything inside the database goes with the branch, so destroy needs no database connection.
+      databaseResource: this.branch,
+    };
+    this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
+  }
+}
+
+/** `dev` means the stack `dev` of this project and organisation; `org/project/stack` is taken as it is. */
+export function qualifiedStackName(stack: string): string {
+  return stack.includes("/") ? stack : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
+}

@@ -1,0 +1,40 @@
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config";
+import { PgvectorDatabase } from "./database";
+import { createPlatform } from "./platforms";
+
+/**
+ * The project directory (where Pulumi.yaml is). Settings hold paths relative to it, while Pulumi runs the program
+ * in `main` (infra/).
+ */
+export const projectDirectory = path.resolve(__dirname, "..");
+
+/** The stack outputs: connection details, with the connection strings as secrets. */
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
+/** The whole stack for a validated configuration: the platform's server part, then the shared database layer. */
+export function createStack(config: StackConfig): StackOutputs {
+  const platform = createPlatform(config);
+  const database = new PgvectorDatabase("pgvector", {
+    platform,
+    extensions: config.extensions,
+    migrations: { ...config.migrations, directory: path.resolve(projectDirectory, config.migrations.directory) },
+    appRole: config.appRole,
+    connectTimeoutSeconds: config.connectTimeoutSeconds,
+  });
+  return {
+    platform: platform.platform,
+    host: platform.host,
+    port: platform.port,
+    database: platform.database,
+    sslmode: platform.sslmode,
+    adminUser: platform.adminUser,
+    adminConnectionString: database.adminConnectionString,
+    appUser: database.appRole.roleName,
+    appConnectionString: database.appConnectionString,
+    extensions: config.extensions,
+    latestMigration: database.migrations.latestMigration,
+    ...platform.outputs,
+  };
+}

@@ -1,0 +1,87 @@
+// `npm run local`: PostgreSQL with pgvector on this machine, no cloud account and no install beyond npm ci.
+import { existsSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
+import type { EngineOptions, MigrationSet, UpResult } from "pgvector-migrate";
+import { lockDataDir } from "./data-dir-lock";
+import { type LocalOptions, LocalUsageError, parseLocalOptions, usage } from "./options";
+import { type RunningServer, startServer } from "./pglite-server";
+
+interface Engine {
+  loadMigrations(directory: string): MigrationSet;
+  up(set: MigrationSet, options: EngineOptions): Promise<UpResult>;
+}
+
+function display(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere === "" ? "." : fromHere.startsWith("..") || isAbsolute(fromHere) ? path : fromHere;
+}
+
+async function applyMigrations(options: LocalOptions, url: string): Promise<UpResult | undefined> {
+  if (!existsSync(options.migrationsDir)) {
+    process.stderr.write(`No migrations directory at ${display(options.migrationsDir)}: nothing to apply\n`);
+    return undefined;
+  }
+  const engine = require("pgvector-migrate") as Engine;
+  const set = engine.loadMigrations(options.migrationsDir);
+  return engine.up(set, {
+    connection: { url, applicationName: "pgvector-local" },
+    logger: { info: () => undefined, warn: (message) => process.stderr.write(`warning: ${message}\n`) },
+  });
+}
+
+function waitForShutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}
+
+async function run(options: LocalOptions): Promise<number> {
+  const release = lockDataDir(options.dataDir);
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(options);
+    const result = await applyMigrations(options, server.url);
+    for (const applied of result?.applied ?? []) {
+      process.stderr.write(`Applied ${applied.id} (${applied.durationMs} ms)\n`);
+    }
+    process.stdout.write(`DATABASE_URL=${server.url}\n`);
+    process.stdout.write(
+      `PostgreSQL with pgvector (PGlite) on port ${server.port}, database ${options.database}, data in ${display(options.dataDir)}\n` +
+        `Migrations: ${result?.applied.length ?? 0} applied now, ${result?.state.length ?? 0} in total, 0 pending. Ctrl-C stops the server.\n`,
+    );
+    const signal = await waitForShutdownSignal();
+    process.stderr.write(`${signal}: stopping, flushing data to ${display(options.dataDir)}\n`);
+    return 0;
+  } finally {
+    await server?.stop();
+    release();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: LocalOptions | "help";
+  try {
+    options = parseLocalOptions(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof LocalUsageError)) throw error;
+    process.stderr.write(`npm run local: ${error.message}\n\n${usage}`);
+    return 2;
+  }
+  if (options === "help") {
+    process.stdout.write(usage);
+    return 0;
+  }
+  try {
+    return await run(options);
+  } catch (error) {
+    process.stderr.write(`npm run local: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,178 @@
+// The four commands: each turns engine results into human or JSON output and an exit code.
+import { relative } from "node:path";
+import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
+import { loadEngine } from "./engine";
+import { ExitCode, UsageError } from "./exit-codes";
+import type { Output } from "./output";
+import { passwordsOf } from "./secrets";
+import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
+
+interface Context {
+  options: EngineOptions;
+  directory: string;
+}
+
+function prepare(options: DatabaseCommandOptions, output: Output): Context {
+  const url = requireDatabaseUrl(options.databaseUrl);
+  output.addSecrets(passwordsOf(url));
+  const logger = {
+    info: (message: string) => {
+      if (options.verbose) output.note(message);
+    },
+    warn: (message: string) => output.note(`warning: ${message}`),
+  };
+  return { options: engineOptions(options, url, logger), directory: migrationsDirectory(options.dir) };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function pendingJson(migration: MigrationFile) {
+  return {
+    version: migration.version,
+    name: migration.name,
+    id: migration.id,
+    path: migration.up.displayPath,
+    checksum: migration.up.checksum,
+    transaction: migration.up.directives.transaction,
+    hasDown: migration.down !== undefined,
+  };
+}
+
+function appliedJson(migration: AppliedMigration) {
+  return { ...migration, appliedAt: migration.appliedAt.toISOString() };
+}
+
+function resultLine(verb: string, result: AppliedResult): string {
+  return `${verb} ${result.id} (${result.durationMs} ms)`;
+}
+
+export async function planCommand(
+  options: DatabaseCommandOptions & { exitCode?: boolean },
+  output: Output,
+): Promise<number> {
+  const context = prepare(options, output);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory);
+  const plan: Plan = await engine.plan(set, context.options);
+  const errors = plan.problems.filter((problem) => problem.severity === "error");
+  const code =
+    errors.length > 0
+      ? ExitCode.failure
+      : options.exitCode && plan.pending.length > 0
+        ? ExitCode.pending
+        : ExitCode.success;
+
+  if (output.json) {
+    output.document({
+      command: "plan",
+      ok: errors.length === 0,
+      applied: plan.applied.map(appliedJson),
+      pending: plan.pending.map(pendingJson),
+      problems: plan.problems,
+    });
+    return code;
+  }
+
+  const latest = plan.applied.at(-1);
+  output.line(
+    `Applied: ${plan.applied.length}${latest ? ` (latest ${String(latest.version).padStart(4, "0")}_${latest.name})` : ""}`,
+  );
+  if (plan.pending.length === 0) {
+    output.line("Pending: none, the database is up to date");
+  } else {
+    output.line(`Pending: ${plan.pending.length}`);
+    for (const migration of plan.pending) {
+      output.line(
+        `  ${migration.up.displayPath}${migration.up.directives.transaction ? "" : "  (outside a transaction)"}`,
+      );
+    }
+  }
+  if (plan.problems.length > 0) {
+    output.line(`Problems: ${plan.problems.length}`);
+    for (const problem of plan.problems) output.line(`  ${problem.severity}: ${problem.message}`);
+  }
+  return code;
+}
+
+export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {
+  const context = prepare(options, output);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory);
+  const started = performance.now();
+  const result = await engine.up(set, context.options);
+  const totalMs = Math.round(performance.now() - started);
+
+  if (output.json) {
+    output.document({
+      command: "up",
+      ok: true,
+      applied: result.applied,
+      droppedInvalidIndexes: result.droppedInvalidIndexes,
+      appliedTotal: result.state.length,
+      durationMs: totalMs,
+    });
+    return ExitCode.success;
+  }
+  for (const index of result.droppedInvalidIndexes) {
+    output.line(`Dropped invalid index ${index} left by an earlier failed concurrent build`);
+  }
+  for (const applied of result.applied) output.line(resultLine("Applied", applied));
+  output.line(
+    result.applied.length === 0
+      ? `Nothing to apply: the database is up to date (${plural(result.state.length, "migration")} applied)`
+      : `Applied ${plural(result.applied.length, "migration")} in ${totalMs} ms; ${result.state.length} applied in total`,
+  );
+  return ExitCode.success;
+}
+
+export async function downCommand(options: DatabaseCommandOptions & { to: number }, output: Output): Promise<number> {
+  const context = prepare(options, output);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory);
+  const result = await engine.down(set, options.to, context.options);
+
+  if (output.json) {
+    output.document({
+      command: "down",
+      ok: true,
+      target: options.to,
+      reverted: result.reverted,
+      appliedTotal: result.state.length,
+    });
+    return ExitCode.success;
+  }
+  for (const reverted of result.reverted) output.line(resultLine("Reverted", reverted));
+  output.line(
+    result.reverted.length === 0
+      ? `Nothing to revert: no migration newer than version ${options.to} is applied`
+      : `Reverted ${plural(result.reverted.length, "migration")}; ${result.state.length} applied in total`,
+  );
+  return ExitCode.success;
+}
+
+export async function newCommand(
+  name: string,
+  options: { dir: string; json?: boolean },
+  output: Output,
+): Promise<number> {
+  const created = loadEngine().createMigration(migrationsDirectory(options.dir), name);
+  const upPath = relative(process.cwd(), created.upPath);
+  const downPath = relative(process.cwd(), created.downPath);
+  if (output.json) {
+    output.document({ command: "new", ok: true, version: created.version, upPath, downPath });
+  } else {
+    output.line(`Created ${upPath}`);
+    output.line(`Created ${downPath}`);
+  }
+  return ExitCode.success;
+}
+
+/** `--to` must be a whole version number (0 reverts everything). */
+export function parseTargetVersion(value: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError("give a migration version number such as 3 (0 reverts everything)");
+  }
+  return Number(value);
+}

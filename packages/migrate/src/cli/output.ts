@@ -1,0 +1,39 @@
+import { Redactor } from "../redact";
+
+export interface Writers {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processWriters: Writers = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Everything the CLI prints goes through here, so no password or connection string can slip out. */
+export class Output {
+  private redactor = new Redactor();
+
+  constructor(
+    private readonly writers: Writers,
+    readonly json: boolean,
+  ) {}
+
+  addSecrets(secrets: readonly string[]): void {
+    this.redactor = new Redactor(secrets);
+  }
+
+  /** Human output on stdout (ignored in --json mode, where stdout carries one JSON document). */
+  line(text = ""): void {
+    if (!this.json) this.writers.stdout(`${this.redactor.redact(text)}\n`);
+  }
+
+  /** Diagnostics and progress on stderr, in both modes. */
+  note(text: string): void {
+    this.writers.stderr(`${this.redactor.redact(text)}\n`);
+  }
+
+  document(value: unknown): void {
+    this.writers.stdout(`${this.redactor.redact(JSON.stringify(value, null, 2))}\n`);
+  }
+}

@@ -1,0 +1,56 @@
+// Turns command-line options into engine options, rejecting bad values as usage errors.
+import { resolve } from "node:path";
+import type { EngineOptions, Platform } from "../types";
+import { UsageError } from "./exit-codes";
+
+export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
+
+/** Options shared by the commands that connect to a database, as commander parses them. */
+export interface DatabaseCommandOptions {
+  dir: string;
+  databaseUrl?: string;
+  trackingTable?: string;
+  lockTimeout?: number;
+  allowOutOfOrder?: boolean;
+  platform?: Platform;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "500ms", "30s", "2m", or a bare number of seconds, to milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, or a number of seconds");
+  const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
+  return Math.round(amount);
+}
+
+export function migrationsDirectory(dir: string): string {
+  return resolve(process.cwd(), dir);
+}
+
+export function requireDatabaseUrl(url: string | undefined): string {
+  if (!url || url.trim() === "") {
+    throw new UsageError(
+      "no database given: set DATABASE_URL or pass --database-url (prefer the environment variable: command lines are visible to other users)",
+    );
+  }
+  return url;
+}
+
+export function engineOptions(
+  options: DatabaseCommandOptions,
+  url: string,
+  logger: EngineOptions["logger"],
+): EngineOptions {
+  return {
+    connection: { url, applicationName: "pgvector-migrate" },
+    ...(options.trackingTable !== undefined && { trackingTable: options.trackingTable }),
+    ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
+    ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
+    ...(options.platform !== undefined && { platform: options.platform }),
+    logger,
+  };
+}

@@ -1,0 +1,114 @@
+// The migration lock: a session-level advisory lock, taken by polling pg_try_advisory_lock.
+//
+// Polling (instead of a blocking pg_advisory_lock) matters: a runner blocked inside pg_advisory_lock is a
+// running statement with a snapshot, and CREATE INDEX CONCURRENTLY in the runner holding the lock waits for
+// every such transaction to finish: a deadlock. A polling runner holds no transaction between attempts.
+//
+// The lock is held by the same session that runs the migrations. If the runner process dies mid-migration,
+// its backend keeps the lock until it has finished or abandoned that migration, so the next runner cannot
+// start the same migration while the old one is still executing on the server.
+import { MigrateError } from "../errors";
+import type { Logger } from "../types";
+import type { Database } from "./database";
+import type { TrackingTable } from "./tracking-table";
+
+export interface LockHolder {
+  pid: number;
+  applicationName: string | null;
+  user: string | null;
+  clientAddress: string | null;
+  backendStart: Date | null;
+  state: string | null;
+}
+
+const firstPollMs = 100;
+const maxPollMs = 1_000;
+const reportEveryMs = 10_000;
+
+export async function acquireLock(
+  database: Database,
+  tracking: TrackingTable,
+  timeoutMs: number,
+  logger?: Logger,
+): Promise<void> {
+  const started = Date.now();
+  let poll = firstPollMs;
+  let nextReport = started + Math.min(reportEveryMs, timeoutMs / 2);
+  for (;;) {
+    const result = await database.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`,
+    );
+    if (result.rows[0]?.locked) return;
+    const now = Date.now();
+    if (now - started >= timeoutMs) {
+      const holder = await findHolder(database, tracking);
+      throw new MigrateError(
+        "LOCK_TIMEOUT",
+        `Timed out after ${formatMs(timeoutMs)} waiting for the migration lock of ${tracking.display} on ${database.target}: ${describeHolder(holder)}. Wait for that run to finish and try again${holder ? `; if it is stuck, end it with SELECT pg_terminate_backend(${holder.pid})` : ""}.`,
+        { ...(holder && { holderPid: holder.pid, holderApplicationName: holder.applicationName }) },
+      );
+    }
+    if (now >= nextReport) {
+      logger?.info(`Waiting for the migration lock: ${describeHolder(await findHolder(database, tracking))}`);
+      nextReport = now + reportEveryMs;
+    }
+    await sleep(Math.min(poll, Math.max(0, started + timeoutMs - now)));
+    poll = Math.min(maxPollMs, poll * 2);
+  }
+}
+
+export async function releaseLock(database: Database, tracking: TrackingTable): Promise<void> {
+  await database.query(`SELECT pg_advisory_unlock(${tracking.lockKey})`);
+}
+
+/** The session holding the lock (pg_locks + pg_stat_activity), if it is still there. */
+export async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
+  // A bigint advisory lock appears in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+  const high = tracking.lockKey >> 32n;
+  const low = tracking.lockKey & 0xffff_ffffn;
+  const result = await database.query<{
+    pid: number;
+    application_name: string | null;
+    usename: string | null;
+    client_addr: string | null;
+    backend_start: Date | null;
+    state: string | null;
+  }>(
+    `SELECT l.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
+       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = ${high}::bigint::oid AND l.objid = ${low}::bigint::oid
+      LIMIT 1`,
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    pid: row.pid,
+    applicationName: row.application_name,
+    user: row.usename,
+    clientAddress: row.client_addr,
+    backendStart: row.backend_start,
+    state: row.state,
+  };
+}
+
+export function describeHolder(holder: LockHolder | undefined): string {
+  if (!holder) return "the holder has just released it";
+  const parts = [
+    `application_name "${holder.applicationName ?? "unknown"}"`,
+    ...(holder.user ? [`user ${holder.user}`] : []),
+    ...(holder.clientAddress ? [`from ${holder.clientAddress}`] : []),
+    ...(holder.backendStart ? [`connected since ${holder.backendStart.toISOString()}`] : []),
+    ...(holder.state ? [`state ${holder.state}`] : []),
+  ];
+  return `held by pid ${holder.pid} (${parts.join(", ")})`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

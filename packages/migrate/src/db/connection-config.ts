@@ -1,0 +1,197 @@
+// Turns ConnectionOptions (a URL and/or discrete fields) into what the pg driver needs, with libpq's sslmode
+// meanings, and a description of the target that is safe to print.
+import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import type { ConnectionOptions as TlsOptions } from "node:tls";
+import { MigrateError } from "../errors";
+import type { ConnectionOptions, SslMode } from "../types";
+
+export interface ResolvedConnection {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password?: string;
+  sslmode: SslMode;
+  /** TLS settings when TLS is attempted (sslmode other than disable). */
+  tls?: TlsOptions;
+  applicationName: string;
+  connectTimeoutMs: number;
+  /** libpq `options` (e.g. Neon's `endpoint=...`), passed through. */
+  options?: string;
+  channelBinding: boolean;
+  /** "user@host:port/database": the target, safe to print. */
+  target: string;
+  /** Values that must never be printed. */
+  secrets: string[];
+  /** URL parameters that were ignored, for a warning. */
+  ignoredParameters: string[];
+}
+
+const sslModes: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
+
+/** URL parameters the engine understands; others are reported and ignored. */
+const knownParameters = new Set([
+  "host",
+  "hostaddr",
+  "port",
+  "dbname",
+  "user",
+  "password",
+  "sslmode",
+  "sslrootcert",
+  "sslcert",
+  "sslkey",
+  "application_name",
+  "connect_timeout",
+  "options",
+  "channel_binding",
+]);
+
+const defaultConnectTimeoutMs = 10_000;
+
+export function resolveConnection(options: ConnectionOptions): ResolvedConnection {
+  const url = options.url !== undefined && options.url.trim() !== "" ? parseUrl(options.url) : emptyUrl();
+  const parameter = (name: string) => url.parameters.get(name);
+  const env = process.env;
+
+  const host = options.host ?? url.host ?? parameter("host") ?? env.PGHOST ?? "localhost";
+  const portText = options.port !== undefined ? String(options.port) : (url.port ?? parameter("port") ?? env.PGPORT);
+  const port = portText === undefined || portText === "" ? 5432 : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to 65535.`);
+  }
+  const user = options.user ?? url.user ?? parameter("user") ?? env.PGUSER ?? userInfo().username;
+  const password = options.password ?? url.password ?? parameter("password") ?? env.PGPASSWORD;
+  const database = options.database ?? url.database ?? parameter("dbname") ?? env.PGDATABASE ?? user;
+
+  const sslmodeText = options.sslmode ?? parameter("sslmode") ?? env.PGSSLMODE ?? "prefer";
+  if (!sslModes.includes(sslmodeText as SslMode)) {
+    throw new MigrateError("INVALID_OPTIONS", `Invalid sslmode "${sslmodeText}": use one of ${sslModes.join(", ")}.`);
+  }
+  const sslmode = sslmodeText as SslMode;
+
+  let connectTimeoutMs = options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+  const urlTimeout = parameter("connect_timeout");
+  if (options.connectTimeoutMs === undefined && urlTimeout !== undefined) {
+    const seconds = Number(urlTimeout);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new MigrateError("INVALID_OPTIONS", `Invalid connect_timeout "${urlTimeout}": use a number of seconds.`);
+    }
+    if (seconds > 0) connectTimeoutMs = Math.max(2, seconds) * 1000;
+  }
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
+    throw new MigrateError("INVALID_OPTIONS", `Invalid connectTimeoutMs ${connectTimeoutMs}: use a positive number.`);
+  }
+
+  const channelBindingText = parameter("channel_binding");
+  const tls =
+    sslmode === "disable"
+      ? undefined
+      : tlsOptions(sslmode, host, {
+          rootCert: parameter("sslrootcert"),
+          cert: parameter("sslcert"),
+          key: parameter("sslkey"),
+        });
+  const urlOptions = parameter("options");
+  const resolved: ResolvedConnection = {
+    host,
+    port,
+    database,
+    user,
+    sslmode,
+    applicationName: options.applicationName ?? parameter("application_name") ?? "pgvector-migrate",
+    connectTimeoutMs,
+    channelBinding: channelBindingText === "require",
+    target: `${user}@${host.includes(":") ? `[${host}]` : host}:${port}/${database}`,
+    secrets: [password, options.url].filter((value): value is string => Boolean(value)),
+    ignoredParameters: [...url.parameters.keys()].filter((name) => !knownParameters.has(name)),
+    ...(password !== undefined && { password }),
+    ...(tls && { tls }),
+    ...(urlOptions !== undefined && { options: urlOptions }),
+  };
+  return resolved;
+}
+
+interface ParsedUrl {
+  host?: string;
+  port?: string;
+  user?: string;
+  password?: string;
+  database?: string;
+  parameters: Map<string, string>;
+}
+
+function emptyUrl(): ParsedUrl {
+  return { parameters: new Map() };
+}
+
+function parseUrl(text: string): ParsedUrl {
+  const invalid = (why: string) =>
+    new MigrateError(
+      "INVALID_OPTIONS",
+      `The database URL is not valid (${why}); it is not shown because it may contain a password. Expected postgres://user:password@host:5432/database?sslmode=require`,
+    );
+  if (!/^postgres(ql)?:\/\//i.test(text.trim())) throw invalid("it must start with postgres:// or postgresql://");
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw invalid("it cannot be parsed as a URL; percent-encode special characters in the password");
+  }
+  const decode = (value: string, what: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      throw invalid(`the ${what} has a bad percent-encoding`);
+    }
+  };
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (hostname.includes(",")) throw invalid("several hosts are not supported");
+  const database = url.pathname.replace(/^\//, "");
+  const parsed: ParsedUrl = { parameters: new Map(url.searchParams) };
+  if (hostname) parsed.host = decode(hostname, "host");
+  if (url.port) parsed.port = url.port;
+  if (url.username) parsed.user = decode(url.username, "user name");
+  if (url.password) parsed.password = decode(url.password, "password");
+  if (database) parsed.database = decode(database, "database name");
+  return parsed;
+}
+
+interface CertificateFiles {
+  rootCert: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+}
+
+/**
+ * libpq's sslmode semantics (not node-postgres's, where "require" verifies the certificate):
+ * - allow, prefer, require, no-verify: encrypt without verifying the certificate
+ *   (require with sslrootcert verifies the chain, like verify-ca, as libpq does);
+ * - verify-ca: verify the chain against sslrootcert (or the system CAs), not the host name;
+ * - verify-full: verify the chain and that the certificate matches the host name.
+ * sslrootcert=system uses the system CAs.
+ */
+function tlsOptions(sslmode: SslMode, host: string, files: CertificateFiles): TlsOptions {
+  const options: TlsOptions = {};
+  if (files.rootCert && files.rootCert !== "system") options.ca = readCertificate("sslrootcert", files.rootCert);
+  if (files.cert) options.cert = readCertificate("sslcert", files.cert);
+  if (files.key) options.key = readCertificate("sslkey", files.key);
+  const verifyChain =
+    sslmode === "verify-ca" || sslmode === "verify-full" || (sslmode === "require" && files.rootCert !== undefined);
+  options.rejectUnauthorized = verifyChain;
+  if (verifyChain && sslmode !== "verify-full") options.checkServerIdentity = () => undefined;
+  if (sslmode === "verify-full" && !/^[\d.]+$|:/.test(host)) options.servername = host;
+  return options;
+}
+
+function readCertificate(parameter: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Cannot read ${parameter} file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+// Parses the SQL files about to run and rejects, before anything runs, what cannot work as declared:
+// syntax errors, empty files, statements that cannot run in a transaction in a transactional file,
+// transaction control in a transactional file, COPY FROM STDIN.
+import { problemsError } from "../errors";
+import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
+import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
+import { SourceText } from "../sql/source-text";
+import type { SqlFile } from "../types";
+
+export interface CheckedFile {
+  file: SqlFile;
+  parsed: ParsedSql;
+}
+
+const cache = new WeakMap<SqlFile, CheckedFile | string[]>();
+
+/** Parses and checks the files; throws MigrateError("INVALID_FILES") listing every problem of every file. */
+export async function checkSqlFiles(files: readonly SqlFile[], role: "up" | "down"): Promise<Map<SqlFile, CheckedFile>> {
+  const checked = new Map<SqlFile, CheckedFile>();
+  if (files.length === 0) return checked;
+  await loadParser();
+  const problems: string[] = [];
+  for (const file of files) {
+    let result = cache.get(file);
+    if (!result) {
+      result = checkFile(file, role);
+      cache.set(file, result);
+    }
+    if (Array.isArray(result)) problems.push(...result);
+    else checked.set(file, result);
+  }
+  if (problems.length > 0) {
+    throw problemsError("INVALID_FILES", "Invalid SQL in migration files (nothing was run):", problems);
+  }
+  return checked;
+}
+
+function checkFile(file: SqlFile, role: "up" | "down"): CheckedFile | string[] {
+  let parsed: ParsedSql;
+  try {
+    parsed = parseSql(file.sql);
+  } catch (error) {
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    const { line, column } = new SourceText(file.sql).lineColumn(error.index);
+    return [`${file.displayPath}:${line}:${column}: ${error.message}`];
+  }
+  if (parsed.statements.length === 0) {
+    return [
+      role === "up"
+        ? `${file.displayPath}: contains no SQL statements: write the migration, or delete the file`
+        : `${file.displayPath}: contains no SQL statements: write the SQL that reverts the migration, or delete the down file if it cannot be reverted`,
+    ];
+  }
+  const transactional = file.directives.transaction;
+  const problems: string[] = [];
+  for (const statement of parsed.statements) {
+    const { line, column } = parsed.source.lineColumn(statement.start);
+    const at = `${file.displayPath}:${line}:${column}`;
+    const forbidden = forbiddenReason(statement, transactional);
+    if (forbidden) problems.push(`${at}: ${forbidden}`);
+    const reason = transactional ? nonTransactionalReason(statement) : undefined;
+    if (reason) {
+      problems.push(
+        `${at}: ${reason} cannot run inside a transaction: add "-- migrate:no-transaction" at the top of the file (the file then runs statement by statement, so keep such statements in a migration of their own)`,
+      );
+    }
+  }
+  return problems.length > 0 ? problems : { file, parsed };
+}

@@ -1,0 +1,69 @@
+// Formats a PostgreSQL error raised by a migration as `file:line:column: ERROR SQLSTATE: message`, with
+// detail, hint, context and the offending statement.
+import type { PgError } from "../db/database";
+import { MigrateError } from "../errors";
+import type { ParsedSql, ParsedStatement } from "../sql/parser";
+import type { SqlFile } from "../types";
+
+export interface FailureLocation {
+  /** The statement that failed, when known. */
+  statement?: ParsedStatement;
+  /** JavaScript index in the file text: the error position, or the statement start. */
+  index?: number;
+}
+
+const statementExcerptLines = 8;
+const statementExcerptChars = 600;
+
+export function migrationFailed(
+  file: SqlFile,
+  parsed: ParsedSql,
+  location: FailureLocation,
+  error: PgError,
+  notes: readonly string[],
+): MigrateError {
+  const index = location.index ?? location.statement?.start;
+  const position = index === undefined ? undefined : parsed.source.lineColumn(index);
+  const where = position ? `${file.displayPath}:${position.line}:${position.column}` : file.displayPath;
+  const severity = error.severity ?? "ERROR";
+  const lines = [`${where}: ${severity}${error.code ? ` ${error.code}` : ""}: ${error.message}`];
+  if (error.detail) lines.push(`DETAIL: ${error.detail}`);
+  if (error.hint) lines.push(`HINT: ${error.hint}`);
+  if (error.where) lines.push(`CONTEXT: ${error.where}`);
+  if (error.internalQuery) lines.push(`INTERNAL QUERY: ${excerpt(error.internalQuery)}`);
+  if (location.statement) {
+    lines.push("STATEMENT:");
+    lines.push(...excerpt(location.statement.text).split("\n").map((line) => `  ${line}`));
+  }
+  lines.push(...notes);
+  return new MigrateError("MIGRATION_FAILED", lines.join("\n"), {
+    file: file.displayPath,
+    ...(position && { line: position.line, column: position.column }),
+    ...(error.code !== undefined && { sqlstate: error.code }),
+  });
+}
+
+/** The statement that contains a file index (or the closest one before it). */
+export function statementAt(parsed: ParsedSql, index: number): ParsedStatement | undefined {
+  let found: ParsedStatement | undefined;
+  for (const statement of parsed.statements) {
+    if (statement.start <= index) found = statement;
+    else break;
+  }
+  return found ?? parsed.statements[0];
+}
+
+function excerpt(text: string): string {
+  let lines = text.trim().split("\n");
+  let cut = false;
+  if (lines.length > statementExcerptLines) {
+    lines = lines.slice(0, statementExcerptLines);
+    cut = true;
+  }
+  let result = lines.join("\n");
+  if (result.length > statementExcerptChars) {
+    result = result.slice(0, statementExcerptChars);
+    cut = true;
+  }
+  return cut ? `${result} ...` : result;
+}

@@ -1,0 +1,94 @@
+// Validates EngineOptions once, up front, into what the engine uses.
+import { type ResolvedConnection, resolveConnection } from "../db/connection-config";
+import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
+import { MigrateError } from "../errors";
+import { isSettingName } from "../files/settings";
+import { Redactor } from "../redact";
+import type { EngineOptions, Logger, Platform, RetryOptions } from "../types";
+
+export interface ResolvedOptions {
+  connection: ResolvedConnection;
+  tracking: TrackingTable;
+  lockTimeoutMs: number;
+  allowOutOfOrder: boolean;
+  requiredExtensions: readonly string[];
+  platform: Platform;
+  sessionSettings: Readonly<Record<string, string>>;
+  retry: RetryOptions;
+  /** The caller's logger with secrets removed from every line; silent when none was given. */
+  logger: Logger;
+  redactor: Redactor;
+}
+
+const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
+
+export function resolveOptions(options: EngineOptions): ResolvedOptions {
+  if (!options || typeof options !== "object" || !options.connection) {
+    throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
+  }
+  // Secrets are known before anything else can fail, so even option errors are redacted.
+  const redactor = new Redactor([options.connection.password, options.connection.url]);
+  try {
+    const connection = resolveConnection(options.connection);
+    const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+      throw new MigrateError("INVALID_OPTIONS", `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`);
+    }
+    const platform = options.platform ?? "generic";
+    if (!platforms.includes(platform)) {
+      throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
+    }
+    const requiredExtensions = options.requiredExtensions ?? [];
+    for (const extension of requiredExtensions) {
+      if (!/^[a-z0-9_][a-z0-9_-]*$/.test(extension)) {
+        throw new MigrateError("INVALID_OPTIONS", `Invalid extension name "${extension}" in requiredExtensions.`);
+      }
+    }
+    const sessionSettings = options.sessionSettings ?? {};
+    for (const [name, value] of Object.entries(sessionSettings)) {
+      if (!isSettingName(name) || typeof value !== "string") {
+        throw new MigrateError(
+          "INVALID_OPTIONS",
+          `Invalid session setting "${name}": use a PostgreSQL parameter name (lowercase, e.g. search_path) with a string value.`,
+        );
+      }
+    }
+    const retry = options.retry ?? {};
+    if (retry.attempts !== undefined && (!Number.isInteger(retry.attempts) || retry.attempts < 1)) {
+      throw new MigrateError("INVALID_OPTIONS", `Invalid retry.attempts ${retry.attempts}: use a whole number >= 1.`);
+    }
+    const logger = redactingLogger(options.logger, redactor);
+    if (connection.ignoredParameters.length > 0) {
+      logger.warn(`Ignoring database URL parameters: ${connection.ignoredParameters.join(", ")}`);
+    }
+    if (/-pooler\./.test(connection.host) || connection.port === 6543) {
+      logger.warn(
+        `${connection.target} looks like a transaction-mode connection pooler; the migration lock needs a session: use the direct connection.`,
+      );
+    }
+    return {
+      connection,
+      tracking: resolveTrackingTable(options.trackingTable),
+      lockTimeoutMs,
+      allowOutOfOrder: options.allowOutOfOrder ?? false,
+      requiredExtensions,
+      platform,
+      sessionSettings,
+      retry,
+      logger,
+      redactor,
+    };
+  } catch (error) {
+    if (error instanceof MigrateError) {
+      throw new MigrateError(error.code, redactor.redact(error.message), error.details);
+    }
+    throw error;
+  }
+}
+
+function redactingLogger(logger: Logger | undefined, redactor: Redactor): Logger {
+  return {
+    info: (message) => logger?.info(redactor.redact(message)),
+    warn: (message) => logger?.warn(redactor.redact(message)),
+  };
+}

@@ -1,0 +1,82 @@
+// Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
+import { hostname } from "node:os";
+import { connect } from "../db/connect";
+import type { Database, PgError } from "../db/database";
+import { quoteLiteral, setConfigStatement } from "../db/quote";
+import { MigrateError } from "../errors";
+import type { ResolvedOptions } from "./options";
+
+/** A connection for reading (plan, readApplied): no session setup. */
+export function openReader(options: ResolvedOptions): Promise<Database> {
+  return connect(options.connection, { retry: options.retry, logger: options.logger, redactor: options.redactor });
+}
+
+/** A connection for running migrations, with the session settings applied. */
+export async function openRunner(options: ResolvedOptions): Promise<Database> {
+  const database = await openReader(options);
+  try {
+    await database.query(sessionSetupSql(options));
+  } catch (error) {
+    await database.close();
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      options.redactor.redact(`The server refused the session settings (sessionSettings): ${(error as Error).message}`),
+      { sqlstate: (error as PgError).code },
+    );
+  }
+  return database;
+}
+
+/**
+ * client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
+ * runner died during a long statement and roll its transaction back, instead of finishing it for nobody;
+ * the DO block ignores servers that do not support it.
+ */
+function sessionSetupSql(options: ResolvedOptions): string {
+  const statements = [
+    `DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$`,
+  ];
+  const settings = setConfigStatement(options.sessionSettings, false);
+  if (settings) statements.push(settings);
+  return statements.join(";\n");
+}
+
+/** SQL expression for the tracking table's applied_by column: the database user and where the run came from. */
+export function appliedBySql(options: ResolvedOptions): string {
+  return `current_user || ${quoteLiteral(` (${options.connection.applicationName} on ${hostname()})`)}`;
+}
+
+/** Every error leaving the public API is a MigrateError with secrets removed. */
+export async function withEngineErrors<T>(options: ResolvedOptions, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw toMigrateError(error, options);
+  }
+}
+
+function toMigrateError(error: unknown, options: ResolvedOptions): MigrateError {
+  const redact = (text: string) => options.redactor.redact(text);
+  if (error instanceof MigrateError) {
+    return new MigrateError(error.code, redact(error.message), error.details);
+  }
+  const pgError = error as PgError;
+  const message = pgError?.message ?? String(error);
+  if (isConnectionLoss(pgError)) {
+    return new MigrateError(
+      "CONNECTION_FAILED",
+      redact(`Lost the connection to ${options.connection.target}: ${message}. Run again to continue.`),
+    );
+  }
+  const code = pgError?.code ? ` ${pgError.code}` : "";
+  return new MigrateError("MIGRATION_FAILED", redact(`Unexpected error${code}: ${message}`), {
+    ...(pgError?.code !== undefined && { sqlstate: pgError.code }),
+  });
+}
+
+export function isConnectionLoss(error: PgError | undefined): boolean {
+  if (!error) return false;
+  if (error.code && /^(08|57P0[123])/.test(error.code)) return true;
+  if (error.code && ["ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(error.code)) return true;
+  return /Connection terminated|not queryable|connection lost/i.test(error.message ?? "");
+}

@@ -1,0 +1,116 @@
+import { acquireLock, releaseLock } from "../db/advisory-lock";
+import type { Database } from "../db/database";
+import { ensureTrackingTable, insertRowSql, readTrackingTable } from "../db/tracking-table";
+import { problemsError } from "../errors";
+import { concurrentIndex } from "../sql/analyze";
+import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
+import { checkSqlFiles } from "./check-sql";
+import { computePlan } from "./compute-plan";
+import { runFile } from "./execute";
+import { dropInvalidIndexes } from "./invalid-indexes";
+import { type ResolvedOptions, resolveOptions } from "./options";
+import { checkExtensions } from "./preflight";
+import { appliedBySql, openRunner, withEngineErrors } from "./session";
+
+/**
+ * Applies the pending migrations in version order, under the migration lock.
+ *
+ * Durability: every transactional migration commits with synchronous_commit = off, and the run ends with one
+ * synchronously committed transaction. WAL is flushed in order, so that final flush makes every earlier
+ * commit durable before `up` returns. A server crash during the run can lose the last few migrations, but
+ * only whole migrations with their tracking rows (each is one transaction): the next run applies them again.
+ * This saves one disk flush per migration, which otherwise dominates runs of many small migrations.
+ */
+export async function up(set: MigrationSet, engineOptions: EngineOptions): Promise<UpResult> {
+  const options = resolveOptions(engineOptions);
+  return withEngineErrors(options, async () => {
+    const database = await openRunner(options);
+    try {
+      // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
+      const before = computePlan(set, (await readTrackingTable(database, options.tracking)) ?? [], options.allowOutOfOrder);
+      refuseProblems(before);
+      await checkSqlFiles(
+        before.pending.map((migration) => migration.up),
+        "up",
+      );
+
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      try {
+        return await applyPending(database, set, options);
+      } finally {
+        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
+      }
+    } finally {
+      await database.close();
+    }
+  });
+}
+
+async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
+  const { tracking, logger } = options;
+  await ensureTrackingTable(database, tracking);
+  const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
+  refuseProblems(plan);
+  for (const problem of plan.problems) logger.warn(problem.message);
+
+  const checked = await checkSqlFiles(
+    plan.pending.map((migration) => migration.up),
+    "up",
+  );
+  const checkedInOrder = plan.pending.map((migration) => checked.get(migration.up)).filter((file) => file !== undefined);
+  await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
+
+  if (plan.pending.length === 0) {
+    logger.info(`Nothing to apply: ${plan.applied.length} migration(s) applied, none pending`);
+  }
+  const applied: AppliedResult[] = [];
+  const droppedInvalidIndexes: string[] = [];
+  const appliedBy = appliedBySql(options);
+  let unflushedCommits = 0;
+  try {
+    for (const migration of plan.pending) {
+      const file = checked.get(migration.up);
+      if (!file) continue;
+      const transactional = migration.up.directives.transaction;
+      if (!transactional) {
+        const indexes = file.parsed.statements.map(concurrentIndex).filter((index) => index !== undefined);
+        droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, indexes, logger)));
+      }
+      logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
+      const durationMs = await runFile({
+        database,
+        checked: file,
+        trackingSql: (durationSql) => insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+        asynchronousCommit: transactional,
+        sessionSettings: options.sessionSettings,
+        logger,
+      });
+      if (transactional) unflushedCommits += 1;
+      else unflushedCommits = 0;
+      applied.push({ version: migration.version, name: migration.name, id: migration.id, checksum: migration.up.checksum, durationMs });
+      logger.info(`Applied ${migration.id} in ${durationMs} ms`);
+    }
+  } finally {
+    if (unflushedCommits > 0 && !database.lostError) await flushCommits(database);
+  }
+  const state = (await readTrackingTable(database, tracking)) ?? [];
+  return { applied, droppedInvalidIndexes, state };
+}
+
+/**
+ * A transaction with a transaction id, committed with the session's synchronous_commit (on by default): its
+ * commit waits for the WAL flush, which covers every asynchronously committed migration before it.
+ */
+async function flushCommits(database: Database): Promise<void> {
+  await database.query("SELECT txid_current()").catch(() => undefined);
+}
+
+function refuseProblems(plan: Plan): void {
+  const errors = plan.problems.filter((problem) => problem.severity === "error");
+  if (errors.length === 0) return;
+  throw problemsError(
+    "PLAN_PROBLEMS",
+    "Refusing to apply migrations (nothing was run):",
+    errors.map((problem) => problem.message),
+  );
+}

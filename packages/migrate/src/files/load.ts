@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { MigrateError, problemsError } from "../errors";
+import type { MigrationFile, MigrationSet, SqlFile } from "../types";
+import { checksumOf, normaliseSql } from "./checksum";
+import { parseDirectives } from "./directives";
+import { type ParsedFileName, parseFileName } from "./names";
+
+/**
+ * Reads every migration of a directory. Reports all problems at once (bad names, duplicate versions, down
+ * files without an up file, bad directives) in one MigrateError("INVALID_FILES"), each naming its file.
+ * SQL is not parsed here: `up` and `down` check the SQL they are about to run (see sql/analyze.ts).
+ */
+export function loadMigrations(directory: string): MigrationSet {
+  const absolute = resolve(directory);
+  const displayRoot = basename(absolute);
+  const problems: string[] = [];
+  const ups = new Map<number, { parsed: ParsedFileName; file: SqlFile }>();
+  const downs: { parsed: ParsedFileName; file: SqlFile }[] = [];
+
+  for (const fileName of listFiles(absolute)) {
+    const displayPath = `${displayRoot}/${fileName}`;
+    const parsed = parseFileName(fileName);
+    if (parsed.ok === "ignored") continue;
+    if (!parsed.ok) {
+      problems.push(`${displayPath}: ${parsed.problem}`);
+      continue;
+    }
+    const file = readSqlFile(join(absolute, fileName), displayPath, problems);
+    if (parsed.file.kind === "down") {
+      downs.push({ parsed: parsed.file, file });
+      continue;
+    }
+    const existing = ups.get(parsed.file.version);
+    if (existing) {
+      problems.push(
+        `${displayPath}: version ${parsed.file.version} is also used by ${existing.file.displayPath}; give one of them the next free number`,
+      );
+      continue;
+    }
+    ups.set(parsed.file.version, { parsed: parsed.file, file });
+  }
+
+  const downById = new Map<string, SqlFile>();
+  for (const down of downs) {
+    const up = ups.get(down.parsed.version);
+    if (!up || up.parsed.id !== down.parsed.id) {
+      const hint = up
+        ? `; the up file with version ${down.parsed.version} is ${up.file.displayPath}, so name it ${up.parsed.id}.down.sql`
+        : "; add the up file or delete this one";
+      problems.push(`${down.file.displayPath}: down file without its up file ${down.parsed.id}.sql${hint}`);
+      continue;
+    }
+    downById.set(down.parsed.id, down.file);
+  }
+
+  if (problems.length > 0) {
+    throw problemsError("INVALID_FILES", `Invalid migration files in ${displayRoot}/:`, problems);
+  }
+
+  const migrations: MigrationFile[] = [...ups.values()]
+    .sort((a, b) => a.parsed.version - b.parsed.version)
+    .map(({ parsed, file }) => {
+      const down = downById.get(parsed.id);
+      return { version: parsed.version, name: parsed.name, id: parsed.id, up: file, ...(down && { down }) };
+    });
+  return { directory: absolute, migrations };
+}
+
+/** `{ "0001_init": "<sha256>" }`: what the Pulumi resource takes as input, so an edited file shows as a diff. */
+export function migrationInputMap(set: MigrationSet): Record<string, string> {
+  return Object.fromEntries(set.migrations.map((migration) => [migration.id, migration.up.checksum]));
+}
+
+function listFiles(directory: string): string[] {
+  let entries: string[];
+  try {
+    if (!statSync(directory).isDirectory()) {
+      throw new MigrateError("INVALID_OPTIONS", `The migrations directory ${directory} is not a directory.`);
+    }
+    entries = readdirSync(directory);
+  } catch (error) {
+    if (error instanceof MigrateError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new MigrateError(
+        "INVALID_OPTIONS",
+        `The migrations directory ${directory} does not exist: check the path, or create the first migration with \`pgvector-migrate new <name>\`.`,
+      );
+    }
+    throw new MigrateError("INVALID_OPTIONS", `Cannot read the migrations directory ${directory}: ${code ?? error}`);
+  }
+  return entries.filter((name) => isFile(join(directory, name))).sort();
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function readSqlFile(path: string, displayPath: string, problems: string[]): SqlFile {
+  let content: string;
+  try {
+    content = utf8.decode(readFileSync(path));
+  } catch {
+    problems.push(`${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`);
+    content = "";
+  }
+  const sql = normaliseSql(content);
+  const { directives, problems: directiveProblems } = parseDirectives(sql);
+  for (const problem of directiveProblems) problems.push(`${displayPath}: ${problem}`);
+  return { path, displayPath, sql, checksum: checksumOf(content), directives };
+}

@@ -1,0 +1,187 @@
+// What a migration's statements do, as far as the engine cares: statements that cannot run inside a
+// transaction, statements a migration must not contain, use of pgvector, extensions created, and indexes
+// built concurrently (which leave an INVALID index behind when they fail).
+import type { ParsedStatement, ParseNode } from "./parser";
+
+export interface ConcurrentIndex {
+  /** Schema as written, undefined when unqualified (the table's schema is used). */
+  schema?: string;
+  table: string;
+  name: string;
+}
+
+const vectorTypes = new Set(["vector", "halfvec", "sparsevec"]);
+const vectorAccessMethods = new Set(["hnsw", "ivfflat"]);
+const vectorFunctions = new Set([
+  "cosine_distance",
+  "l2_distance",
+  "l1_distance",
+  "inner_product",
+  "vector_dims",
+  "vector_norm",
+  "l2_normalize",
+  "binary_quantize",
+  "subvector",
+  "hamming_distance",
+  "jaccard_distance",
+]);
+
+/** Why the statement cannot run inside a transaction block, or undefined when it can. */
+export function nonTransactionalReason(statement: ParsedStatement): string | undefined {
+  const node = statement.node;
+  switch (statement.kind) {
+    case "IndexStmt":
+      return node.concurrent ? "CREATE INDEX CONCURRENTLY" : undefined;
+    case "DropStmt":
+      return node.concurrent ? "DROP INDEX CONCURRENTLY" : undefined;
+    case "ReindexStmt":
+      if (defElemNames(node.params).includes("concurrently")) return "REINDEX CONCURRENTLY";
+      if (node.kind === "REINDEX_OBJECT_SYSTEM" || node.kind === "REINDEX_OBJECT_DATABASE") {
+        return `REINDEX ${String(node.kind).replace("REINDEX_OBJECT_", "")}`;
+      }
+      return undefined;
+    case "CreatedbStmt":
+      return "CREATE DATABASE";
+    case "DropdbStmt":
+      return "DROP DATABASE";
+    case "VacuumStmt":
+      return node.is_vacuumcmd ? "VACUUM" : undefined;
+    case "AlterSystemStmt":
+      return "ALTER SYSTEM";
+    case "CreateTableSpaceStmt":
+      return "CREATE TABLESPACE";
+    case "DropTableSpaceStmt":
+      return "DROP TABLESPACE";
+    case "AlterDatabaseStmt":
+      return defElemNames(node.options).includes("tablespace") ? "ALTER DATABASE ... SET TABLESPACE" : undefined;
+    case "DiscardStmt":
+      return node.target === "DISCARD_ALL" ? "DISCARD ALL" : undefined;
+    case "ClusterStmt":
+      return node.relation ? undefined : "CLUSTER without a table name";
+    case "CreateSubscriptionStmt":
+      return createsReplicationSlot(node) ? "CREATE SUBSCRIPTION (with create_slot)" : undefined;
+    case "DropSubscriptionStmt":
+      return "DROP SUBSCRIPTION";
+    case "AlterTableStmt":
+      return detachesConcurrently(node) ? "ALTER TABLE ... DETACH PARTITION CONCURRENTLY" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A problem with the statement in any migration, or undefined. */
+export function forbiddenReason(statement: ParsedStatement, transactional: boolean): string | undefined {
+  const node = statement.node;
+  if (statement.kind === "CopyStmt" && node.is_from && node.filename === undefined) {
+    return "COPY ... FROM STDIN needs data sent by the client, which a migration cannot do: use INSERT ... VALUES, or COPY from a file on the server";
+  }
+  if (statement.kind === "TransactionStmt" && transactional) {
+    const kind = String(node.kind ?? "");
+    const controls = [
+      "TRANS_STMT_BEGIN",
+      "TRANS_STMT_START",
+      "TRANS_STMT_COMMIT",
+      "TRANS_STMT_ROLLBACK",
+      "TRANS_STMT_PREPARE",
+      "TRANS_STMT_COMMIT_PREPARED",
+      "TRANS_STMT_ROLLBACK_PREPARED",
+    ];
+    if (controls.includes(kind)) {
+      const word = kind.replace("TRANS_STMT_", "").replace("_", " ");
+      return `${word} ends or starts a transaction, but the engine runs this migration and its tracking row in one transaction: remove it (savepoints are fine), or add "-- migrate:no-transaction" to the top of the file`;
+    }
+  }
+  return undefined;
+}
+
+/** The extension name when the statement is CREATE EXTENSION. */
+export function createdExtension(statement: ParsedStatement): string | undefined {
+  return statement.kind === "CreateExtensionStmt" ? String(statement.node.extname) : undefined;
+}
+
+/** True when the statement uses pgvector: its types, index methods, operator classes, operators or functions. */
+export function usesVector(statement: ParsedStatement): boolean {
+  if (statement.kind === "CreateExtensionStmt") return false;
+  let found = false;
+  walk(statement.node, (key, value) => {
+    if (found) return;
+    if ((key === "typeName" || key === "TypeName") && isRecord(value) && vectorTypes.has(lastName(value.names))) {
+      found = true;
+    } else if (key === "accessMethod" && typeof value === "string" && vectorAccessMethods.has(value)) {
+      found = true;
+    } else if (key === "opclass" && /^(vector|halfvec|sparsevec)_/.test(lastName(value))) {
+      found = true;
+    } else if (key === "A_Expr" && isRecord(value) && lastName(value.name) === "<=>") {
+      found = true;
+    } else if (key === "FuncCall" && isRecord(value) && vectorFunctions.has(lastName(value.funcname))) {
+      found = true;
+    }
+  });
+  return found;
+}
+
+/** The index a CREATE INDEX CONCURRENTLY builds, when it is named (unnamed ones cannot be found again). */
+export function concurrentIndex(statement: ParsedStatement): ConcurrentIndex | undefined {
+  const node = statement.node;
+  if (statement.kind !== "IndexStmt" || !node.concurrent || typeof node.idxname !== "string") return undefined;
+  const relation = isRecord(node.relation) ? node.relation : {};
+  const schema = typeof relation.schemaname === "string" ? relation.schemaname : undefined;
+  return { ...(schema !== undefined && { schema }), table: String(relation.relname), name: node.idxname };
+}
+
+function createsReplicationSlot(node: ParseNode): boolean {
+  for (const option of defElems(node.options)) {
+    if ((option.defname === "create_slot" || option.defname === "connect") && isFalse(option.arg)) return false;
+  }
+  return true;
+}
+
+function detachesConcurrently(node: ParseNode): boolean {
+  let found = false;
+  walk(node, (key, value) => {
+    if (key === "PartitionCmd" && isRecord(value) && value.concurrent) found = true;
+  });
+  return found;
+}
+
+function isFalse(arg: unknown): boolean {
+  if (!isRecord(arg)) return false;
+  const boolean = arg.Boolean;
+  if (isRecord(boolean)) return !boolean.boolval;
+  const string = arg.String;
+  if (isRecord(string)) return /^(false|off|no|0)$/i.test(String(string.sval));
+  const integer = arg.Integer;
+  if (isRecord(integer)) return !integer.ival;
+  return false;
+}
+
+function defElems(list: unknown): ParseNode[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((item) => (isRecord(item) && isRecord(item.DefElem) ? item.DefElem : {}));
+}
+
+function defElemNames(list: unknown): string[] {
+  return defElems(list).map((element) => String(element.defname ?? ""));
+}
+
+/** Last String of a qualified name list: ["pg_catalog", "int4"] -> "int4". */
+function lastName(names: unknown): string {
+  if (!Array.isArray(names) || names.length === 0) return "";
+  const last = names[names.length - 1];
+  return isRecord(last) && isRecord(last.String) ? String(last.String.sval ?? "") : "";
+}
+
+function isRecord(value: unknown): value is ParseNode {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, visit);
+  } else if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      visit(key, child);
+      walk(child, visit);
+    }
+  }
+}

@@ -1,0 +1,326 @@
+// `up` and `plan` against native PostgreSQL: order, idempotence, tracking rows, plan problems, failures.
+import { down, loadMigrations, plan, readApplied, up } from "pgvector-migrate";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createNativeDatabase, type NativeDatabase } from "../support";
+import { CapturingLogger, engineOptions, failure, type MigrationsDir, migrationsDir, query } from "./helpers";
+
+let db: NativeDatabase;
+let dir: MigrationsDir;
+beforeEach(async () => {
+  db = await createNativeDatabase("up");
+  dir = migrationsDir();
+});
+afterEach(async () => {
+  dir.cleanup();
+  await db.drop();
+});
+
+const tables = async (url: string) =>
+  (
+    await query<{ name: string }>(
+      url,
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    )
+  ).map((row) => row.name);
+
+describe("up", () => {
+  it("applies pending migrations in version order, records them, and does nothing the second time", async () => {
+    dir.write("0002_second.sql", "INSERT INTO events VALUES ('second');");
+    dir.write("0001_first.sql", "CREATE TABLE events (what text);\nINSERT INTO events VALUES ('first');");
+    dir.write("0010_tenth.sql", "INSERT INTO events VALUES ('tenth')");
+    const set = loadMigrations(dir.path);
+    const logger = new CapturingLogger();
+
+    const result = await up(set, engineOptions(db.url, { logger }));
+    expect(result.applied.map((applied) => applied.id)).toEqual(["0001_first", "0002_second", "0010_tenth"]);
+    expect(result.droppedInvalidIndexes).toEqual([]);
+    expect(result.state.map((row) => row.version)).toEqual([1, 2, 10]);
+    expect(await query(db.url, "SELECT what FROM events")).toEqual([
+      { what: "first" },
+      { what: "second" },
+      { what: "tenth" },
+    ]);
+
+    const rows = await readApplied(engineOptions(db.url));
+    expect(rows.map(({ version, name, checksum }) => ({ version, name, checksum }))).toEqual(
+      set.migrations.map(({ version, name, up: file }) => ({ version, name, checksum: file.checksum })),
+    );
+    for (const row of rows) {
+      expect(row.appliedAt).toBeInstanceOf(Date);
+      expect(row.durationMs).toBeGreaterThanOrEqual(0);
+      expect(row.appliedBy).toMatch(/^postgres \(pgvm-test on .+\)$/);
+    }
+    expect(logger.text()).toContain("info: Applying migrations/0001_first.sql");
+
+    const again = await up(set, engineOptions(db.url));
+    expect(again.applied).toEqual([]);
+    expect(again.state).toHaveLength(3);
+    expect(await query(db.url, "SELECT count(*)::int AS n FROM events")).toEqual([{ n: 3 }]);
+  });
+
+  it("plans pending migrations and reports nothing applied on an empty database", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    const set = loadMigrations(dir.path);
+    const before = await plan(set, engineOptions(db.url));
+    expect(before.applied).toEqual([]);
+    expect(before.pending.map((migration) => migration.id)).toEqual(["0001_a", "0002_b"]);
+    expect(before.problems).toEqual([]);
+    expect(await readApplied(engineOptions(db.url))).toEqual([]);
+
+    await up(set, engineOptions(db.url));
+    const after = await plan(set, engineOptions(db.url));
+    expect(after.pending).toEqual([]);
+    expect(after.applied.map((row) => row.version)).toEqual([1, 2]);
+  });
+
+  it("uses a configurable, schema-qualified tracking table, creating its schema", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    const options = engineOptions(db.url, { trackingTable: "ops.applied_migrations" });
+    await up(loadMigrations(dir.path), options);
+    expect(await query(db.url, "SELECT version::int, name FROM ops.applied_migrations")).toEqual([
+      { version: 1, name: "a" },
+    ]);
+    expect(await readApplied(options)).toHaveLength(1);
+    expect(await readApplied(engineOptions(db.url))).toEqual([]);
+  });
+
+  it("refuses a tracking table that belongs to another tool, and bad table names", async () => {
+    await query(db.url, "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)");
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain("public.schema_migrations exists but is not a pgvector-migrate tracking table");
+
+    const bad = await failure(readApplied(engineOptions(db.url, { trackingTable: 'x"; DROP TABLE a; --' })));
+    expect(bad.code).toBe("INVALID_OPTIONS");
+    expect(bad.message).toContain("Invalid tracking table name");
+  });
+
+  it("a failing migration leaves schema and tracking table unchanged, and says file:line:column", async () => {
+    dir.write("0001_ok.sql", "CREATE TABLE kept (id int);");
+    dir.write(
+      "0002_broken.sql",
+      [
+        "/* A multi-line comment",
+        "   before the statements. */",
+        "CREATE TABLE half_done (id int);",
+        "-- ünïcödé comment 😀",
+        "INSERT INTO half_done VALUES (1);",
+        "INSERT INTO half_done SELECT id FROM",
+        "    no_such_table;",
+      ].join("\n"),
+    );
+    dir.write("0003_never.sql", "CREATE TABLE never (id int);");
+    const set = loadMigrations(dir.path);
+    const error = await failure(up(set, engineOptions(db.url)));
+    expect(error.code).toBe("MIGRATION_FAILED");
+    expect(error.message).toMatch(
+      /^migrations\/0002_broken\.sql:7:5: ERROR 42P01: relation "no_such_table" does not exist\n/,
+    );
+    expect(error.message).toContain("STATEMENT:\n  INSERT INTO half_done SELECT id FROM\n      no_such_table");
+    expect(error.message).toContain("The migration was rolled back");
+    expect(error.details).toMatchObject({ file: "migrations/0002_broken.sql", line: 7, column: 5, sqlstate: "42P01" });
+
+    expect(await tables(db.url)).toEqual(["kept", "schema_migrations"]);
+    expect((await readApplied(engineOptions(db.url))).map((row) => row.version)).toEqual([1]);
+  });
+
+  it("locates runtime errors without a position by the statement that failed", async () => {
+    dir.write(
+      "0001_runtime.sql",
+      "CREATE TABLE t (n int CHECK (n > 0));\n\nINSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (-1);\nINSERT INTO t VALUES (2);",
+    );
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.message).toMatch(/^migrations\/0001_runtime\.sql:4:3: ERROR 23514: new row for relation "t" violates check constraint/);
+    expect(error.message).toContain("DETAIL: Failing row contains (-1).");
+    expect(await tables(db.url)).toEqual(["schema_migrations"]);
+  });
+
+  it("reports errors raised inside a DO block with their context", async () => {
+    dir.write("0001_do.sql", "SELECT 1;\nDO $$\nBEGIN\n  RAISE EXCEPTION 'custom failure' USING HINT = 'fix it';\nEND\n$$;");
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.message).toMatch(/^migrations\/0001_do\.sql:2:1: ERROR P0001: custom failure\n/);
+    expect(error.message).toContain("HINT: fix it");
+    expect(error.message).toContain("CONTEXT: PL/pgSQL function inline_code_block line 3 at RAISE");
+  });
+
+  it("rejects SQL syntax errors and misplaced statements before running anything", async () => {
+    dir.write("0001_fine.sql", "CREATE TABLE fine (id int);");
+    dir.write("0002_typo.sql", "-- 😀 comment\nCREATE TABLE a (id int);\nCREAT TABLE b (id int);");
+    dir.write("0003_concurrent.sql", "CREATE TABLE c (id int);\nCREATE INDEX CONCURRENTLY c_id ON c (id);");
+    dir.write("0004_commit.sql", "CREATE TABLE d (id int);\nCOMMIT;");
+    dir.write("0005_empty.sql", "-- nothing yet\n");
+    dir.write("0006_copy.sql", "COPY fine FROM STDIN;");
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.code).toBe("INVALID_FILES");
+    expect(error.message).toContain('migrations/0002_typo.sql:3:1: syntax error at or near "CREAT"');
+    expect(error.message).toContain(
+      'migrations/0003_concurrent.sql:2:1: CREATE INDEX CONCURRENTLY cannot run inside a transaction: add "-- migrate:no-transaction"',
+    );
+    expect(error.message).toContain("migrations/0004_commit.sql:2:1: COMMIT ends or starts a transaction");
+    expect(error.message).toContain("migrations/0005_empty.sql: contains no SQL statements");
+    expect(error.message).toContain("migrations/0006_copy.sql:1:1: COPY ... FROM STDIN");
+    expect(await tables(db.url)).toEqual([]);
+  });
+
+  it("applies directives: SET LOCAL settings in a transaction, session settings without one", async () => {
+    dir.write(
+      "0001_settings.sql",
+      "-- migrate:set work_mem = '7MB'\n-- migrate:set lock_timeout = '3s'\nCREATE TABLE seen AS SELECT current_setting('work_mem') AS work_mem, current_setting('lock_timeout') AS lock_timeout;",
+    );
+    dir.write(
+      "0002_outside.sql",
+      "-- migrate:no-transaction\n-- migrate:set maintenance_work_mem = '77MB'\nINSERT INTO seen VALUES (current_setting('maintenance_work_mem'), 'x');\nVACUUM seen;",
+    );
+    dir.write("0003_after.sql", "INSERT INTO seen VALUES (current_setting('maintenance_work_mem'), current_setting('work_mem'));");
+    await up(loadMigrations(dir.path), engineOptions(db.url));
+    expect(await query(db.url, "SELECT * FROM seen")).toEqual([
+      { work_mem: "7MB", lock_timeout: "3s" },
+      { work_mem: "77MB", lock_timeout: "x" },
+      { work_mem: "64MB", lock_timeout: "4MB" },
+    ]);
+  });
+
+  it("applies sessionSettings to the migration session", async () => {
+    await query(db.url, "CREATE SCHEMA app");
+    dir.write("0001_a.sql", "CREATE TABLE things (id int);");
+    await up(loadMigrations(dir.path), engineOptions(db.url, { sessionSettings: { search_path: "app" } }));
+    expect(await query(db.url, "SELECT to_regclass('app.things')::text AS t")).toEqual([{ t: "app.things" }]);
+  });
+});
+
+describe("plan problems", () => {
+  it("reports edited, deleted and out-of-order files, and up refuses to run", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    await up(loadMigrations(dir.path), engineOptions(db.url));
+    const applied = await readApplied(engineOptions(db.url));
+
+    dir.write("0001_a.sql", "CREATE TABLE a (id bigint);");
+    dir.remove("0002_b.sql");
+    dir.write("0002_late.sql", "CREATE TABLE late (id int);");
+    dir.remove("0003_c.sql");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    dir.write("0004_d.sql", "CREATE TABLE d (id int);");
+    const set = loadMigrations(dir.path);
+    const result = await plan(set, engineOptions(db.url));
+    expect(result.pending.map((migration) => migration.id)).toEqual(["0004_d"]);
+    expect(result.problems).toEqual([
+      {
+        kind: "checksum-mismatch",
+        severity: "error",
+        version: 1,
+        name: "a",
+        displayPath: "migrations/0001_a.sql",
+        appliedChecksum: applied[0]?.checksum,
+        fileChecksum: set.migrations[0]?.up.checksum,
+        message: expect.stringContaining(`changed after it was applied (applied checksum ${applied[0]?.checksum}, file checksum ${set.migrations[0]?.up.checksum})`),
+      },
+    ]);
+    expect(result.problems).toHaveLength(1);
+
+    dir.remove("0002_late.sql");
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.remove("0004_d.sql");
+    dir.remove("0003_c.sql");
+    const deleted = await plan(loadMigrations(dir.path), engineOptions(db.url));
+    expect(deleted.problems.map((problem) => [problem.kind, problem.version])).toEqual([
+      ["missing-file", 2],
+      ["missing-file", 3],
+    ]);
+    expect(deleted.problems[0]?.message).toContain("Migration 2 (b) is applied but its file is gone from migrations/");
+    const refused = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(refused.code).toBe("PLAN_PROBLEMS");
+    expect(refused.message).toContain("Migration 3 (c) is applied but its file is gone");
+  });
+
+  it("treats a pending migration older than the newest applied one as an error unless allowed", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    await up(loadMigrations(dir.path), engineOptions(db.url));
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    const set = loadMigrations(dir.path);
+
+    const strict = await plan(set, engineOptions(db.url));
+    expect(strict.pending.map((migration) => migration.version)).toEqual([2]);
+    expect(strict.problems).toMatchObject([
+      { kind: "out-of-order", severity: "error", version: 2, newestAppliedVersion: 3, displayPath: "migrations/0002_b.sql" },
+    ]);
+    const refused = await failure(up(set, engineOptions(db.url)));
+    expect(refused.code).toBe("PLAN_PROBLEMS");
+    expect(refused.message).toContain("migrations/0002_b.sql is older than the newest applied migration (3)");
+    expect(await tables(db.url)).not.toContain("b");
+
+    const logger = new CapturingLogger();
+    const allowed = await up(set, engineOptions(db.url, { allowOutOfOrder: true, logger }));
+    expect(allowed.applied.map((applied) => applied.version)).toEqual([2]);
+    expect(logger.text()).toContain("warn: migrations/0002_b.sql is older than the newest applied migration (3); it will be applied out of order");
+    expect((await plan(set, engineOptions(db.url))).problems).toEqual([]);
+  });
+});
+
+describe("down", () => {
+  it("reverts to a target in reverse order, each down file with its tracking row", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0001_a.down.sql", "DROP TABLE a;");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    dir.write("0002_b.down.sql", "DROP TABLE b;");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int REFERENCES b);");
+    dir.write("0003_c.down.sql", "DROP TABLE c;");
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+
+    const result = await down(set, 1, engineOptions(db.url));
+    expect(result.reverted.map((reverted) => reverted.id)).toEqual(["0003_c", "0002_b"]);
+    expect(result.state.map((row) => row.version)).toEqual([1]);
+    expect(await tables(db.url)).toEqual(["a", "schema_migrations"]);
+
+    const none = await down(set, 1, engineOptions(db.url));
+    expect(none.reverted).toEqual([]);
+    const all = await down(set, 0, engineOptions(db.url));
+    expect(all.reverted.map((reverted) => reverted.version)).toEqual([1]);
+    expect(await tables(db.url)).toEqual(["schema_migrations"]);
+
+    await up(set, engineOptions(db.url));
+    expect(await tables(db.url)).toEqual(["a", "b", "c", "schema_migrations"]);
+  });
+
+  it("refuses before running anything when a needed down file is missing", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0001_a.down.sql", "DROP TABLE a;");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    dir.write("0003_c.down.sql", "DROP TABLE c;");
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+    const error = await failure(down(set, 0, engineOptions(db.url)));
+    expect(error.code).toBe("DOWN_MISSING");
+    expect(error.message).toContain("migrations/0002_b.sql has no down file: add 0002_b.down.sql");
+    expect(await tables(db.url)).toEqual(["a", "b", "c", "schema_migrations"]);
+    expect((await down(set, 2, engineOptions(db.url))).reverted.map((reverted) => reverted.version)).toEqual([3]);
+  });
+
+  it("rejects a target that is not applied", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+    const error = await failure(down(set, 2, engineOptions(db.url)));
+    expect(error.code).toBe("INVALID_TARGET");
+    expect(error.message).toContain("Version 2 is not applied, so it cannot be the target of down (applied versions: 1, 3)");
+    expect((await failure(down(set, -1, engineOptions(db.url)))).code).toBe("INVALID_TARGET");
+  });
+
+  it("a failing down file leaves the migration applied", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0001_a.down.sql", "DROP TABLE a;\nDROP TABLE not_there;");
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+    const error = await failure(down(set, 0, engineOptions(db.url)));
+    expect(error.message).toMatch(/^migrations\/0001_a\.down\.sql:2:12: ERROR 42P01: table "not_there" does not exist/);
+    expect(await tables(db.url)).toEqual(["a", "schema_migrations"]);
+    expect(await readApplied(engineOptions(db.url))).toHaveLength(1);
+  });
+});

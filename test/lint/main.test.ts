@@ -1,0 +1,167 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lintMain } from "../../packages/migrate/src/lint/main";
+
+const createDocuments = `-- migrate:set lock_timeout = '5s'
+CREATE TABLE documents (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
+CREATE INDEX documents_title_idx ON documents (title);
+`;
+const indexExistingTable = `-- migrate:set lock_timeout = '5s'
+CREATE INDEX documents_lower_title_idx ON documents (lower(title));
+`;
+
+let root: string;
+let migrations: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "lint-main-"));
+  migrations = join(root, "migrations");
+  mkdirSync(migrations);
+  writeFileSync(join(migrations, "0001_documents.sql"), createDocuments);
+  writeFileSync(join(migrations, "0002_lower_title.sql"), indexExistingTable);
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await lintMain(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe("lint-migrations", () => {
+  it("prints one line per finding and a count, and passes when there are only warnings", async () => {
+    const result = await run("--dir", migrations);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "migrations/0002_lower_title.sql:2:1: warning require-concurrent-index-creation: During normal index creation",
+    );
+    expect(result.stdout).not.toContain("0001_documents.sql:");
+    expect(result.stdout).toContain("Migration lint: 1 warning in 2 file(s) (every migration in");
+  });
+
+  it("fails in strict mode", async () => {
+    const result = await run("--dir", migrations, "--strict");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("migrations/0002_lower_title.sql:2:1: error require-concurrent-index-creation");
+  });
+
+  it("adds --exclude to the default exclusions", async () => {
+    const result = await run("--dir", migrations, "--strict", "--exclude", "require-concurrent-index-creation");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Migration lint: no findings in 2 file(s)");
+  });
+
+  it("prints GitHub annotations", async () => {
+    const result = await run("--dir", migrations, "--format", "github");
+    expect(result.stdout).toContain(
+      "::warning file=migrations/0002_lower_title.sql,line=2,col=1,endLine=2,endColumn=67,title=squawk require-concurrent-index-creation::During normal index creation",
+    );
+  });
+
+  it("prints one JSON document", async () => {
+    const result = await run("--dir", migrations, "--format", "json", "--strict");
+    const document = JSON.parse(result.stdout) as { ok: boolean; checkedFiles: string[]; findings: { rule: string }[] };
+    expect(document.ok).toBe(false);
+    expect(document.checkedFiles).toEqual(["migrations/0001_documents.sql", "migrations/0002_lower_title.sql"]);
+    expect(document.findings.map((finding) => finding.rule)).toEqual(["require-concurrent-index-creation"]);
+  });
+
+  it("appends a Markdown summary for the GitHub job summary", async () => {
+    const summary = join(root, "summary.md");
+    writeFileSync(summary, "# Earlier step\n");
+    await run("--dir", migrations, "--summary", summary);
+    const text = readFileSync(summary, "utf8");
+    expect(text.startsWith("# Earlier step\n### Migration lint (squawk)")).toBe(true);
+    expect(text).toContain(
+      "| warning | `migrations/0002_lower_title.sql:2:1` | [require-concurrent-index-creation](https://squawkhq.com/docs/require-concurrent-index-creation) |",
+    );
+    expect(text).toContain("-- squawk-ignore <rule>");
+  });
+
+  describe("--changed-since", () => {
+    function git(...args: string[]) {
+      execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], {
+        cwd: root,
+        stdio: "pipe",
+      });
+    }
+
+    beforeEach(() => {
+      git("init", "--quiet", "--initial-branch=main");
+      git("add", "migrations/0001_documents.sql");
+      git("commit", "--quiet", "-m", "base");
+      git("tag", "base");
+      git("add", "migrations/0002_lower_title.sql");
+      git("commit", "--quiet", "-m", "pull request");
+    });
+
+    it("checks only migrations added since the merge base, committed or not", async () => {
+      writeFileSync(join(migrations, "0003_untracked.sql"), "-- migrate:set lock_timeout = '5s'\nSELECT 1;\n");
+      const result = await run("--dir", migrations, "--changed-since", "base", "--format", "json");
+      const document = JSON.parse(result.stdout) as { checkedFiles: string[] };
+      expect(document.checkedFiles).toEqual(["migrations/0002_lower_title.sql", "migrations/0003_untracked.sql"]);
+    });
+
+    it("checks nothing when no migration changed", async () => {
+      const summary = join(root, "summary.md");
+      const result = await run("--dir", migrations, "--changed-since", "HEAD", "--strict", "--summary", summary);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        "Migration lint: no findings in 0 file(s) (migrations added or changed since HEAD)",
+      );
+      expect(readFileSync(summary, "utf8")).toContain("No migration files to check.");
+    });
+
+    it("explains an unknown ref", async () => {
+      const result = await run("--dir", migrations, "--changed-since", "origin/nope");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('cannot list the migrations changed since "origin/nope"');
+      expect(result.stderr).toContain("fetch-depth: 0");
+    });
+  });
+
+  it("reports invalid migration files with exit code 1", async () => {
+    writeFileSync(join(migrations, "0002_duplicate.sql"), "SELECT 1;\n");
+    const result = await run("--dir", migrations);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("migrations/0002_duplicate.sql");
+  });
+
+  it("rejects unknown options and formats with usage and exit code 2", async () => {
+    const unknown = await run("--dir", migrations, "--fix");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--fix");
+    expect(unknown.stderr).toContain("Usage: lint-migrations");
+    const format = await run("--format", "xml");
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('--format must be one of text, json, github, not "xml"');
+  });
+
+  it("rejects a rule squawk does not know with exit code 2", async () => {
+    const result = await run("--dir", migrations, "--include", "no-such-rule");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("includedRules");
+  });
+
+  it("runs as a process from the built package", () => {
+    const bin = resolve(__dirname, "../../packages/migrate/dist/lint/bin.js");
+    expect(existsSync(bin), "run `npm run build` first").toBe(true);
+    const result = spawnSync(process.execPath, [bin, "--dir", migrations, "--strict"], { encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("migrations/0002_lower_title.sql:2:1: error require-concurrent-index-creation");
+  });
+});

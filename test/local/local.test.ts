@@ -1,0 +1,122 @@
+// `npm run local`: PGlite + pgvector over TCP, migrations applied, data kept across restarts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "../support";
+import { type LocalProcess, runLocal, startLocal } from "./local-process";
+
+let work: string;
+let migrations: string;
+let dataDir: string;
+const running: LocalProcess[] = [];
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), "pgvm-local-"));
+  migrations = join(work, "migrations");
+  dataDir = join(work, "pgdata");
+  mkdirSync(migrations);
+  writeFileSync(
+    join(migrations, "0001_documents.sql"),
+    "CREATE TABLE documents (id bigint PRIMARY KEY, embedding vector(3) NOT NULL);\n",
+  );
+  writeFileSync(
+    join(migrations, "0002_documents_index.sql"),
+    "CREATE INDEX documents_embedding_idx ON documents USING hnsw (embedding vector_cosine_ops);\n",
+  );
+});
+
+afterEach(async () => {
+  for (const server of running.splice(0)) if (server.child.exitCode === null) await server.stop("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function start(port: number): Promise<LocalProcess> {
+  const server = await startLocal(["--port", String(port), "--data-dir", dataDir, "--dir", migrations]);
+  running.push(server);
+  return server;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("npm run local", () => {
+  it("serves pgvector with the migrations applied and keeps data across a restart", async () => {
+    const port = await freePort();
+    const first = await start(port);
+    expect(first.url).toBe(`postgres://postgres:postgres@127.0.0.1:${port}/app?sslmode=disable`);
+    expect(first.stdout().match(/^DATABASE_URL=/gm)).toHaveLength(1);
+    expect(first.stdout()).toContain("Migrations: 2 applied now, 2 in total, 0 pending");
+
+    expect(await query(first.url, "SELECT current_database() AS db")).toEqual([{ db: "app" }]);
+    expect(await query(first.url, "SELECT extname FROM pg_extension WHERE extname = 'vector'")).toHaveLength(1);
+    await query(first.url, "INSERT INTO documents VALUES (1, '[1,0,0]'), (2, '[0,1,0]')");
+    const nearest = await query<{ id: string }>(
+      first.url,
+      "SELECT id FROM documents ORDER BY embedding <=> '[0.9,0.1,0]' LIMIT 1",
+    );
+    expect(nearest).toEqual([{ id: "1" }]);
+
+    expect(await first.stop("SIGINT")).toBe(0);
+
+    writeFileSync(join(migrations, "0003_documents_title.sql"), "ALTER TABLE documents ADD COLUMN title text;\n");
+    const second = await start(port);
+    expect(second.stdout()).toContain("Migrations: 1 applied now, 3 in total, 0 pending");
+    expect(await query(second.url, "SELECT id, title FROM documents ORDER BY id")).toEqual([
+      { id: "1", title: null },
+      { id: "2", title: null },
+    ]);
+    expect(await second.stop("SIGTERM")).toBe(0);
+
+    const third = await start(port);
+    expect(third.stdout()).toContain("Migrations: 0 applied now, 3 in total, 0 pending");
+    expect(await third.stop()).toBe(0);
+  });
+
+  it("refuses a second server on the same data directory, naming the running one", async () => {
+    const first = await start(await freePort());
+    const second = await runLocal(["--port", String(await freePort()), "--data-dir", dataDir, "--dir", migrations]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`is in use by another local server (pid ${first.child.pid})`);
+    expect(second.stdout).not.toContain("DATABASE_URL=");
+    expect(await first.stop()).toBe(0);
+  });
+
+  it("says which port is taken", async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+    );
+    try {
+      const result = await runLocal(["--port", String(port), "--data-dir", dataDir, "--dir", migrations]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("exits 1 with the engine's message when a migration fails, and serves nothing", async () => {
+    writeFileSync(join(migrations, "0003_broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x int;\n");
+    const result = await runLocal(["--port", String(await freePort()), "--data-dir", dataDir, "--dir", migrations]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("migrations/0003_broken.sql");
+    expect(result.stdout).not.toContain("DATABASE_URL=");
+  });
+
+  it("rejects a bad option with usage", async () => {
+    const result = await runLocal(["--port", "http"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid port "http"');
+    expect(result.stderr).toContain("Usage: npm run local");
+  });
+});

@@ -1,0 +1,101 @@
+// check and diff run during `pulumi preview`, often with values that are not known yet; they never connect.
+// (The full path through the dynamic-provider host is in host.test.ts.)
+import { describe, expect, it } from "vitest";
+import type { MigrationsInputs, MigrationsOutputs } from "../../infra/migrations/args";
+import { migrationsProvider } from "../../infra/migrations/provider";
+
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const checksum = (digit: string) => digit.repeat(64);
+
+const inputs: MigrationsInputs = {
+  connection: {
+    host: "db.example.com",
+    port: 5432,
+    database: "app",
+    user: "migrator",
+    password: "pw",
+    sslmode: "require",
+  },
+  directory: "migrations",
+  migrations: { "0001_init": checksum("1"), "0002_items_hnsw": checksum("2") },
+  trackingTable: "public.schema_migrations",
+  lockTimeoutSeconds: 60,
+  allowOutOfOrder: false,
+  onDelete: "keep",
+  platform: "generic",
+  requiredExtensions: [],
+  timeoutMinutes: 120,
+};
+
+const outputs: MigrationsOutputs = {
+  ...inputs,
+  applied: inputs.migrations,
+  appliedCount: 2,
+  latestVersion: 2,
+  latestMigration: "0002_items_hnsw",
+  newlyApplied: [],
+};
+
+const check = (olds: object, news: object) =>
+  migrationsProvider.check?.(olds as MigrationsInputs, news as MigrationsInputs);
+const diff = (olds: object, news: object) =>
+  migrationsProvider.diff?.("app:public.schema_migrations", olds as MigrationsOutputs, news as MigrationsInputs);
+
+describe("check", () => {
+  it("accepts a connection that is not known yet", async () => {
+    expect((await check({}, { ...inputs, connection: unknown }))?.failures).toEqual([]);
+    const partly = { ...inputs.connection, host: unknown, password: unknown };
+    expect((await check(inputs, { ...inputs, connection: partly }))?.failures).toEqual([]);
+  });
+
+  it("accepts new migrations and rejects entries the resource would never produce", async () => {
+    const news = { ...inputs, migrations: { ...inputs.migrations, "0003_add_title": checksum("3"), "0004 x": "nope" } };
+    expect((await check(inputs, news))?.failures).toEqual([
+      { property: "migrations", reason: expect.stringContaining('migration "0004 x"') },
+    ]);
+  });
+
+  it("names every previously applied file that changed or disappeared", async () => {
+    const news = { ...inputs, migrations: { "0001_init": checksum("a") } };
+    const reasons = (await check(inputs, news))?.failures?.map((failure) => failure.reason);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^migrations\/0001_init\.sql changed after it was applied \(checksum 111111111111… when/),
+      expect.stringMatching(/^migrations\/0002_items_hnsw\.sql was applied by an earlier update but is no longer/),
+    ]);
+  });
+
+  it("rejects an absolute directory and a URL that is not postgres://", async () => {
+    const news = { ...inputs, directory: "/home/me/migrations", connection: { url: "mysql://x" } };
+    expect((await check({}, news))?.failures?.map((failure) => failure.property)).toEqual(["connection", "directory"]);
+  });
+});
+
+describe("diff", () => {
+  it("reports no change for the same inputs", async () => {
+    expect(await diff(outputs, inputs)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("reports a change, not a replacement, for a setting such as onDelete", async () => {
+    expect(await diff(outputs, { ...inputs, onDelete: "down" })).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("reports a change when the tracking table no longer matches the files (drift found by refresh)", async () => {
+    const drifted = { ...outputs, applied: { "0001_init": checksum("1") } };
+    expect(await diff(drifted, inputs)).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("does not replace when the whole connection is unknown during preview", async () => {
+    expect(await diff(outputs, { ...inputs, connection: unknown })).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("replaces when a URL points at another database, comparing hosts case-insensitively", async () => {
+    const url = (host: string, database: string) => ({ url: `postgresql://migrator:pw@${host}:5432/${database}` });
+    expect(await diff(outputs, { ...inputs, connection: url("DB.example.com", "app") })).toEqual({
+      changes: true,
+      replaces: [],
+    });
+    expect((await diff(outputs, { ...inputs, connection: url("db.example.com", "app2") }))?.replaces).toEqual([
+      "connection",
+    ]);
+  });
+});
