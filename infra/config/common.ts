@@ -80,8 +80,7 @@ export const commonSettings = {
     accepted: appRoleAccessLevels,
     default: "readwrite",
     what: "an access level",
-    description:
-      "readwrite: SELECT, INSERT, UPDATE, DELETE on tables and USAGE on sequences; readonly: SELECT only.",
+    description: "readwrite: SELECT, INSERT, UPDATE, DELETE on tables and USAGE on sequences; readonly: SELECT only.",
   }),
   appSchemas: stringList({
     default: ["public"],

@@ -43,7 +43,7 @@ export function qualifiedTableProblem(value: string): string | undefined {
 export const extensionNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export function extensionNameProblem(value: string): string | undefined {
-  return extensionNamePattern.test(value.toLowerCase())
+  return extensionNamePattern.test(value.trim().toLowerCase())
     ? undefined
     : `${quote(value)} is not an extension name (letters, digits, _ and -, e.g. pg_trgm or uuid-ossp).`;
 }

@@ -42,20 +42,32 @@ export interface StackConfig {
  */
 export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): StackConfig {
   const problems: Problem[] = unknownSettingProblems(source);
-  const common = settingsSchema(commonSettings).safeParse(
-    Object.fromEntries(Object.keys(commonSettings).map((key) => [key, source.get(key)])),
-  );
-  if (!common.success) {
-    problems.push(...problemsFromZod(common.error));
-    throw new ConfigError(source.project, source.stack, problems);
-  }
-  const name = common.data.platform;
+  const common = parseCommonSettings(source, problems);
+  if (common === undefined) throw new ConfigError(source.project, source.stack, problems);
+  const name = common.platform;
   const section: PlatformSection<unknown> = platformSections[name];
   problems.push(...plainTextSecretProblems(source, section));
-  const parsed = section.parse(source, common.data);
+  const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
   if (problems.length > 0 || !parsed.ok) throw new ConfigError(source.project, source.stack, problems);
-  return stackConfig(source, common.data, { name, settings: parsed.value } as PlatformSettings);
+  return stackConfig(source, common, { name, settings: parsed.value } as PlatformSettings);
+}
+
+/**
+ * The common settings. Problems are added to `problems`; the invalid settings are then replaced by their
+ * defaults so that the platform's settings can still be checked and every problem reported in one run.
+ * Undefined when even the platform is unknown.
+ */
+function parseCommonSettings(source: ConfigSource, problems: Problem[]): CommonSettings | undefined {
+  const schema = settingsSchema(commonSettings);
+  const raw = Object.fromEntries(Object.keys(commonSettings).map((key) => [key, source.get(key)]));
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  problems.push(...problemsFromZod(parsed.error));
+  const invalid = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  if (invalid.has("platform")) return undefined;
+  const withDefaults = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([key]) => !invalid.has(key))));
+  return withDefaults.success ? withDefaults.data : undefined;
 }
 
 function stackConfig(source: ConfigSource, common: CommonSettings, platform: PlatformSettings): StackConfig {
@@ -139,4 +151,3 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] ?? 0;
 }
-

@@ -79,7 +79,10 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         { name: extension, database: platform.database, schema: platform.extensionSchema },
         {
           ...inDatabase,
-          dependsOn: [...platform.extensionPrerequisites, ...(platform.databaseResource ? [platform.databaseResource] : [])],
+          dependsOn: [
+            ...platform.extensionPrerequisites,
+            ...(platform.databaseResource ? [platform.databaseResource] : []),
+          ],
         },
       );
     }
@@ -123,7 +126,12 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const endpoint = { host: platform.host, port: platform.port, database: platform.database, sslmode: platform.sslmode };
+    const endpoint = {
+      host: platform.host,
+      port: platform.port,
+      database: platform.database,
+      sslmode: platform.sslmode,
+    };
     this.adminConnectionString = connectionString({
       ...endpoint,
       user: platform.adminUser,

@@ -106,8 +106,8 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
     fail("lockTimeoutSeconds", "lockTimeoutSeconds must be a number of seconds greater than 0");
   }
   const timeout = news.timeoutMinutes;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0) {
-    fail("timeoutMinutes", "timeoutMinutes must be a number of minutes (0 for no limit)");
+  if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout < 0) {
+    fail("timeoutMinutes", "timeoutMinutes must be a whole number of minutes (0 for no limit)");
   }
   if (typeof news.allowOutOfOrder !== "boolean") fail("allowOutOfOrder", "allowOutOfOrder must be true or false");
   if (news.onDelete !== "keep" && news.onDelete !== "down") fail("onDelete", 'onDelete must be "keep" or "down"');
@@ -234,10 +234,18 @@ function engineOptions(props: MigrationsInputs): Engine.EngineOptions {
   };
 }
 
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Error text for the Pulumi engine: the engine's own message (file:line:column), never a credential. */
 function failureMessage(error: unknown, connection: ResolvedConnection): string {
   let message = error instanceof Error ? error.message : String(error);
-  const secrets = "url" in connection ? [connection.url] : [connection.password];
+  const secrets = "url" in connection ? [connection.url, urlPassword(connection.url)] : [connection.password];
   for (const secret of secrets) {
     if (typeof secret === "string" && secret.length >= 4) message = message.split(secret).join("********");
   }
@@ -297,6 +305,12 @@ function appliedState(rows: readonly Engine.AppliedMigration[], migrations: Reco
   };
 }
 
+/** The server answered that the database does not exist (SQLSTATE 3D000), as opposed to not answering at all. */
+function isMissingDatabase(error: unknown): boolean {
+  const { code, details } = error as { code?: unknown; details?: { cause?: unknown } };
+  return code === "CONNECTION_FAILED" && details?.cause === "3D000";
+}
+
 function databaseName(connection: ResolvedConnection): string {
   return target(connection).database ?? "database";
 }
@@ -306,15 +320,7 @@ async function applyMigrations(props: MigrationsInputs): Promise<MigrationsOutpu
   try {
     const set = migrationsOnDisk(engine, props);
     const result = await engine.up(set, engineOptions(props));
-    for (const index of result.droppedInvalidIndexes) {
-      console.warn(`warning: dropped invalid index ${index} left by an interrupted concurrent build, then rebuilt it`);
-    }
     const newlyApplied = result.applied.map((migration) => migration.id);
-    console.log(
-      newlyApplied.length === 0
-        ? "Migrations: nothing to apply, the database is up to date."
-        : `Migrations: applied ${newlyApplied.join(", ")}.`,
-    );
     return { ...props, ...appliedState(result.state, props.migrations), newlyApplied };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -368,6 +374,11 @@ export const migrationsProvider: pulumi.dynamic.ResourceProvider<MigrationsInput
       const rows = await engine.readApplied(engineOptions(props));
       return { id, props: { ...props, ...appliedState(rows, props.migrations) } };
     } catch (error) {
+      if (isMissingDatabase(error)) {
+        // Dropped together with its migrations: gone from the state, so the next `pulumi up` starts afresh.
+        console.log(`Migrations: database ${databaseName(props.connection)} no longer exists.`);
+        return { id: "" };
+      }
       throw new Error(failureMessage(error, props.connection));
     }
   },

@@ -1,6 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
 import { createAzurePlatform } from "./azure";
+import { createExistingPlatform } from "./existing";
+import { createNeonPlatform } from "./neon";
+import { createSupabasePlatform } from "./supabase";
 import type { PlatformDatabase } from "./types";
 
 export type { PlatformDatabase, PlatformName } from "./types";
@@ -12,8 +15,10 @@ export function createPlatform(config: StackConfig, opts?: pulumi.ComponentResou
     case "azure":
       return createAzurePlatform(config, platform.settings, opts);
     case "existing":
+      return createExistingPlatform(config, platform.settings, opts);
     case "neon":
+      return createNeonPlatform(config, platform.settings, opts);
     case "supabase":
-      throw new pulumi.RunError(`The ${platform.name} platform is not available in this version yet.`);
+      return createSupabasePlatform(config, platform.settings);
   }
 }

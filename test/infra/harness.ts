@@ -54,7 +54,11 @@ export function plainTextStrings(value: unknown, path = ""): { path: string; tex
   return [];
 }
 
-function mockState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): { id: string; state: Record<string, unknown> } {
   const state: Record<string, unknown> = { ...inputs };
   const azureId = (kind: string, physical: string) =>
     `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mock/providers/${kind}/${physical}`;
@@ -66,17 +70,28 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     }
     case "azure-native:resources:ResourceGroup": {
       const physical = (inputs.resourceGroupName as string | undefined) ?? `${name}1a2b3c4d`;
-      return { id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${physical}`, state: { ...state, name: physical } };
+      return {
+        id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${physical}`,
+        state: { ...state, name: physical },
+      };
     }
     case "azure-native:dbforpostgresql:Server": {
       const physical = (inputs.serverName as string | undefined) ?? `${name}5e6f7a8b`;
       return {
         id: azureId("Microsoft.DBforPostgreSQL/flexibleServers", physical),
-        state: { ...state, name: physical, fullyQualifiedDomainName: `${physical}.postgres.database.azure.com`, state: "Ready" },
+        state: {
+          ...state,
+          name: physical,
+          fullyQualifiedDomainName: `${physical}.postgres.database.azure.com`,
+          state: "Ready",
+        },
       };
     }
     case "azure-native:dbforpostgresql:Database":
-      return { id: azureId("Microsoft.DBforPostgreSQL/flexibleServers/databases", String(inputs.databaseName)), state: { ...state, name: inputs.databaseName } };
+      return {
+        id: azureId("Microsoft.DBforPostgreSQL/flexibleServers/databases", String(inputs.databaseName)),
+        state: { ...state, name: inputs.databaseName },
+      };
     case "azure-native:network:VirtualNetwork":
       return { id: azureId("Microsoft.Network/virtualNetworks", name), state: { ...state, name } };
     case "azure-native:network:Subnet":
@@ -90,14 +105,20 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       return { id: String(inputs.name), state };
     default:
       if (type.startsWith("pulumi-nodejs:dynamic")) {
-        return { id: name, state: { ...state, applied: {}, appliedCount: 0, latestVersion: 0, latestMigration: "", newlyApplied: [] } };
+        return {
+          id: name,
+          state: { ...state, applied: {}, appliedCount: 0, latestVersion: 0, latestMigration: "", newlyApplied: [] },
+        };
       }
       return { id: `${name}-id`, state: { ...state, name: state.name ?? name } };
   }
 }
 
 type MonitorWithRegister = {
-  registerResource(req: RegisterRequest, callback: (err: unknown, resp: { getUrn(): string } | undefined) => void): void;
+  registerResource(
+    req: RegisterRequest,
+    callback: (err: unknown, resp: { getUrn(): string } | undefined) => void,
+  ): void;
 };
 
 interface RegisterRequest {
@@ -181,7 +202,7 @@ export async function runWithMocks(
   const exported = await program();
   const outputs: MockRun["outputs"] = {};
   for (const [key, value] of Object.entries(exported)) {
-    const output = pulumi.output(value);
+    const output = pulumi.output(value) as pulumi.Output<unknown>;
     outputs[key] = {
       value: await new Promise((resolve) => output.apply((resolved) => resolve(resolved))),
       secret: await pulumi.isSecret(output),

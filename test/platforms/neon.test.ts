@@ -1,17 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { createNeonPlatform, NeonBranch, NeonProject, neonSettingsSchema } from "../../infra/platforms/neon";
-import { plaintextOccurrences, resolve, runUnderMocks, single } from "./support/mock-program";
+import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
+import { neonSettingsSchema } from "../../infra/platforms/neon";
+import {
+  byType,
+  generatedPasswords,
+  plaintextOccurrences,
+  type Registration,
+  runStack,
+  single,
+  type StackRun,
+} from "./support/mock-program";
 
+const project = "pgvector-stack";
+const apiKey = "napi_test_key_0123456789";
 const ownerPassword = "owner-password-from-neon";
 const branchPassword = "branch-role-password";
-const parentStack = "organization/pgvector-stack/dev";
+const parentStack = `organization/${project}/dev`;
 
 const neonOutputs = {
   "neon:index/project:Project": (name: string) => ({
-    databaseHost: `ep-${name}.us-east-2.aws.neon.tech`,
+    databaseHost: `ep-${name}-main.us-east-2.aws.neon.tech`,
     defaultBranchId: "br-main-1",
   }),
   "neon:index/role:Role": () => ({ password: ownerPassword }),
+  "neon:index/branch:Branch": () => ({}),
   "neon:index/endpoint:Endpoint": (name: string) => ({ host: `ep-${name}-pr.us-east-2.aws.neon.tech` }),
 };
 
@@ -19,112 +31,186 @@ const roleLookups: Record<string, unknown>[] = [];
 const calls = {
   "neon:index/getBranchRolePassword:getBranchRolePassword": (inputs: Record<string, unknown>) => {
     roleLookups.push(inputs);
-    return { ...inputs, password: branchPassword };
+    return { ...inputs, id: "lookup", password: branchPassword };
   },
 };
 
+function neonConfig(neon: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, string> {
+  return { platform: "neon", "neon:apiKey": apiKey, neon: JSON.stringify(neon), ...extra };
+}
+
+async function run(stack: string, config: Record<string, string>): Promise<StackRun> {
+  roleLookups.length = 0;
+  return runStack(stack, config, {
+    secretKeys: ["neon:apiKey"],
+    outputs: neonOutputs,
+    calls,
+    stackOutputs: { [parentStack]: { neonProjectId: "proj-dev", neonBranchId: "br-dev", unrelated: "x" } },
+  });
+}
+
+const custom = (registrations: readonly Registration[]) => registrations.filter((r) => r.custom).map((r) => r.type);
+const inDatabaseTypes = [
+  "postgresql:index/extension:Extension",
+  "pulumi-nodejs:dynamic/pgvector:Migrations",
+  "postgresql:index/grant:Grant",
+  "postgresql:index/defaultPrivileges:DefaultPrivileges",
+];
+
 describe("neon settings", () => {
-  it("fills defaults: small autoscaling compute, PostgreSQL 17, database app owned by app_owner, parent dev", () => {
+  it("fills defaults: a small autoscaling compute, owner role app_owner, ephemeral stacks branch from dev", () => {
     expect(neonSettingsSchema.parse({})).toEqual({
       region: "aws-us-east-2",
-      postgresVersion: 17,
       compute: { minCu: 0.25, maxCu: 1, suspendTimeoutSeconds: 300 },
-      database: "app",
       ownerRole: "app_owner",
       parentStack: "dev",
     });
   });
 
+  function problems(config: Record<string, string>, secretKeys = ["neon:apiKey"], stack = "dev"): string[] {
+    try {
+      loadStackConfig(staticConfigSource(project, stack, config, secretKeys));
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
+      throw error;
+    }
+    return [];
+  }
+
   it.each([
-    [{ postgresVersion: 13 }, ["postgresVersion"], "must be one of 14, 15, 16, 17, 18"],
-    [{ region: "us-east-1" }, ["region"], "must be a Neon region id"],
-    [{ compute: { minCu: 0.3 } }, ["compute", "minCu"], "must be a Neon compute size"],
-    [{ compute: { minCu: 2, maxCu: 1 } }, ["compute", "maxCu"], "(1) must be >= minCu (2)"],
-    [{ compute: { minCu: 1, maxCu: 10 } }, ["compute", "maxCu"], "autoscaling range of at most 8 CU"],
-    [{ database: "My-App" }, ["database"], "lower-case identifier"],
-    [{ size: 1 }, [], 'Unrecognized key: "size"'],
-  ])("rejects %j at %j", (input, path, message) => {
-    const result = neonSettingsSchema.safeParse(input);
-    expect(result.success).toBe(false);
-    const issue = result.error?.issues.find((candidate) => candidate.path.join(".") === path.join("."));
-    expect(issue?.message).toContain(message);
+    [{ region: "us-east-1" }, "neon.region: must be a Neon region id such as aws-us-east-2 or azure-eastus2"],
+    [{ compute: { minCu: 0.3 } }, "neon.compute.minCu: must be a Neon compute size: 0.25, 0.5, 1, 2,"],
+    [{ compute: { minCu: 2, maxCu: 1 } }, "neon.compute.maxCu: (1) must be >= minCu (2)"],
+    [{ compute: { minCu: 1, maxCu: 10 } }, "neon.compute.maxCu: minus minCu is 9 CU; Neon allows an autoscaling range of at most 8 CU"],
+    [{ ownerRole: "Owner" }, 'neon.ownerRole: "Owner" is not a lower-case PostgreSQL identifier'],
+    [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
+    [{ computeSize: 1 }, 'neon: Unrecognized key: "computeSize"'],
+  ])("rejects %j", (neon, message) => {
+    expect(problems(neonConfig(neon))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("rejects a PostgreSQL version Neon does not offer, naming the accepted ones", () => {
+    expect(problems(neonConfig({}, { postgresVersion: "13" }))).toEqual([
+      "postgresVersion: 13 is not offered by Neon. Accepted values: 14, 15, 16, 17, 18.",
+    ]);
+  });
+
+  it("requires the API key, encrypted, before anything is registered", () => {
+    const { "neon:apiKey": _, ...withoutKey } = neonConfig({});
+    const saved = process.env.NEON_API_KEY;
+    delete process.env.NEON_API_KEY;
+    try {
+      expect(problems(withoutKey)).toEqual([expect.stringContaining("neon:apiKey: is required on platform neon")]);
+      process.env.NEON_API_KEY = apiKey;
+      expect(problems(withoutKey)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.NEON_API_KEY;
+      else process.env.NEON_API_KEY = saved;
+    }
+    expect(problems(neonConfig({}), [])).toEqual([expect.stringContaining("neon:apiKey: holds a secret but is stored in plain text")]);
+    expect(problems(neonConfig({}), []).join("\n")).not.toContain(apiKey);
+  });
+
+  it("refuses an ephemeral stack that names itself as the parent", () => {
+    expect(problems(neonConfig({ parentStack: "pr-7" }, { ephemeral: "true" }), undefined, "pr-7")).toEqual([
+      expect.stringContaining('neon.parentStack: "pr-7" is this stack'),
+    ]);
+    expect(problems(neonConfig({ parentStack: `acme/${project}/pr-7` }, { ephemeral: "true" }), undefined, "pr-7")).toHaveLength(1);
+    expect(problems(neonConfig({ parentStack: "staging" }, { ephemeral: "true" }), undefined, "pr-7")).toEqual([]);
   });
 });
 
-describe("NeonProject (dev and prod stacks)", () => {
-  const settings = neonSettingsSchema.parse({ region: "aws-eu-central-1", postgresVersion: 16, compute: { maxCu: 2 } });
+describe("dev and prod stacks: a Neon project", () => {
+  const config = neonConfig({ region: "aws-eu-central-1", compute: { maxCu: 2 }, historyRetentionSeconds: 604800 }, { postgresVersion: "16" });
 
-  async function run(protect: boolean) {
-    return runUnderMocks(
-      () => createNeonPlatform("db", settings, { stack: protect ? "prod" : "dev", ephemeral: false, protect }),
-      { stack: protect ? "prod" : "dev", outputs: neonOutputs, calls },
-    );
-  }
-
-  it("creates a project with region, version and autoscaling limits, and the database owned by its role", async () => {
-    const { result, registrations } = await run(false);
-    expect(result).toBeInstanceOf(NeonProject);
-    expect(registrations.filter((r) => r.custom).map((r) => r.type)).toEqual([
-      "neon:index/project:Project",
-      "neon:index/role:Role",
-      "neon:index/database:Database",
-    ]);
+  it("creates the project (region, version, autoscaling limits), the owner role and the database on its default branch", async () => {
+    const { registrations } = await run("dev", config);
+    expect(byType(registrations, "pulumi:pulumi:StackReference")).toEqual([]);
     const project = single(registrations, "neon:index/project:Project");
-    expect(project.inputs).toMatchObject({
+    expect(project.inputs).toEqual({
       name: "pgvector-stack-dev",
       regionId: "aws-eu-central-1",
       pgVersion: 16,
+      historyRetentionSeconds: 604800,
       defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, suspendTimeoutSeconds: 300 },
     });
     const role = single(registrations, "neon:index/role:Role");
-    expect(role.inputs).toMatchObject({ projectId: "db-id", branchId: "br-main-1", name: "app_owner" });
+    expect(role.inputs).toEqual({ projectId: "neon-id", branchId: "br-main-1", name: "app_owner" });
     const database = single(registrations, "neon:index/database:Database");
-    expect(database.inputs).toMatchObject({ projectId: "db-id", branchId: "br-main-1", name: "app", ownerName: "app_owner" });
+    expect(database.inputs).toEqual({ projectId: "neon-id", branchId: "br-main-1", name: "app", ownerName: "app_owner" });
     expect(database.dependencies).toEqual(expect.arrayContaining([project.urn, role.urn]));
-    expect(project.protect || database.protect).toBe(false);
+    expect([project.protect, database.protect]).toEqual([false, false]);
   });
 
-  it("hands the shared layer the direct host, the owner's secret password, sslmode require and no allowlist", async () => {
-    const { result } = await run(false);
-    const platform = result.platformDatabase;
-    expect((await resolve(platform.host)).value).toBe("ep-db.us-east-2.aws.neon.tech");
-    expect(platform.port).toBe(5432);
-    expect((await resolve(platform.database)).value).toBe("app");
-    expect((await resolve(platform.adminUser)).value).toBe("app_owner");
-    expect(await resolve(platform.adminPassword)).toEqual({ value: ownerPassword, secret: true });
-    expect(platform.sslmode).toBe("require");
-    expect(platform.extensionPrerequisites).toEqual([]);
-    expect(platform.extensionSchema).toBeUndefined();
-    expect(platform.databaseResource).toBe((result as NeonProject).database);
-    expect((await resolve(result.projectId)).value).toBe("db-id");
-    expect((await resolve(result.branchId)).value).toBe("br-main-1");
+  it("connects the shared layer to the project's host as the owner role, with sslmode require", async () => {
+    const { registrations, outputs } = await run("dev", config);
+    const provider = single(registrations, "pulumi:providers:postgresql");
+    expect(provider.inputs).toMatchObject({
+      host: "ep-neon-main.us-east-2.aws.neon.tech",
+      port: "5432",
+      database: "app",
+      username: "app_owner",
+      password: ownerPassword,
+      sslmode: "require",
+      superuser: "false",
+    });
+    expect(outputs.platform?.value).toBe("neon");
+    expect(outputs.adminConnectionString).toEqual({
+      value: `postgresql://app_owner:${ownerPassword}@ep-neon-main.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
+      secret: true,
+    });
   });
 
-  it("protects the project and database on prod", async () => {
-    const { registrations } = await run(true);
+  it("exports neonProjectId and neonBranchId, which pull-request stacks branch from", async () => {
+    const { outputs } = await run("dev", config);
+    expect(outputs.neonProjectId).toEqual({ value: "neon-id", secret: false });
+    expect(outputs.neonBranchId).toEqual({ value: "br-main-1", secret: false });
+  });
+
+  it("orders the shared layer as on Azure: the database, then the extension, then the migrations, then the app role", async () => {
+    const { registrations } = await run("dev", config);
+    const neonDatabase = single(registrations, "neon:index/database:Database");
+    const neonRole = single(registrations, "neon:index/role:Role");
+    const provider = single(registrations, "pulumi:providers:postgresql");
+    const extension = single(registrations, "postgresql:index/extension:Extension");
+    const migrations = single(registrations, "pulumi-nodejs:dynamic/pgvector:Migrations");
+    const appRole = single(registrations, "postgresql:index/role:Role");
+    expect(provider.dependencies).toContain(neonRole.urn);
+    expect(extension.inputs).toEqual({ name: "vector", database: "app" });
+    expect(extension.dependencies).toContain(neonDatabase.urn);
+    expect(migrations.dependencies).toContain(extension.urn);
+    expect(appRole.dependencies).toContain(migrations.urn);
+    // Neon needs no allow-list: nothing but the database stands before the extension.
+    expect(extension.dependencies.filter((urn) => !urn.includes("postgresql"))).toEqual([neonDatabase.urn]);
+  });
+
+  it("drops nothing inside the database one by one: it goes with the Neon database", async () => {
+    const { registrations } = await run("dev", config);
+    const neonDatabase = single(registrations, "neon:index/database:Database");
+    const inside = registrations.filter((r) => inDatabaseTypes.includes(r.type));
+    expect(new Set(inside.map((r) => r.type))).toEqual(new Set(inDatabaseTypes));
+    for (const registration of inside) {
+      expect({ name: registration.name, deletedWith: registration.deletedWith }).toEqual({
+        name: registration.name,
+        deletedWith: neonDatabase.urn,
+      });
+    }
+  });
+
+  it("protects the project and the database on prod", async () => {
+    const { registrations } = await run("prod", { ...config, protect: "true" });
     expect(single(registrations, "neon:index/project:Project").protect).toBe(true);
     expect(single(registrations, "neon:index/database:Database").protect).toBe(true);
+    expect(single(registrations, "neon:index/project:Project").inputs.name).toBe("pgvector-stack-prod");
   });
 });
 
-describe("NeonBranch (ephemeral pull-request stacks)", () => {
-  const settings = neonSettingsSchema.parse({ compute: { minCu: 0.25, maxCu: 0.5 } });
+describe("pull-request stacks: a branch of the dev stack's branch", () => {
+  const config = neonConfig({ compute: { minCu: 0.25, maxCu: 0.5 } }, { ephemeral: "true", protect: "true" });
 
-  // Only these two outputs exist: requireOutput of any other name would fail the run.
-  async function run(stackOutputs: Record<string, unknown> = { neonProjectId: "proj-dev", neonBranchId: "br-dev" }) {
-    roleLookups.length = 0;
-    return runUnderMocks(() => createNeonPlatform("db", settings, { stack: "pr-123", ephemeral: true, protect: true }), {
-      stack: "pr-123",
-      outputs: neonOutputs,
-      calls,
-      stackOutputs: { [parentStack]: stackOutputs },
-    });
-  }
-
-  it("branches the dev stack's branch, found through a StackReference, and gives it a compute of its own", async () => {
-    const { result, registrations } = await run();
-    expect(result).toBeInstanceOf(NeonBranch);
-    expect(registrations.filter((r) => r.custom).map((r) => r.type)).toEqual([
+  it("finds the dev project and branch through a StackReference and branches from it, with a compute of its own", async () => {
+    const { registrations } = await run("pr-123", config);
+    expect(custom(registrations).filter((type) => type.startsWith("neon:") || type.startsWith("pulumi:pulumi"))).toEqual([
       "pulumi:pulumi:StackReference",
       "neon:index/branch:Branch",
       "neon:index/endpoint:Endpoint",
@@ -132,58 +218,57 @@ describe("NeonBranch (ephemeral pull-request stacks)", () => {
     expect(single(registrations, "pulumi:pulumi:StackReference").inputs).toMatchObject({ name: parentStack });
     const branch = single(registrations, "neon:index/branch:Branch");
     expect(branch.inputs).toEqual({ projectId: "proj-dev", parentId: "br-dev", name: "pr-123", protected: "no" });
-    expect(branch.protect).toBe(false);
     const endpoint = single(registrations, "neon:index/endpoint:Endpoint");
-    expect(endpoint.inputs).toMatchObject({
+    expect(endpoint.inputs).toEqual({
       projectId: "proj-dev",
-      branchId: "db-id",
+      branchId: "neon-id",
       type: "read_write",
       autoscalingLimitMinCu: 0.25,
       autoscalingLimitMaxCu: 0.5,
+      suspendTimeoutSeconds: 300,
     });
     expect(endpoint.dependencies).toContain(branch.urn);
+    expect(registrations.some((r) => r.protect)).toBe(false);
   });
 
-  it("connects as the copied owner role, whose password it reads from the branch, to the copied database", async () => {
-    const { result } = await run();
-    const platform = result.platformDatabase;
-    expect((await resolve(platform.host)).value).toBe("ep-db-pr.us-east-2.aws.neon.tech");
-    expect(platform.database).toBe("app");
-    expect(platform.adminUser).toBe("app_owner");
-    expect(await resolve(platform.adminPassword)).toEqual({ value: branchPassword, secret: true });
-    expect(roleLookups).toEqual([{ projectId: "proj-dev", branchId: "db-id", roleName: "app_owner" }]);
-    // In-database objects go with the branch: destroy needs no connection.
-    expect(platform.databaseResource).toBe((result as NeonBranch).branch);
-    expect(platform.connectivityPrerequisites).toEqual([(result as NeonBranch).endpoint]);
+  it("connects to the branch's compute as the copied owner role, whose password it reads from the branch", async () => {
+    const { registrations, outputs } = await run("pr-123", config);
+    expect(roleLookups).toEqual([{ projectId: "proj-dev", branchId: "neon-id", roleName: "app_owner" }]);
+    const provider = single(registrations, "pulumi:providers:postgresql");
+    expect(provider.inputs).toMatchObject({
+      host: "ep-neon-pr.us-east-2.aws.neon.tech",
+      database: "app",
+      username: "app_owner",
+      password: branchPassword,
+    });
+    expect(provider.dependencies).toContain(single(registrations, "neon:index/endpoint:Endpoint").urn);
+    expect(outputs.neonBranchId).toEqual({ value: "neon-id", secret: false });
   });
 
-  it("refuses to branch from itself", async () => {
-    const self = neonSettingsSchema.parse({ parentStack: "pr-123" });
-    const program = () => createNeonPlatform("db", self, { stack: "pr-123", ephemeral: true, protect: false });
-    await expect(runUnderMocks(program, { stack: "pr-123" })).rejects.toThrow(
-      /neon.parentStack is "pr-123", the stack itself/,
-    );
+  it("tears down with the branch: no extension, migration, grant or role is dropped over a connection", async () => {
+    const { registrations } = await run("pr-123", config);
+    const branch = single(registrations, "neon:index/branch:Branch");
+    const inside = registrations.filter((r) => [...inDatabaseTypes, "postgresql:index/role:Role"].includes(r.type));
+    expect(new Set(inside.map((r) => r.type))).toEqual(new Set([...inDatabaseTypes, "postgresql:index/role:Role"]));
+    for (const registration of inside) expect([registration.name, registration.deletedWith]).toEqual([registration.name, branch.urn]);
   });
 });
 
 describe("secrets", () => {
-  it("no Neon password appears in plain text in any registered input", async () => {
-    const settings = neonSettingsSchema.parse({});
-    for (const ephemeral of [false, true]) {
-      const { registrations, result } = await runUnderMocks(
-        () => createNeonPlatform("db", settings, { stack: ephemeral ? "pr-1" : "dev", ephemeral, protect: false }),
-        {
-          stack: ephemeral ? "pr-1" : "dev",
-          outputs: neonOutputs,
-          calls,
-          stackOutputs: { [parentStack]: { neonProjectId: "p", neonBranchId: "b" } },
-        },
-      );
-      await resolve(result.platformDatabase.adminPassword);
-      for (const registration of registrations) {
-        expect(plaintextOccurrences(registration.wire, ownerPassword)).toEqual([]);
-        expect(plaintextOccurrences(registration.wire, branchPassword)).toEqual([]);
+  it("no password or key appears in plain text in any registered input, on dev or on a pull-request stack", async () => {
+    for (const [stack, extra] of [
+      ["dev", {}],
+      ["pr-9", { ephemeral: "true" }],
+    ] as const) {
+      generatedPasswords.length = 0;
+      const { registrations, outputs } = await run(stack, neonConfig({}, extra));
+      expect(generatedPasswords.length).toBeGreaterThan(0);
+      for (const secret of [apiKey, ownerPassword, branchPassword, ...generatedPasswords]) {
+        const leaks = registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.type} ${r.name}: ${path}`));
+        expect(leaks).toEqual([]);
       }
+      expect(outputs.adminConnectionString?.secret).toBe(true);
+      expect(outputs.appConnectionString?.secret).toBe(true);
     }
   });
 });

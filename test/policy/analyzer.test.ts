@@ -39,12 +39,11 @@ afterAll(() => {
   host?.kill();
 });
 
-function call<Request, Response>(
-  method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
-  request: Request,
-): Promise<Response> {
+type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
+
+function call<Response>(invoke: (callback: Callback<Response>) => unknown): Promise<Response> {
   return new Promise((resolveCall, reject) => {
-    method.call(client, request, (error, response) => (error ? reject(error) : resolveCall(response)));
+    invoke((error, response) => (error ? reject(error) : resolveCall(response)));
   });
 }
 
@@ -59,7 +58,7 @@ function analyze(type: string, name: string, props: Record<string, unknown>, pro
     .setUrn(`urn:pulumi:prod::pgvector-stack::${type}::${name}`)
     .setProperties(Struct.fromJavaScript(props as Record<string, never>))
     .setOptions(resourceOptions(protect));
-  return call(client.analyze, request);
+  return call<analyzer.AnalyzeResponse>((callback) => client.analyze(request, callback));
 }
 
 function diagnostics(response: analyzer.AnalyzeResponse) {
@@ -81,7 +80,7 @@ const zoneRedundantServer = {
 
 describe("the policy pack under Pulumi's policy-pack host", () => {
   it("describes itself with its name, version and mandatory policies", async () => {
-    const info = await call(client.getAnalyzerInfo, new Empty());
+    const info = await call<analyzer.AnalyzerInfo>((callback) => client.getAnalyzerInfo(new Empty(), callback));
     expect(info.getName()).toBe("pgvector-prod-guardrails");
     expect(info.getVersion()).toBe("0.1.0");
     const policies = info.getPoliciesList();
@@ -163,8 +162,10 @@ describe("the policy pack under Pulumi's policy-pack host", () => {
         resource(allowlistType, "allowlist", { configurationName: "azure.extensions", value: allowlist }),
         resource("postgresql:index/extension:Extension", "vector", { name: "vector" }, [`${allowlistType}::allowlist`]),
       ]);
-    expect(diagnostics(await call(client.analyzeStack, stack("pg_trgm,vector")))).toEqual([]);
-    expect(diagnostics(await call(client.analyzeStack, stack("pg_trgm")))).toEqual([
+    const analyzeStack = (request: analyzer.AnalyzeStackRequest) =>
+      call<analyzer.AnalyzeResponse>((callback) => client.analyzeStack(request, callback));
+    expect(diagnostics(await analyzeStack(stack("pg_trgm,vector")))).toEqual([]);
+    expect(diagnostics(await analyzeStack(stack("pg_trgm")))).toEqual([
       {
         policy: "postgres-extension-allowlisted",
         mandatory: true,

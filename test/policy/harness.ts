@@ -32,7 +32,9 @@ export interface FakeResource {
   name: string;
   props: Record<string, unknown>;
   protect?: boolean;
-  /** Names of resources this one depends on (stack policies). */
+  /** Default: a URN made of the type and name. */
+  urn?: string;
+  /** URNs or names of resources this one depends on (stack policies). */
   dependsOn?: string[];
 }
 
@@ -60,7 +62,7 @@ function options(resource: FakeResource): PolicyResourceOptions {
 }
 
 export function urnOf(resource: FakeResource): string {
-  return `urn:pulumi:prod::pgvector-stack::${resource.type}::${resource.name}`;
+  return resource.urn ?? `urn:pulumi:prod::pgvector-stack::${resource.type}::${resource.name}`;
 }
 
 async function collect(run: (report: ReportViolation) => Promise<void> | void): Promise<Outcome> {
@@ -110,10 +112,10 @@ export function runStackPolicy(
   resources: readonly FakeResource[],
   config: Record<string, unknown> = {},
 ): Promise<Outcome> {
-  const byName = new Map<string, PolicyResource>();
+  const byUrn = new Map<string, PolicyResource>();
   for (const resource of resources) {
     const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
-    byName.set(resource.name, {
+    byUrn.set(urnOf(resource), {
       type: resource.type,
       props,
       urn: urnOf(resource),
@@ -126,18 +128,20 @@ export function runStackPolicy(
         isTypeOf(resource.type, resourceClass) ? props : undefined) as PolicyResource["asType"],
     });
   }
+  const find = (key: string) =>
+    byUrn.get(key) ?? [...byUrn.values()].find((candidate) => candidate.name === key && !key.startsWith("urn:"));
   for (const resource of resources) {
-    const policyResource = byName.get(resource.name) as PolicyResource;
-    policyResource.dependencies = (resource.dependsOn ?? []).map((name) => {
-      const dependency = byName.get(name);
-      if (!dependency) throw new Error(`test resource ${resource.name} depends on unknown ${name}`);
+    const policyResource = byUrn.get(urnOf(resource)) as PolicyResource;
+    policyResource.dependencies = (resource.dependsOn ?? []).map((key) => {
+      const dependency = find(key);
+      if (!dependency) throw new Error(`test resource ${resource.name} depends on unknown ${key}`);
       return dependency;
     });
   }
   return collect((report) =>
     policy.validateStack(
       {
-        resources: [...byName.values()],
+        resources: [...byUrn.values()],
         stackTags: new Map(),
         getConfig: <T extends object>() => config as T,
         notApplicable,

@@ -7,9 +7,21 @@ import pg from "pg";
 import { down, type EngineOptions, loadMigrations, up } from "pgvector-migrate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsInputs, migrationsProvider } from "../../infra/migrations";
-import { type PgvectorServer, repoRoot, startPgvectorServer } from "../support";
+import {
+  createNativeDatabase,
+  type NativeDatabase,
+  type PgvectorServer,
+  repoRoot,
+  startPgvectorServer,
+} from "../support";
 import { createProgramDir, type ProgramDir } from "./support/program";
-import { DiffChanges, type Props, type ProviderHost, startProviderHost } from "./support/provider-host";
+import {
+  DiffChanges,
+  type Props,
+  type ProviderCallError,
+  type ProviderHost,
+  startProviderHost,
+} from "./support/provider-host";
 import { loadCompiledProvider, serializeAsTheSdkDoes } from "./support/serialized-provider";
 
 const password = "host-Pa55word-91c2"; // PGlite accepts any password: a distinctive one to search the output for
@@ -30,8 +42,19 @@ interface State {
   outputs: Props;
 }
 
+// One PGlite backend for the file: the two suites run one after the other, with their own tracking tables.
+let server: PgvectorServer;
+
+beforeAll(async () => {
+  requireBuiltEngine();
+  server = await startPgvectorServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
 describe("the Migrations provider in the SDK's dynamic-provider host", () => {
-  let server: PgvectorServer;
   let program: ProgramDir;
   let host: ProviderHost;
   let serializedProvider: string;
@@ -74,8 +97,6 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   }
 
   beforeAll(async () => {
-    requireBuiltEngine();
-    server = await startPgvectorServer();
     db = new pg.Client({ connectionString: server.url });
     await db.connect();
     // In the stack, the postgresql.Extension resource creates it before the migrations run.
@@ -91,7 +112,6 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   afterAll(async () => {
     await host?.stop();
     await db?.end();
-    await server?.stop();
     program?.cleanup();
   });
 
@@ -232,12 +252,32 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     expect(JSON.stringify(checked.failures)).not.toContain(password);
   });
 
+  it("applies nothing when the files changed between the program reading them and the update", async () => {
+    program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
+    const checked = await host.check(state.inputs, programInputs());
+    program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body varchar(10);\n");
+    program.write("0005_items_rank.sql", "ALTER TABLE items ADD COLUMN rank int;\n");
+    try {
+      const failure = await host.update(state.id, state.outputs, checked.inputs).catch((error: Error) => error);
+      const message = (failure as ProviderCallError).details;
+      expect(message).toContain("are not the ones the Pulumi program read");
+      expect(message).toMatch(/migrations\/0004_items_body\.sql differs \(checksum \w+… when the program read it/);
+      expect(message).toContain("migrations/0005_items_rank.sql was not there before");
+      expect(message).toContain("Nothing was applied");
+      const columns = await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'items'");
+      expect(columns.rows.map((row) => row.column_name).sort()).toEqual(["embedding", "id", "title"]);
+    } finally {
+      program.remove("0004_items_body.sql");
+      program.remove("0005_items_rank.sql");
+    }
+  });
+
   it("reports a failing migration as file:line:column, keeps what was applied, and continues on the next update", async () => {
     program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
     program.write("0004_items_body.down.sql", "ALTER TABLE items DROP COLUMN body;\n");
     program.write(
       "0005_item_tags.sql",
-      "-- tags per item\nCREATE TABLE item_tags (\n  item_id bigint REFERENCES item (id),\n  tag text NOT NULL\n);\n",
+      "-- tags per item\nCREATE TABLE item_tags (\n  item_id bigint REFERENCES items (id),\n  tag txt NOT NULL\n);\n",
     );
     program.write("0005_item_tags.down.sql", "DROP TABLE item_tags;\n");
     const before = state;
@@ -247,8 +287,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     const failure = await host.update(state.id, state.outputs, checked.inputs).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     const message = (failure as Error & { details: string }).details;
-    expect(message).toMatch(/migrations\/0005_item_tags\.sql:3:\d+/);
-    expect(message).toMatch(/relation "item" does not exist/);
+    expect(message).toMatch(/^migrations\/0005_item_tags\.sql:4:7: .*type "txt" does not exist/);
     expect(message).toContain("the next `pulumi up` continues from there");
     expect(message).not.toContain(password);
     // The engine keeps the previous state when an update fails; the tracking table has the migration that ran.
@@ -303,15 +342,14 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
 });
 
 describe("the provider serialized under vitest also runs in the host", () => {
-  let server: PgvectorServer;
   let program: ProgramDir;
   let host: ProviderHost;
 
   beforeAll(async () => {
-    requireBuiltEngine();
-    server = await startPgvectorServer();
     program = createProgramDir("provider-host-vitest", {
-      "0001_notes.sql": "CREATE TABLE notes (id int PRIMARY KEY);\n",
+      "0001_notes.sql":
+        "CREATE TABLE notes AS\n" +
+        "  SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('search_path') AS search_path;\n",
       "0001_notes.down.sql": "DROP TABLE notes;\n",
     });
     host = await startProviderHost(program.dir);
@@ -319,14 +357,23 @@ describe("the provider serialized under vitest also runs in the host", () => {
 
   afterAll(async () => {
     await host?.stop();
-    await server?.stop();
     program?.cleanup();
   });
 
-  it("creates, diffs and deletes", async () => {
+  it("creates with the session settings the options ask for, diffs and deletes", async () => {
     const connection = { url: server.url };
     const inputs: Props = {
-      ...migrationsInputs({ directory: "migrations", onDelete: "down" }, connection, program.dir),
+      ...migrationsInputs(
+        {
+          directory: "migrations",
+          onDelete: "down",
+          trackingTable: "public.notes_migrations",
+          timeoutMinutes: 90,
+          searchPath: ["public", "Vector Schema"],
+        },
+        connection,
+        program.dir,
+      ),
       __provider: (await serializeAsTheSdkDoes(migrationsProvider)).text,
     };
     await host.configure();
@@ -334,8 +381,59 @@ describe("the provider serialized under vitest also runs in the host", () => {
     expect(checked.failures).toEqual([]);
     const created = await host.create(checked.inputs);
     expect(created.properties).toMatchObject({ appliedCount: 1, newlyApplied: ["0001_notes"] });
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query("SELECT statement_timeout, search_path FROM notes");
+      expect(rows).toEqual([{ statement_timeout: "90min", search_path: 'public, "Vector Schema"' }]);
+    } finally {
+      await db.end();
+    }
     expect((await host.diff(created.id, created.properties, checked.inputs)).changes).toBe(DiffChanges.DIFF_NONE);
     await host.delete(created.id, created.properties);
-    expect(host.output()).toContain("reverted 0001_notes");
+    expect(host.output()).toContain('onDelete is "down": reverted 0001_notes.');
+  });
+});
+
+describe("refresh when the database is gone", () => {
+  let database: NativeDatabase;
+  let program: ProgramDir;
+  let host: ProviderHost;
+  let created: { id: string; properties: Props };
+
+  beforeAll(async () => {
+    database = await createNativeDatabase("provider_refresh");
+    program = createProgramDir("provider-host-refresh", { "0001_notes.sql": "CREATE TABLE notes (id int);\n" });
+    host = await startProviderHost(program.dir);
+    await host.configure();
+    const inputs: Props = {
+      ...migrationsInputs({ directory: "migrations" }, { url: database.url }, program.dir),
+      __provider: (await serializeAsTheSdkDoes(loadCompiledProvider(join(program.dir, ".compiled")))).text,
+    };
+    created = await host.create((await host.check({}, inputs)).inputs);
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await database?.drop();
+    program?.cleanup();
+  });
+
+  it("fails, without touching the state, when the server does not answer", async () => {
+    const unreachable = new URL(database.url);
+    unreachable.port = "1";
+    const properties = { ...created.properties, connection: { url: unreachable.toString() } };
+
+    const failure = await host.read(created.id, properties, properties).catch((error: Error) => error);
+    expect((failure as ProviderCallError).details).toMatch(/^Could not connect to /);
+    expect((failure as ProviderCallError).details).not.toContain(new URL(database.url).password);
+  });
+
+  it("reports the resource as gone when its database was dropped", async () => {
+    await database.drop();
+
+    const refreshed = await host.read(created.id, created.properties, created.properties);
+    expect(refreshed.id).toBe("");
+    expect(host.output()).toContain(`Migrations: database ${database.name} no longer exists.`);
   });
 });

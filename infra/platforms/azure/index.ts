@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import type { AzureSettings } from "./config";
 import { AzurePrivateNetwork } from "./network";
-import { type AzureServerNetwork, AzurePostgresServer } from "./server";
+import { AzurePostgresServer, type AzureServerNetwork } from "./server";
 
 export { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 export { type AzureSettings, azureSettings, parseAzureSettings } from "./config";

@@ -47,7 +47,12 @@ export function parseIpv4Range(text: string): RangeResult {
   if (trimmed.includes("/")) {
     const cidr = parseCidr(trimmed);
     return cidr.ok
-      ? { ok: true, first: cidr.first, last: cidr.last, range: { start: formatIpv4(cidr.first), end: formatIpv4(cidr.last) } }
+      ? {
+          ok: true,
+          first: cidr.first,
+          last: cidr.last,
+          range: { start: formatIpv4(cidr.first), end: formatIpv4(cidr.last) },
+        }
       : cidr;
   }
   const [startText, endText, ...rest] = trimmed.split("-").map((part) => part.trim());
@@ -56,7 +61,8 @@ export function parseIpv4Range(text: string): RangeResult {
   if (first === undefined || last === undefined || rest.length > 0) {
     return {
       ok: false,
-      problem: "is not an IPv4 address, range or CIDR block (203.0.113.7, 198.51.100.10-198.51.100.20 or 203.0.113.0/24)",
+      problem:
+        "is not an IPv4 address, range or CIDR block (203.0.113.7, 198.51.100.10-198.51.100.20 or 203.0.113.0/24)",
     };
   }
   if (first > last) {

@@ -34,7 +34,9 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: AzurePrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:azure:PrivateNetwork", name, {}, opts);
     if (!args.dnsZoneName.toLowerCase().endsWith(".postgres.database.azure.com")) {
-      throw new Error(`AzurePrivateNetwork: dnsZoneName "${args.dnsZoneName}" must end in .postgres.database.azure.com.`);
+      throw new Error(
+        `AzurePrivateNetwork: dnsZoneName "${args.dnsZoneName}" must end in .postgres.database.azure.com.`,
+      );
     }
     const parent = { parent: this };
     this.virtualNetwork = new network.VirtualNetwork(
@@ -60,7 +62,12 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
     );
     this.dnsZone = new privatedns.PrivateZone(
       `${name}-dns`,
-      { resourceGroupName: args.resourceGroupName, privateZoneName: args.dnsZoneName, location: "Global", tags: args.tags },
+      {
+        resourceGroupName: args.resourceGroupName,
+        privateZoneName: args.dnsZoneName,
+        location: "Global",
+        tags: args.tags,
+      },
       parent,
     );
     this.dnsZoneLink = new privatedns.VirtualNetworkLink(

@@ -147,14 +147,24 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     );
     this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
     const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
-    const child: pulumi.CustomResourceOptions = { parent: this, customTimeouts: childTimeouts, deletedWith: this.server };
+    const child: pulumi.CustomResourceOptions = {
+      parent: this,
+      customTimeouts: childTimeouts,
+      deletedWith: this.server,
+    };
 
-    this.firewallRules = args.network.access === "public" ? this.createFirewallRules(name, args.network, onServer, child) : [];
+    this.firewallRules =
+      args.network.access === "public" ? this.createFirewallRules(name, args.network, onServer, child) : [];
 
     this.extensionsAllowlistValue = azureExtensionsAllowlist(args.extensions);
     this.extensionsAllowlist = new dbforpostgresql.Configuration(
       `${name}-extensions-allowlist`,
-      { ...onServer, configurationName: extensionsParameter, value: this.extensionsAllowlistValue, source: "user-override" },
+      {
+        ...onServer,
+        configurationName: extensionsParameter,
+        value: this.extensionsAllowlistValue,
+        source: "user-override",
+      },
       child,
     );
     // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.

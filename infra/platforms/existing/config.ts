@@ -4,13 +4,6 @@ import { z } from "zod";
 export const existingSslModes = ["disable", "prefer", "require", "verify-full"] as const;
 export type ExistingSslMode = (typeof existingSslModes)[number];
 
-/** Lower-case, unquoted PostgreSQL identifier: what CREATE DATABASE and the provider accept without surprises. */
-export const databaseNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
-
-const databaseName = z
-  .string()
-  .regex(databaseNamePattern, "must be a lower-case identifier: a-z, 0-9 and _, starting with a letter or _, at most 63");
-
 /**
  * Stack setting `existing` (plain) plus the secrets `existingUrl` and `existingPassword`, merged by the config
  * loader into one object so that the rules that span them are checked together.
@@ -24,9 +17,10 @@ export const existingSettingsSchema = z
     host: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional(),
     user: z.string().min(1).optional(),
-    /** The application database. On ephemeral stacks the stack name is appended (app_pr_123). */
-    database: databaseName.default("app"),
-    /** false: use `database` as it is (it must exist); true: create it with the postgresql provider. */
+    /**
+     * true: create the application database (setting databaseName; on ephemeral stacks with the stack name
+     * appended, app_pr_123) with the postgresql provider. false: use databaseName as it is; it must exist.
+     */
     createDatabase: z.boolean().default(true),
     /** Where to connect to run CREATE DATABASE. Default: the URL's database, else `postgres`. */
     maintenanceDatabase: z.string().min(1).optional(),

@@ -1,11 +1,13 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import { type ExistingSettings, type ExistingSslMode, resolveExistingConnection } from "./config";
 import { stackScopedName } from "./naming";
 
 export { type ExistingSettings, existingSettingsSchema, resolveExistingConnection } from "./config";
 export { stackScopedName } from "./naming";
+export { existingSection } from "./section";
 
 export interface ExistingServerArgs {
   host: string;
@@ -50,7 +52,7 @@ export class ExistingServer extends pulumi.ComponentResource {
           password,
           sslmode: args.sslmode,
           database: args.maintenanceDatabase ?? "postgres",
-          // Managed and shared servers rarely grant superuser; the provider then avoids superuser-only queries.
+          // Shared servers rarely grant superuser; the provider then avoids superuser-only statements.
           superuser: false,
           connectTimeout: args.connectTimeoutSeconds ?? 15,
         },
@@ -75,28 +77,16 @@ export class ExistingServer extends pulumi.ComponentResource {
       extensionPrerequisites: [],
       connectivityPrerequisites: [],
       databaseResource: this.database,
+      // Dropping the stack's own database takes the extension, tables and grants with it. A database the stack
+      // did not create outlives it, so its objects are removed one by one.
+      teardownWith: this.database,
     };
     this.registerOutputs({ host: args.host, port: args.port, database: this.platformDatabase.database });
   }
 }
 
-export interface StackContext {
-  /** pulumi.getStack(). */
-  stack: string;
-  /** A per-pull-request stack: isolated, unprotected, removed with `pulumi destroy`. */
-  ephemeral: boolean;
-  /** Protect long-lived data resources (prod). */
-  protect: boolean;
-}
-
-/** ExistingServerArgs from the validated `existing` settings: ephemeral stacks get a database of their own. */
-export function existingServerArgs(settings: ExistingSettings, context: StackContext): ExistingServerArgs {
-  if (context.ephemeral && !settings.createDatabase) {
-    throw new Error(
-      `existing.createDatabase is false, but stack "${context.stack}" is ephemeral: an ephemeral stack needs a ` +
-        "database of its own on the shared server. Set existing.createDatabase to true, or ephemeral to false.",
-    );
-  }
+/** ExistingServerArgs from the validated settings: an ephemeral stack gets a database of its own (app_pr_123). */
+export function existingServerArgs(config: StackConfig, settings: ExistingSettings): ExistingServerArgs {
   const connection = resolveExistingConnection(settings);
   return {
     host: connection.host,
@@ -105,8 +95,18 @@ export function existingServerArgs(settings: ExistingSettings, context: StackCon
     password: connection.password === undefined ? undefined : pulumi.secret(connection.password),
     sslmode: connection.sslmode,
     maintenanceDatabase: connection.maintenanceDatabase,
-    database: context.ephemeral ? stackScopedName(settings.database, context.stack) : settings.database,
+    database: config.ephemeral ? stackScopedName(config.databaseName, config.stack) : config.databaseName,
     createDatabase: settings.createDatabase,
-    protect: context.protect && !context.ephemeral,
+    protect: config.protect,
+    connectTimeoutSeconds: config.connectTimeoutSeconds,
   };
+}
+
+/** The existing platform: the stack's application database on a server it does not manage. */
+export function createExistingPlatform(
+  config: StackConfig,
+  settings: ExistingSettings,
+  opts?: pulumi.ComponentResourceOptions,
+): PlatformDatabase {
+  return new ExistingServer("existing", existingServerArgs(config, settings), opts).platformDatabase;
 }

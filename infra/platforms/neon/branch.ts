@@ -72,8 +72,10 @@ export class NeonBranch extends pulumi.ComponentResource {
       sslmode: "require",
       extensionPrerequisites: [],
       connectivityPrerequisites: [this.endpoint],
-      // Everything inside the database goes with the branch, so destroy needs no database connection.
       databaseResource: this.branch,
+      // Everything inside the database, and the roles, go with the branch: destroy needs no database connection.
+      teardownWith: this.branch,
+      outputs: { [neonParentOutputs.projectId]: this.projectId, [neonParentOutputs.branchId]: this.branchId },
     };
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }

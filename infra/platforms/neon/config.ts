@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { databaseNamePattern } from "../existing/config";
+import { roleNameProblem } from "../../config/identifiers";
 
-/** PostgreSQL major versions Neon offers for new projects (18 is a preview). */
+/** PostgreSQL major versions Neon offers for new projects (18 is a preview); checked against postgresVersion. */
 export const neonPostgresVersions = [14, 15, 16, 17, 18] as const;
 
 /** Compute sizes (CU) Neon accepts as autoscaling limits: 1/4, 1/2, then whole CUs up to 16. */
@@ -14,8 +14,6 @@ const computeSize = z.number().refine((value) => (neonComputeSizes as readonly n
   message: `must be a Neon compute size: ${neonComputeSizes.join(", ")}`,
 });
 
-const roleNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /** Stack setting `neon`. The API key is the Neon provider's own secret setting `neon:apiKey` (or NEON_API_KEY). */
 export const neonSettingsSchema = z.strictObject({
   /** Neon project name. Default: `<pulumi project>-<stack>`. */
@@ -25,12 +23,6 @@ export const neonSettingsSchema = z.strictObject({
     .string()
     .regex(/^(aws|azure)-[a-z0-9-]+$/, "must be a Neon region id such as aws-us-east-2 or azure-eastus2")
     .default("aws-us-east-2"),
-  postgresVersion: z
-    .number()
-    .refine((value) => (neonPostgresVersions as readonly number[]).includes(value), {
-      message: `must be one of ${neonPostgresVersions.join(", ")}`,
-    })
-    .default(17),
   /** Organisation that owns the project; required by Neon for API keys that belong to several organisations. */
   orgId: z.string().min(1).optional(),
   compute: z
@@ -54,10 +46,14 @@ export const neonSettingsSchema = z.strictObject({
     .default({ minCu: 0.25, maxCu: 1, suspendTimeoutSeconds: 300 }),
   /** Point-in-time restore window in seconds (Neon's default is one day; plans cap it). */
   historyRetentionSeconds: z.number().int().min(0).max(2_592_000).optional(),
-  /** The application database, owned by `ownerRole`. */
-  database: z.string().regex(databaseNamePattern, "must be a lower-case identifier (a-z, 0-9, _)").default("app"),
-  /** The Neon role that owns the database and runs the migrations (the admin of the shared database layer). */
-  ownerRole: z.string().regex(roleNamePattern, "must be a lower-case identifier (a-z, 0-9, _)").default("app_owner"),
+  /** The Neon role that owns the application database and runs the migrations (the shared layer's admin). */
+  ownerRole: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = roleNameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("app_owner"),
   /**
    * Ephemeral stacks branch from this stack's Neon branch (its outputs neonProjectId and neonBranchId).
    * A stack name (`dev`, same project and organisation) or a full `organization/project/stack`.

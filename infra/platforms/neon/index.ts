@@ -1,56 +1,56 @@
-import * as pulumi from "@pulumi/pulumi";
-import type { StackContext } from "../existing";
+import type * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config/load";
+import type { PlatformDatabase } from "../types";
 import { NeonBranch, qualifiedStackName } from "./branch";
 import type { NeonSettings } from "./config";
 import { NeonProject } from "./project";
 
 export { NeonBranch, type NeonBranchArgs, neonParentOutputs, qualifiedStackName } from "./branch";
-export { type NeonSettings, neonSettingsSchema } from "./config";
+export { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
 export { NeonProject, type NeonProjectArgs } from "./project";
+export { neonApiKeySetting, neonSection } from "./section";
 
-/**
- * The Neon platform of a stack: its own project, or, on an ephemeral stack, a branch of the parent stack's branch.
- * Both expose projectId and branchId (export them as neonProjectId and neonBranchId).
- */
-export function createNeonPlatform(
-  name: string,
+/** The Neon platform's component: its own project, or, on an ephemeral stack, a branch of the parent's branch. */
+export function createNeonComponent(
+  config: StackConfig,
   settings: NeonSettings,
-  context: StackContext,
   opts?: pulumi.ComponentResourceOptions,
 ): NeonProject | NeonBranch {
-  if (context.ephemeral) {
-    const parentStack = qualifiedStackName(settings.parentStack);
-    if (parentStack === qualifiedStackName(context.stack)) {
-      throw new Error(
-        `neon.parentStack is "${settings.parentStack}", the stack itself: an ephemeral stack branches from another ` +
-          "stack's Neon branch. Set neon.parentStack to the stack it was copied from (default dev).",
-      );
-    }
+  if (config.ephemeral) {
     return new NeonBranch(
-      name,
+      "neon",
       {
-        parentStack,
-        branchName: context.stack,
+        parentStack: qualifiedStackName(settings.parentStack),
+        branchName: config.stack,
         compute: settings.compute,
-        database: settings.database,
+        database: config.databaseName,
         ownerRole: settings.ownerRole,
       },
       opts,
     );
   }
   return new NeonProject(
-    name,
+    "neon",
     {
-      projectName: settings.projectName ?? `${pulumi.getProject()}-${context.stack}`,
+      projectName: settings.projectName ?? `${config.project}-${config.stack}`,
       region: settings.region,
-      postgresVersion: settings.postgresVersion,
+      postgresVersion: config.postgresVersion,
       orgId: settings.orgId,
       compute: settings.compute,
       historyRetentionSeconds: settings.historyRetentionSeconds,
-      database: settings.database,
+      database: config.databaseName,
       ownerRole: settings.ownerRole,
-      protect: context.protect,
+      protect: config.protect,
     },
     opts,
   );
+}
+
+/** The Neon platform. Its outputs neonProjectId and neonBranchId are what ephemeral stacks branch from. */
+export function createNeonPlatform(
+  config: StackConfig,
+  settings: NeonSettings,
+  opts?: pulumi.ComponentResourceOptions,
+): PlatformDatabase {
+  return createNeonComponent(config, settings, opts).platformDatabase;
 }

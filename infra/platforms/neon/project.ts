@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../types";
+import { neonParentOutputs } from "./branch";
 import type { NeonSettings } from "./config";
 
 export interface NeonProjectArgs {
@@ -75,6 +76,9 @@ export class NeonProject extends pulumi.ComponentResource {
       extensionPrerequisites: [],
       connectivityPrerequisites: [this.ownerRole],
       databaseResource: this.database,
+      // Dropping the Neon database takes the extension, tables and grants with it.
+      teardownWith: this.database,
+      outputs: { [neonParentOutputs.projectId]: this.projectId, [neonParentOutputs.branchId]: this.branchId },
     };
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }

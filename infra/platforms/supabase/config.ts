@@ -11,7 +11,9 @@ export const supabaseSettingsSchema = z
     /** The project's reference id: the `<ref>` in https://<ref>.supabase.co (20 lower-case letters). */
     projectRef: z.string().regex(/^[a-z]{20}$/, "must be a Supabase project ref: 20 lower-case letters, as in https://<ref>.supabase.co"),
     /** Secret `supabaseDbPassword`: the database password set when the project was created. */
-    password: z.string().min(1, "is required: pulumi config set --secret supabaseDbPassword <password>"),
+    password: z
+      .string({ error: "is required on platform supabase: pulumi config set --secret supabaseDbPassword <password>" })
+      .min(1, "must not be empty: pulumi config set --secret supabaseDbPassword <password>"),
     /**
      * direct: db.<ref>.supabase.co:5432 (IPv6, or IPv4 with the IPv4 add-on).
      * session-pooler: Supavisor in session mode on port 5432 (IPv4), for networks without IPv6.

@@ -1,34 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackContext } from "../existing";
+import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import type { SupabaseSettings } from "./config";
 
 export { type SupabaseSettings, supabaseConnectionModes, supabaseSettingsSchema } from "./config";
+export { supabaseSection } from "./section";
 
 /** Supabase installs extensions in this schema, not in `public`. */
 export const supabaseExtensionSchema = "extensions";
-/** Lets unqualified `vector` in migrations resolve to extensions.vector. */
-export const supabaseSearchPath = ["public", supabaseExtensionSchema] as const;
+/** Lets unqualified `vector` in migrations (and the app role's queries) resolve to extensions.vector. */
+export const supabaseSearchPath: readonly string[] = ["public", supabaseExtensionSchema];
 
 /**
- * An existing Supabase project, by reference. The stack creates nothing here: the project, its server and the
- * `postgres` database exist; the shared layer adds the `vector` extension (in `extensions`), migrations and app role.
+ * An existing Supabase project, by reference. The stack creates nothing at this level: the project, its server and
+ * the `postgres` database exist; the shared layer adds the `vector` extension (in `extensions`), the migrations and
+ * the app role. The stack's settings databaseName and postgresVersion do not apply.
  */
-export function supabaseProjectDatabase(settings: SupabaseSettings, context: StackContext): PlatformDatabase {
-  if (context.ephemeral) {
-    throw new Error(
-      `Stack "${context.stack}" is ephemeral, but platform supabase references one existing project and cannot give ` +
-        "each pull request an isolated database. Use Supabase branching for preview databases, or run ephemeral " +
-        "stacks with platform neon or existing.",
-    );
-  }
+export function createSupabasePlatform(_config: StackConfig, settings: SupabaseSettings): PlatformDatabase {
   const direct = settings.connection === "direct";
   return {
     platform: "supabase",
     host: direct ? `db.${settings.projectRef}.supabase.co` : (settings.poolerHost as string),
     port: 5432,
     database: settings.database,
-    // Supavisor routes by user name: postgres.<ref>.
+    // Supavisor tells projects apart by the user name: postgres.<ref>.
     adminUser: direct ? "postgres" : `postgres.${settings.projectRef}`,
     adminPassword: pulumi.secret(settings.password),
     sslmode: "require",
@@ -36,5 +31,6 @@ export function supabaseProjectDatabase(settings: SupabaseSettings, context: Sta
     searchPath: supabaseSearchPath,
     extensionPrerequisites: [],
     connectivityPrerequisites: [],
+    outputs: { supabaseProjectRef: settings.projectRef },
   };
 }

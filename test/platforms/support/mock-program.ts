@@ -1,7 +1,11 @@
 // Runs Pulumi program code under pulumi.runtime.setMocks and records every registration as the engine would see
 // it: the serialized inputs (with their secret envelopes), the dependency URNs and the resource options.
 import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
+import { loadStackConfig, staticConfigSource } from "../../../infra/config";
+import { createStack, type StackOutputs } from "../../../infra/program";
+
+// waitForRPCs and getMonitor are exported by the SDK's runtime; waitForRPCs is left out of its type declarations.
+const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
 
 /** rpc.specialSigKey / specialSecretSig: how a secret value is wrapped on the wire. */
 const sigKey = "4dabf18193072939515e22adb298388d";
@@ -39,6 +43,24 @@ export interface MockOptions {
   /** Output state of a custom resource, by type; the default echoes the inputs. */
   outputs?: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
+
+/** Passwords the mocked RandomPassword resources generated; none may appear in plain text in any input. */
+export const generatedPasswords: string[] = [];
+
+const defaultOutputs: NonNullable<MockOptions["outputs"]> = {
+  "random:index/randomPassword:RandomPassword": (name) => {
+    const result = `Generated-${name}-${generatedPasswords.length}_Pw`;
+    generatedPasswords.push(result);
+    return { result };
+  },
+  "pulumi-nodejs:dynamic/pgvector:Migrations": () => ({
+    applied: {},
+    appliedCount: 0,
+    latestVersion: 0,
+    latestMigration: "",
+    newlyApplied: [],
+  }),
+};
 
 export interface MockRun<T> {
   result: T;
@@ -78,7 +100,7 @@ export async function runUnderMocks<T>(program: () => T, options: MockOptions = 
           if (!outputs) throw new Error(`test: no outputs mocked for stack reference ${name}`);
           return { id: name, state: { name, outputs, secretOutputNames: [] } };
         }
-        const state = options.outputs?.[args.type]?.(args.name, args.inputs) ?? {};
+        const state = (options.outputs?.[args.type] ?? defaultOutputs[args.type])?.(args.name, args.inputs) ?? {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...state } };
       },
       call(args) {
@@ -94,7 +116,7 @@ export async function runUnderMocks<T>(program: () => T, options: MockOptions = 
   );
 
   type Rpc = (request: RegisterRequest, callback: (error: unknown, response: unknown) => void) => void;
-  const monitor = settings.getMonitor() as unknown as { registerResource: Rpc; readResource: Rpc };
+  const monitor = runtime.getMonitor() as unknown as { registerResource: Rpc; readResource: Rpc };
   // readResource: resources read rather than created, such as StackReference.
   for (const method of ["registerResource", "readResource"] as const) {
     const original = monitor[method].bind(monitor);
@@ -107,7 +129,7 @@ export async function runUnderMocks<T>(program: () => T, options: MockOptions = 
   }
 
   const result = program();
-  await settings.waitForRPCs();
+  await runtime.waitForRPCs();
   return { result, registrations };
 }
 
@@ -161,4 +183,28 @@ export function single(registrations: readonly Registration[], type: string): Re
     throw new Error(`expected one ${type}, found ${found.length}: ${registrations.map((r) => r.type).join(", ")}`);
   }
   return found[0] as Registration;
+}
+
+export interface StackRun extends MockRun<StackOutputs> {
+  /** Resolved stack outputs and whether each is secret. */
+  outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+/**
+ * The whole program (infra/program.ts) for a stack configuration, as `pulumi up` would run it: the configuration
+ * is validated by the real loader, then every resource is registered with the mocks.
+ */
+export async function runStack(
+  stack: string,
+  config: Record<string, string>,
+  options: MockOptions & { secretKeys?: readonly string[] } = {},
+): Promise<StackRun> {
+  const project = options.project ?? "pgvector-stack";
+  const run = await runUnderMocks(
+    () => createStack(loadStackConfig(staticConfigSource(project, stack, config, options.secretKeys))),
+    { ...options, project, stack },
+  );
+  const outputs: StackRun["outputs"] = {};
+  for (const [key, value] of Object.entries(run.result)) outputs[key] = await resolve(value);
+  return { ...run, outputs };
 }

@@ -17,6 +17,7 @@ export function computePlan(set: MigrationSet, applied: readonly AppliedMigratio
         message: `Migration ${row.version} (${row.name}) is applied but its file is gone from ${displayDirectory(set)}: restore the file (the database keeps what it did).`,
       });
     } else if (file.up.checksum !== row.checksum) {
+      const renamed = file.name === row.name ? "" : ` (applied as "${row.name}")`;
       problems.push({
         kind: "checksum-mismatch",
         severity: "error",
@@ -25,7 +26,7 @@ export function computePlan(set: MigrationSet, applied: readonly AppliedMigratio
         displayPath: file.up.displayPath,
         appliedChecksum: row.checksum,
         fileChecksum: file.up.checksum,
-        message: `${file.up.displayPath} changed after it was applied (applied checksum ${row.checksum}, file checksum ${file.up.checksum}): restore the applied content and put the change in a new migration.`,
+        message: `${file.up.displayPath} changed after it was applied${renamed} (applied checksum ${row.checksum}, file checksum ${file.up.checksum}): restore the applied content and put the change in a new migration.`,
       });
     }
   }

@@ -84,6 +84,7 @@ async function revert(
       checked: file,
       trackingSql: () => deleteRowSql(tracking, row.version),
       sessionSettings: options.sessionSettings,
+      platform: options.platform,
       logger,
     });
     reverted.push({ version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs });

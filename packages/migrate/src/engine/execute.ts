@@ -2,26 +2,29 @@
 import { type Database, type PgError, ScriptError } from "../db/database";
 import { setConfigStatement } from "../db/quote";
 import { MigrateError } from "../errors";
-import { concurrentIndex } from "../sql/analyze";
+import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
-import type { Logger } from "../types";
+import type { Logger, Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
 import { migrationFailed, statementAt } from "./failure";
 import { findInvalidIndexes } from "./invalid-indexes";
+import { platformAdvice } from "./preflight";
 import { isConnectionLoss } from "./session";
 
 export interface FileRun {
   database: Database;
   checked: CheckedFile;
   /**
-   * The tracking-table statement that must commit with the file (INSERT or DELETE). For a transactional file
-   * it may use `{duration}`, replaced by a SQL expression of the time spent so far in milliseconds.
+   * The tracking-table statement that must commit with the file (INSERT or DELETE), given a SQL expression
+   * of the migration's duration in milliseconds.
    */
   trackingSql: (durationSql: string) => string;
   /** Transactional files only: commit without waiting for the WAL flush (see up.ts). */
   asynchronousCommit?: boolean;
   /** Session settings to restore after a file that changed them for the session (no-transaction files). */
   sessionSettings: Readonly<Record<string, string>>;
+  /** For the advice added when CREATE EXTENSION fails. */
+  platform: Platform;
   logger: Logger;
 }
 
@@ -64,11 +67,12 @@ async function runInTransaction(run: FileRun): Promise<number> {
     const rolledBack = "The migration was rolled back: none of its changes and no tracking row were applied.";
     if (position !== undefined && position >= fileStart && position < fileEnd) {
       const index = parsed.source.indexOfCodePoint(position - fileStart);
-      throw migrationFailed(file, parsed, { statement: statementAt(parsed, index), index }, cause, [rolledBack]);
+      const statement = statementAt(parsed, index);
+      throw migrationFailed(file, parsed, { statement, index }, cause, [...advice(run, statement), rolledBack]);
     }
     const ordinal = error.completedStatements - prefixStatements.length;
     const statement = parsed.statements[ordinal];
-    if (statement) throw migrationFailed(file, parsed, { statement }, cause, [rolledBack]);
+    if (statement) throw migrationFailed(file, parsed, { statement }, cause, [...advice(run, statement), rolledBack]);
     if (ordinal < 0) {
       throw migrationFailed(file, parsed, {}, cause, [
         `The server refused a "-- migrate:set" directive of this file (${Object.keys(file.directives.settings).join(", ")}).`,
@@ -130,7 +134,7 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
     const statementStart = parsed.source.codePointsBefore(statement.start);
     index = parsed.source.indexOfCodePoint(statementStart + Number(cause.position) - 1);
   }
-  const notes: string[] = [];
+  const notes: string[] = advice(run, statement);
   const index_ = concurrentIndex(statement);
   if (index_) {
     const invalid = await findInvalidIndexes(database, [index_]).catch(() => []);
@@ -146,6 +150,12 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
       : "This migration runs outside a transaction; nothing of it was applied and it is not recorded.",
   );
   return migrationFailed(file, parsed, { statement, index }, cause, notes);
+}
+
+/** What to do when CREATE EXTENSION fails, for the platform. */
+function advice(run: FileRun, statement: ParsedStatement | undefined): string[] {
+  const extension = statement && createdExtension(statement);
+  return extension ? [platformAdvice(run.platform, extension)] : [];
 }
 
 async function restoreSessionSettings(

@@ -27,9 +27,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
   }
   // Secrets are known before anything else can fail, so even option errors are redacted.
-  const redactor = new Redactor([options.connection.password, options.connection.url]);
+  let redactor = new Redactor([options.connection.password, options.connection.url]);
   try {
     const connection = resolveConnection(options.connection);
+    // Now including the password read from the URL or PGPASSWORD.
+    redactor = new Redactor(connection.secrets);
     const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
       throw new MigrateError("INVALID_OPTIONS", `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`);

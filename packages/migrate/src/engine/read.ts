@@ -12,7 +12,7 @@ export async function plan(set: MigrationSet, engineOptions: EngineOptions): Pro
 }
 
 /** Rows of the tracking table in version order; [] when it does not exist yet. */
-export function readApplied(engineOptions: EngineOptions): Promise<AppliedMigration[]> {
+export async function readApplied(engineOptions: EngineOptions): Promise<AppliedMigration[]> {
   return readWith(resolveOptions(engineOptions));
 }
 

@@ -83,6 +83,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
         trackingSql: (durationSql) => insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
         asynchronousCommit: transactional,
         sessionSettings: options.sessionSettings,
+        platform: options.platform,
         logger,
       });
       if (transactional) unflushedCommits += 1;

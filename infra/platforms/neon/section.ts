@@ -1,0 +1,48 @@
+import type { CommonSettings } from "../../config/common";
+import type { Problem } from "../../config/problems";
+import { structuredSection } from "../../config/structured";
+import type { ConfigSource } from "../../config/source";
+import { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
+
+/** The Neon provider's own setting for the API key (its default provider reads it). */
+export const neonApiKeySetting = "neon:apiKey";
+
+/** How the configuration loader reads the `neon` platform: the object `neon` and the provider secret `neon:apiKey`. */
+export const neonSection = structuredSection<NeonSettings>({
+  key: "neon",
+  secrets: {},
+  otherSecretKeys: [neonApiKeySetting],
+  schema: neonSettingsSchema,
+  example: "region aws-eu-central-1",
+  check: neonProblems,
+});
+
+function neonProblems(settings: NeonSettings, common: CommonSettings, source: ConfigSource): Problem[] {
+  const problems: Problem[] = [];
+  if (!(neonPostgresVersions as readonly number[]).includes(common.postgresVersion)) {
+    problems.push({
+      setting: "postgresVersion",
+      message: `${common.postgresVersion} is not offered by Neon. Accepted values: ${neonPostgresVersions.join(", ")}.`,
+    });
+  }
+  if (source.get(neonApiKeySetting) === undefined && !process.env.NEON_API_KEY) {
+    problems.push({
+      setting: neonApiKeySetting,
+      message:
+        "is required on platform neon: create an API key in the Neon console, then `pulumi config set --secret neon:apiKey <key>` (or export NEON_API_KEY).",
+    });
+  }
+  if (common.ephemeral && isSameStack(settings.parentStack, source)) {
+    problems.push({
+      setting: "neon.parentStack",
+      message: `${JSON.stringify(settings.parentStack)} is this stack: an ephemeral stack branches from another stack's Neon branch. Set it to the stack this one was copied from (default dev).`,
+    });
+  }
+  return problems;
+}
+
+function isSameStack(parentStack: string, source: ConfigSource): boolean {
+  const parts = parentStack.split("/");
+  if (parts.length === 1) return parentStack === source.stack;
+  return parts.at(-1) === source.stack && parts.at(-2) === source.project;
+}

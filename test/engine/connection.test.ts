@@ -1,0 +1,154 @@
+// Connections: retries with backoff, clear errors, sslmode, and no secret in any message or log line.
+import { createServer, type Server } from "node:net";
+import { loadMigrations, readApplied, up } from "pgvector-migrate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNativeDatabase, freePort, type NativeDatabase } from "../support";
+import { CapturingLogger, failure, migrationsDir, query } from "./helpers";
+
+let db: NativeDatabase;
+let password: string;
+beforeAll(async () => {
+  db = await createNativeDatabase("conn");
+  password = decodeURIComponent(new URL(db.url).password);
+  expect(password.length).toBeGreaterThanOrEqual(8);
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function withUrl(change: (url: URL) => void): string {
+  const url = new URL(db.url);
+  change(url);
+  return url.toString();
+}
+
+const fastRetry = { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 };
+
+describe("connection failures", () => {
+  it("retries a refused connection with backoff, then fails naming host:port/database and user only", async () => {
+    const port = await freePort();
+    const url = withUrl((parsed) => {
+      parsed.port = String(port);
+    });
+    const logger = new CapturingLogger();
+    const error = await failure(readApplied({ connection: { url }, retry: fastRetry, logger }));
+    expect(error.code).toBe("CONNECTION_FAILED");
+    expect(error.message).toContain(`Could not connect to postgres@127.0.0.1:${port}/${db.name} (sslmode=prefer) after 3 attempts`);
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.message).toContain(`Nothing accepts connections on 127.0.0.1:${port}`);
+    expect(logger.lines.filter((line) => line.includes("retrying in"))).toHaveLength(2);
+    expect(logger.text()).toContain("attempt 1 of 3, retrying in 10 ms");
+    for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
+      expect(text).not.toContain(password);
+    }
+  });
+
+  it("times out a server that never answers, per attempt", async () => {
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const error = await failure(
+        readApplied({
+          connection: { url: `postgres://someone:${password}@127.0.0.1:${port}/x`, connectTimeoutMs: 200 },
+          retry: { attempts: 2, initialDelayMs: 10 },
+        }),
+      );
+      expect(error.code).toBe("CONNECTION_FAILED");
+      expect(error.message).toContain("after 2 attempts");
+      expect(error.message).toContain("No answer within 200 ms");
+      expect(error.message).not.toContain(password);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("does not retry a wrong password, and says so without showing it", async () => {
+    const wrong = "Wr0ng-Secret-Value";
+    const logger = new CapturingLogger();
+    const error = await failure(
+      readApplied({
+        connection: { url: withUrl((parsed) => { parsed.password = wrong; }) },
+        retry: fastRetry,
+        logger,
+      }),
+    );
+    expect(error.code).toBe("CONNECTION_FAILED");
+    expect(error.message).toContain("28P01");
+    expect(error.message).toContain('The password or user name is wrong (user "postgres"); the password is not shown.');
+    expect(error.message).not.toContain("after 3 attempts");
+    expect(logger.lines).toEqual([]);
+    expect(error.message).not.toContain(wrong);
+  });
+
+  it("names a database that does not exist", async () => {
+    const error = await failure(
+      readApplied({ connection: { url: withUrl((parsed) => { parsed.pathname = "/no_such_db"; }) }, retry: fastRetry }),
+    );
+    expect(error.message).toContain('Database "no_such_db" does not exist');
+    expect(error.message).not.toContain(password);
+  });
+
+  it("rejects malformed URLs and settings without echoing them", async () => {
+    const cases = [
+      `mysql://root:${password}@host/db`,
+      `postgres://root:${password}@host:99999/db`,
+      `postgres://root:${password}@host/db?sslmode=sometimes`,
+    ];
+    for (const url of cases) {
+      const error = await failure(readApplied({ connection: { url } }));
+      expect(error.code).toBe("INVALID_OPTIONS");
+      expect(error.message).not.toContain(password);
+    }
+  });
+});
+
+describe("sslmode", () => {
+  it("prefer falls back to plaintext, disable never tries TLS, require insists on TLS", async () => {
+    // The test server has no TLS.
+    expect(await readApplied({ connection: { url: db.url } })).toEqual([]);
+    expect(await readApplied({ connection: { url: db.url, sslmode: "disable" } })).toEqual([]);
+    const error = await failure(readApplied({ connection: { url: `${db.url}?sslmode=require` }, retry: fastRetry }));
+    expect(error.code).toBe("CONNECTION_FAILED");
+    expect(error.message).toContain("(sslmode=require)");
+    expect(error.message).toContain("The server does not accept TLS");
+  });
+
+  it("takes discrete connection fields instead of a URL", async () => {
+    const url = new URL(db.url);
+    const rows = await readApplied({
+      connection: {
+        host: url.hostname,
+        port: Number(url.port),
+        database: db.name,
+        user: "postgres",
+        password,
+        sslmode: "disable",
+      },
+    });
+    expect(rows).toEqual([]);
+  });
+});
+
+describe("secrets", () => {
+  it("never shows the password in migration errors or logs, even when the database echoes it", async () => {
+    const dir = migrationsDir({
+      "0001_ok.sql": "CREATE TABLE ok (id int);",
+      "0002_echo.sql": `DO $$ BEGIN RAISE EXCEPTION 'connection failed for ${db.url} with %', '${password}'; END $$;`,
+    });
+    try {
+      const logger = new CapturingLogger();
+      const error = await failure(up(loadMigrations(dir.path), { connection: { url: db.url }, logger }));
+      expect(error.code).toBe("MIGRATION_FAILED");
+      expect(error.message).toContain("connection failed for postgres://postgres:***@127.0.0.1");
+      expect(logger.text()).toContain("Applying migrations/0002_echo.sql");
+      for (const text of [error.message, logger.text(), JSON.stringify(error.details), String(error.stack)]) {
+        expect(text).not.toContain(password);
+        expect(text).not.toContain(db.url);
+      }
+      expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_migrations")).toEqual([{ n: 1 }]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { commonSettings, loadStackConfig, type Setting, staticConfigSource } from "../../infra/config";
+import { azureSettings } from "../../infra/platforms/azure/config";
+import { project } from "./harness";
+import { projectDirectory, readYaml, stackFileConfig } from "./stack-files";
+
+const declared = readYaml("Pulumi.yaml");
+const settings: Record<string, Setting<unknown>> = { ...commonSettings, ...azureSettings };
+
+describe("Pulumi.yaml", () => {
+  it("runs infra/index.ts with the nodejs runtime and TypeScript", () => {
+    expect(declared).toMatchObject({
+      name: project,
+      runtime: { name: "nodejs", options: { typescript: true } },
+      main: "infra/",
+    });
+    // A directory `main` makes Pulumi load its index file; with TypeScript that is index.ts.
+    expect(readFileSync(path.join(projectDirectory, "infra/index.ts"), "utf8")).toContain("export =");
+  });
+
+  it("declares exactly the settings the program validates, with the same types, defaults and descriptions", () => {
+    const config = declared.config as Record<string, Record<string, unknown>>;
+    expect(Object.keys(config).sort()).toEqual(Object.keys(settings).sort());
+    for (const [key, setting] of Object.entries(settings)) {
+      const expected: Record<string, unknown> = {
+        type: setting.type,
+        default: setting.default,
+        description: setting.description,
+        ...(setting.type === "array" ? { items: { type: "string" } } : {}),
+      };
+      expect({ key, ...config[key] }).toEqual({ key, ...expected });
+    }
+  });
+});
+
+describe("stack files", () => {
+  it("dev: a public endpoint limited to documentation ranges, small server", () => {
+    const config = loadStackConfig(staticConfigSource(project, "dev", stackFileConfig("dev")));
+    expect(config.protect).toBe(false);
+    expect(config.extensions).toEqual(["pg_trgm", "vector"]);
+    expect(config.platform).toMatchObject({
+      name: "azure",
+      settings: {
+        location: "westeurope",
+        sku: { tier: "Burstable", name: "Standard_B2s" },
+        network: {
+          access: "public",
+          firewallRules: [
+            { name: "office", startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" },
+            { name: "ci", startIpAddress: "198.51.100.10", endIpAddress: "198.51.100.20" },
+          ],
+        },
+      },
+    });
+  });
+
+  it("prod: private access, zone-redundant HA, geo-redundant backup, protected", () => {
+    const config = loadStackConfig(staticConfigSource(project, "prod", stackFileConfig("prod")));
+    expect(config.protect).toBe(true);
+    expect(config.platform).toMatchObject({
+      name: "azure",
+      settings: {
+        sku: { tier: "GeneralPurpose", name: "Standard_D4ds_v5" },
+        storageSizeGb: 256,
+        backupRetentionDays: 35,
+        geoRedundantBackup: true,
+        highAvailability: "ZoneRedundant",
+        maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 },
+        network: { access: "private", vnetAddressPrefix: "10.42.0.0/16", subnetAddressPrefix: "10.42.0.0/24" },
+      },
+    });
+  });
+
+  it("hold no secrets (they are set with `pulumi config set --secret`)", () => {
+    for (const stack of ["dev", "prod"]) {
+      const text = readFileSync(path.join(projectDirectory, `Pulumi.${stack}.yaml`), "utf8");
+      expect(text).not.toMatch(/secure:|encryptionsalt|password/i);
+    }
+  });
+});
+
+describe("README", () => {
+  it("documents every setting in the azure section", () => {
+    const readme = readFileSync(path.join(projectDirectory, "README.md"), "utf8");
+    const section = /<!-- section:azure -->([\s\S]*)<!-- \/section:azure -->/.exec(readme)?.[1] ?? "";
+    const undocumented = [...Object.keys(settings), "azure-native:location"].filter(
+      (key) => !section.includes(`| \`${key}\``),
+    );
+    expect(undocumented).toEqual([]);
+  });
+});

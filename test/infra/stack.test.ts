@@ -1,0 +1,379 @@
+// The real program (configuration from the real stack files) under Pulumi mocks: which resources, with which
+// inputs and options, in which order, and that no secret is registered in plain text.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { loadStackConfig } from "../../infra/config";
+import { createStack } from "../../infra/program";
+import {
+  generatedPasswords,
+  isSecretWrapper,
+  type MockRun,
+  plain,
+  plainTextStrings,
+  type Registration,
+  Registrations,
+  runWithMocks,
+} from "./harness";
+import { stackFileConfig } from "./stack-files";
+
+const T = {
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  password: "random:index/randomPassword:RandomPassword",
+  server: "azure-native:dbforpostgresql:Server",
+  firewallRule: "azure-native:dbforpostgresql:FirewallRule",
+  configuration: "azure-native:dbforpostgresql:Configuration",
+  database: "azure-native:dbforpostgresql:Database",
+  vnet: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  dnsZone: "azure-native:privatedns:PrivateZone",
+  dnsLink: "azure-native:privatedns:VirtualNetworkLink",
+  provider: "pulumi:providers:postgresql",
+  extension: "postgresql:index/extension:Extension",
+  migrations: "pulumi-nodejs:dynamic/pgvector:Migrations",
+  role: "postgresql:index/role:Role",
+  grant: "postgresql:index/grant:Grant",
+  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
+  serverComponent: "pgvector:azure:PostgresServer",
+  networkComponent: "pgvector:azure:PrivateNetwork",
+  databaseComponent: "pgvector:database:PgvectorDatabase",
+  appRoleComponent: "pgvector:database:AppRole",
+};
+
+const stacks = {
+  dev: () => stackFileConfig("dev"),
+  prod: () => stackFileConfig("prod"),
+  // A pull-request stack: the dev configuration plus `ephemeral: true`, as the README tells.
+  "pr-123": () => ({ ...stackFileConfig("dev"), "pgvector-stack:ephemeral": "true" }),
+};
+
+async function run(stack: string, config: Record<string, string>): Promise<MockRun & { r: Registrations }> {
+  const result = await runWithMocks(stack, config, () => createStack(loadStackConfig()));
+  return { ...result, r: new Registrations(result.registrations) };
+}
+
+/** Resource counts by type: the resource set of a stack. */
+function census(registrations: readonly Registration[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const registration of registrations) counts[registration.type] = (counts[registration.type] ?? 0) + 1;
+  return counts;
+}
+
+const inputs = (registration: Registration) => plain(registration.serialized) as Record<string, unknown>;
+const allowlistOf = (r: Registrations) =>
+  r.ofType(T.configuration).find((configuration) => inputs(configuration).configurationName === "azure.extensions");
+
+/** The in-database resources: everything the postgresql provider or the migrations create. */
+const inDatabaseTypes = [T.extension, T.migrations, T.role, T.grant, T.defaultPrivileges];
+
+describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack) => {
+  let result: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    result = await run(stack, stacks[stack]());
+  });
+
+  it("orders the work: allow-list, extension, migrations, application role", () => {
+    const { r } = result;
+    const allowlist = allowlistOf(r);
+    const extension = r.one(T.extension, "pgvector-extension-vector");
+    const migrations = r.one(T.migrations);
+    expect(allowlist).toBeDefined();
+    expect(extension.dependencies).toContain(allowlist?.urn);
+    expect(migrations.dependencies).toContain(extension.urn);
+    expect(r.one(T.role).dependencies).toContain(migrations.urn);
+    for (const grant of [...r.ofType(T.grant), ...r.ofType(T.defaultPrivileges)]) {
+      expect({ grant: grant.name, dependsOnMigrations: grant.dependencies.includes(migrations.urn) }).toEqual({
+        grant: grant.name,
+        dependsOnMigrations: true,
+      });
+    }
+  });
+
+  it("chains the server writes: allow-list, then TLS, then the database", () => {
+    const { r } = result;
+    const allowlist = allowlistOf(r);
+    const tls = r.ofType(T.configuration).find((c) => inputs(c).configurationName === "require_secure_transport");
+    expect(inputs(tls as Registration)).toMatchObject({ value: "on", source: "user-override" });
+    expect(tls?.dependencies).toContain(allowlist?.urn);
+    expect(r.one(T.database).dependencies).toContain(tls?.urn);
+  });
+
+  it("runs everything in the database through the postgresql provider, which needs no superuser", () => {
+    const { r } = result;
+    const provider = r.one(T.provider);
+    expect(inputs(provider)).toMatchObject({
+      sslmode: "require",
+      superuser: "false",
+      connectTimeout: "15",
+      port: "5432",
+    });
+    for (const type of [T.extension, T.role, T.grant, T.defaultPrivileges]) {
+      for (const registration of r.ofType(type))
+        expect(registration.provider.startsWith(`${provider.urn}::`)).toBe(true);
+    }
+  });
+
+  it("tears down with the server: nothing in it is dropped one by one", () => {
+    const { r } = result;
+    const server = r.one(T.server);
+    const onServer = [T.firewallRule, T.configuration, T.database, ...inDatabaseTypes].flatMap((type) =>
+      r.ofType(type),
+    );
+    expect(onServer.filter((registration) => registration.deletedWith !== server.urn).map((x) => x.name)).toEqual([]);
+    expect(inputs(r.one(T.migrations)).onDelete).toBe("keep");
+  });
+
+  it("keeps every secret out of plain text, in inputs and outputs", () => {
+    const { r, outputs } = result;
+    expect(generatedPasswords.length).toBeGreaterThan(0);
+    const leaks = r.all.flatMap((registration) =>
+      plainTextStrings(registration.serialized)
+        .filter(({ text }) => generatedPasswords.some((password) => text.includes(password)))
+        .map(({ path }) => `${registration.name}${path}`),
+    );
+    expect(leaks).toEqual([]);
+    expect(isSecretWrapper(r.one(T.server).serialized.administratorLoginPassword)).toBe(true);
+    expect(isSecretWrapper(r.one(T.provider).serialized.password)).toBe(true);
+    expect(isSecretWrapper(r.one(T.role).serialized.password)).toBe(true);
+    expect(isSecretWrapper(r.one(T.migrations).serialized.connection)).toBe(true);
+    expect(outputs.adminConnectionString?.secret).toBe(true);
+    expect(outputs.appConnectionString?.secret).toBe(true);
+    expect(outputs.adminConnectionString?.value).toMatch(
+      /^postgresql:\/\/pgadmin:Mock-[^@]+@.+:5432\/app\?sslmode=require$/,
+    );
+    expect(outputs.appConnectionString?.value).toMatch(
+      /^postgresql:\/\/app_app:Mock-[^@]+@.+:5432\/app\?sslmode=require$/,
+    );
+    expect(outputs.host).toEqual({ value: expect.stringMatching(/\.postgres\.database\.azure\.com$/), secret: false });
+    expect(outputs.port).toEqual({ value: 5432, secret: false });
+    expect(outputs.database).toEqual({ value: "app", secret: false });
+  });
+
+  it("grants the application role data access only, on existing and future tables", () => {
+    const { r } = result;
+    const role = inputs(r.one(T.role));
+    expect(role).toMatchObject({ name: "app_app", login: true, createDatabase: false, createRole: false });
+    expect(role.superuser ?? false).toBe(false);
+    const grants = r.ofType(T.grant).map((grant) => {
+      const { objectType, schema, privileges } = inputs(grant);
+      return { objectType, schema, privileges };
+    });
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        { objectType: "database", schema: undefined, privileges: ["CONNECT"] },
+        { objectType: "schema", schema: "public", privileges: ["USAGE"] },
+        { objectType: "table", schema: "public", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+        { objectType: "sequence", schema: "public", privileges: ["USAGE", "SELECT"] },
+      ]),
+    );
+    expect(grants).toHaveLength(4);
+    const defaults = r.ofType(T.defaultPrivileges).map((d) => {
+      const { objectType, owner, schema, privileges } = inputs(d);
+      return { objectType, owner, schema, privileges };
+    });
+    expect(defaults).toEqual(
+      expect.arrayContaining([
+        {
+          objectType: "table",
+          owner: "pgadmin",
+          schema: "public",
+          privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+        },
+        { objectType: "sequence", owner: "pgadmin", schema: "public", privileges: ["USAGE", "SELECT"] },
+      ]),
+    );
+    expect(defaults).toHaveLength(2);
+  });
+
+  it("creates the configured extensions before the migrations and tells the migrations about them", () => {
+    const { r } = result;
+    const extensions = r.ofType(T.extension);
+    expect(extensions.map((e) => inputs(e).name).sort()).toEqual(["pg_trgm", "vector"]);
+    for (const extension of extensions) expect(r.one(T.migrations).dependencies).toContain(extension.urn);
+    expect(inputs(r.one(T.migrations))).toMatchObject({
+      platform: "azure",
+      requiredExtensions: ["pg_trgm", "vector"],
+      trackingTable: "public.schema_migrations",
+      directory: "migrations",
+    });
+    expect(inputs(allowlistOf(r) as Registration).value).toBe("PG_TRGM,VECTOR");
+  });
+});
+
+describe("environments", () => {
+  it("dev: public endpoint with the configured firewall rules, unprotected", async () => {
+    const { r } = await run("dev", stacks.dev());
+    expect(census(r.all)).toEqual({
+      [T.resourceGroup]: 1,
+      [T.password]: 2,
+      [T.serverComponent]: 1,
+      [T.server]: 1,
+      [T.firewallRule]: 2,
+      [T.configuration]: 2,
+      [T.database]: 1,
+      [T.databaseComponent]: 1,
+      [T.provider]: 1,
+      [T.extension]: 2,
+      [T.migrations]: 1,
+      [T.appRoleComponent]: 1,
+      [T.role]: 1,
+      [T.grant]: 4,
+      [T.defaultPrivileges]: 2,
+    });
+    const server = r.one(T.server);
+    expect(inputs(server)).toMatchObject({
+      location: "westeurope",
+      version: "17",
+      sku: { name: "Standard_B2s", tier: "Burstable" },
+      storage: { storageSizeGB: 32, autoGrow: "Enabled" },
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
+      highAvailability: { mode: "Disabled" },
+      network: { publicNetworkAccess: "Enabled" },
+      authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+      administratorLogin: "pgadmin",
+    });
+    expect(server.customTimeouts).toEqual({ create: "90m", update: "90m", delete: "60m" });
+    expect(server.ignoreChanges).toContain("storage.storageSizeGB");
+    expect(r.ofType(T.firewallRule).map((rule) => inputs(rule))).toEqual([
+      expect.objectContaining({
+        firewallRuleName: "office",
+        startIpAddress: "203.0.113.0",
+        endIpAddress: "203.0.113.255",
+      }),
+      expect.objectContaining({
+        firewallRuleName: "ci",
+        startIpAddress: "198.51.100.10",
+        endIpAddress: "198.51.100.20",
+      }),
+    ]);
+    expect(r.all.filter((registration) => registration.protect).map((x) => x.name)).toEqual([]);
+    expect(inputs(r.one(T.database))).toMatchObject({ databaseName: "app", charset: "UTF8", collation: "en_US.utf8" });
+  });
+
+  it("dev: the postgresql provider waits for every firewall rule", async () => {
+    const { r } = await run("dev", stacks.dev());
+    const provider = r.one(T.provider);
+    const rules = r.ofType(T.firewallRule);
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) expect(provider.dependencies).toContain(rule.urn);
+  });
+
+  it("prod: private access, zone-redundant HA, geo-redundant backup, protected", async () => {
+    const { r } = await run("prod", stacks.prod());
+    expect(census(r.all)).toEqual({
+      [T.resourceGroup]: 1,
+      [T.password]: 2,
+      [T.networkComponent]: 1,
+      [T.vnet]: 1,
+      [T.subnet]: 1,
+      [T.dnsZone]: 1,
+      [T.dnsLink]: 1,
+      [T.serverComponent]: 1,
+      [T.server]: 1,
+      [T.configuration]: 2,
+      [T.database]: 1,
+      [T.databaseComponent]: 1,
+      [T.provider]: 1,
+      [T.extension]: 2,
+      [T.migrations]: 1,
+      [T.appRoleComponent]: 1,
+      [T.role]: 1,
+      [T.grant]: 4,
+      [T.defaultPrivileges]: 2,
+    });
+    const server = r.one(T.server);
+    const subnet = r.one(T.subnet);
+    const zone = r.one(T.dnsZone);
+    expect(inputs(server)).toMatchObject({
+      sku: { name: "Standard_D4ds_v5", tier: "GeneralPurpose" },
+      storage: { storageSizeGB: 256, autoGrow: "Enabled" },
+      backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" },
+      highAvailability: { mode: "ZoneRedundant" },
+      maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 0, startHour: 2, startMinute: 0 },
+      network: {
+        publicNetworkAccess: "Disabled",
+        delegatedSubnetResourceId: expect.stringContaining("/subnets/"),
+        privateDnsZoneArmResourceId: expect.stringContaining("/privateDnsZones/"),
+      },
+    });
+    expect(server.dependencies).toEqual(expect.arrayContaining([subnet.urn, zone.urn, r.one(T.dnsLink).urn]));
+    expect(inputs(subnet)).toMatchObject({
+      addressPrefix: "10.42.0.0/24",
+      delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+    });
+    expect(inputs(zone).privateZoneName).toBe("pgvector-stack-prod.private.postgres.database.azure.com");
+    expect(inputs(r.one(T.dnsLink))).toMatchObject({ registrationEnabled: false, location: "Global" });
+    expect(r.ofType(T.firewallRule)).toEqual([]);
+    expect(
+      r.all
+        .filter((registration) => registration.protect)
+        .map((x) => x.type)
+        .sort(),
+    ).toEqual([T.database, T.server]);
+  });
+
+  it("ephemeral: smallest server, nothing protected, tagged", async () => {
+    const { r } = await run("pr-123", stacks["pr-123"]());
+    const server = r.one(T.server);
+    expect(inputs(server)).toMatchObject({
+      sku: { name: "Standard_B1ms", tier: "Burstable" },
+      storage: { storageSizeGB: 32 },
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
+      highAvailability: { mode: "Disabled" },
+      tags: { stack: "pr-123", ephemeral: "true", "managed-by": "pulumi" },
+    });
+    expect(r.all.filter((registration) => registration.protect)).toEqual([]);
+    // Even a protect setting copied along does not protect an ephemeral stack.
+    const copiedProtect = await run("pr-124", { ...stacks["pr-123"](), "pgvector-stack:protect": "true" });
+    expect(copiedProtect.r.all.filter((registration) => registration.protect)).toEqual([]);
+  });
+});
+
+describe("the azure.extensions allow-list", () => {
+  const withExtensions = (extensions: string[]) =>
+    run("dev", { ...stacks.dev(), "pgvector-stack:extensions": JSON.stringify(extensions) });
+
+  it.each([
+    { extensions: [], allowlist: "VECTOR", created: ["vector"] },
+    { extensions: ["pg_trgm"], allowlist: "PG_TRGM,VECTOR", created: ["pg_trgm", "vector"] },
+    {
+      extensions: ["uuid-ossp", "Vector", "PG_TRGM", "pg_trgm", " citext "],
+      allowlist: "CITEXT,PG_TRGM,UUID-OSSP,VECTOR",
+      created: ["citext", "pg_trgm", "uuid-ossp", "vector"],
+    },
+  ])("$extensions -> $allowlist", async ({ extensions, allowlist, created }) => {
+    const { r, outputs } = await withExtensions(extensions);
+    const configurations = r.ofType(T.configuration).filter((c) => inputs(c).configurationName === "azure.extensions");
+    expect(configurations).toHaveLength(1);
+    expect(inputs(configurations[0] as Registration)).toMatchObject({ value: allowlist, source: "user-override" });
+    expect(r.ofType(T.extension).map((e) => inputs(e).name)).toEqual(created);
+    expect(outputs.extensionsAllowlist?.value).toBe(allowlist);
+  });
+});
+
+describe("infra/index.ts, the program Pulumi runs", () => {
+  it("validates, builds the stack and exports the outputs", async () => {
+    const result = await runWithMocks("dev", stacks.dev(), async () => {
+      vi.resetModules();
+      return (await import("../../infra/index.js")).default as Record<string, unknown>;
+    });
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      [
+        "adminConnectionString",
+        "adminUser",
+        "appConnectionString",
+        "appUser",
+        "database",
+        "extensions",
+        "extensionsAllowlist",
+        "host",
+        "latestMigration",
+        "platform",
+        "port",
+        "resourceGroupName",
+        "serverName",
+        "sslmode",
+      ].sort(),
+    );
+    expect(result.outputs.appConnectionString?.secret).toBe(true);
+    expect(new Registrations(result.registrations).ofType(T.server)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
+import { resolveExistingConnection, stackScopedName } from "../../infra/platforms/existing";
+import { existingSettingsSchema } from "../../infra/platforms/existing/config";
+import { stackFileConfig } from "../infra/stack-files";
+import { byType, generatedPasswords, plaintextOccurrences, runStack, single } from "./support/mock-program";
+
+const project = "pgvector-stack";
+const password = "Sh4red-Server-Pw";
+const url = `postgres://pgadmin:${password}@db.internal.example.com:6432/maintenance?sslmode=verify-full`;
+const shared = {
+  platform: "existing",
+  existing: JSON.stringify({ host: "db.internal.example.com", user: "pgadmin" }),
+  existingPassword: password,
+};
+const secretKeys = ["existingPassword", "existingUrl"];
+
+function problems(config: Record<string, string>, stack = "dev"): string[] {
+  try {
+    loadStackConfig(staticConfigSource(project, stack, config, secretKeys));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("connection settings", () => {
+  it("takes host, port, user, password, maintenance database and sslmode from the URL secret", () => {
+    expect(resolveExistingConnection(existingSettingsSchema.parse({ url }))).toEqual({
+      host: "db.internal.example.com",
+      port: 6432,
+      user: "pgadmin",
+      password,
+      maintenanceDatabase: "maintenance",
+      sslmode: "verify-full",
+    });
+  });
+
+  it("lets discrete settings override the URL, and defaults to port 5432, database postgres, sslmode require", () => {
+    const settings = existingSettingsSchema.parse({ url: "postgresql://u%40x:p%2Fw@[::1]/", host: "pg.example.com", port: 5433 });
+    expect(resolveExistingConnection(settings)).toEqual({
+      host: "pg.example.com",
+      port: 5433,
+      user: "u@x",
+      password: "p/w",
+      maintenanceDatabase: "postgres",
+      sslmode: "require",
+    });
+    expect(resolveExistingConnection(existingSettingsSchema.parse({ url: "postgres://u@[::1]/" })).host).toBe("::1");
+  });
+
+  it("accepts a server without a password (trust authentication, the local PGlite database)", () => {
+    const settings = existingSettingsSchema.parse({ host: "127.0.0.1", user: "postgres" });
+    expect(resolveExistingConnection(settings).password).toBeUndefined();
+  });
+
+  it.each([
+    [{ platform: "existing" }, ["existing.host: is required when the secret existingUrl is not set", "existing.user: is required"]],
+    [{ ...shared, existingUrl: "mysql://u:Secret@h/db" }, ['existingUrl: has scheme "mysql:"; expected postgres:// or postgresql://']],
+    [{ ...shared, existingUrl: "not a url Secret" }, ["existingUrl: is not a valid URL"]],
+    [{ ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" }, ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"]],
+    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", port: 70000 }) }, ["existing.port: "]],
+    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", sslmode: "allow" }) }, ["existing.sslmode: "]],
+    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", database: "x" }) }, ['existing: Unrecognized key: "database"']],
+    [{ ...shared, existing: '"db.example.com"' }, ["existing: is not an object; set its fields with `pulumi config set --path existing.host db.example.com`."]],
+  ])("rejects %j", (config, expected) => {
+    const found = problems(config);
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((message, index) => expect(found[index]).toContain(message));
+    expect(found.join("\n")).not.toContain("Secret");
+  });
+
+  it("refuses an ephemeral stack that would share the dev database, and a stack name too long for a database name", () => {
+    const noCreate = { ...shared, ephemeral: "true", existing: JSON.stringify({ host: "h", user: "u", createDatabase: false }) };
+    expect(problems(noCreate, "pr-5")).toEqual([expect.stringContaining("existing.createDatabase: is false, but this stack is ephemeral")]);
+    expect(problems({ ...shared, ephemeral: "true", databaseName: "a".repeat(60) }, "pr-12345")).toEqual([
+      expect.stringContaining("databaseName: The per-stack name"),
+    ]);
+  });
+
+  it("names per-stack databases after the stack, as unquoted identifiers", () => {
+    expect(stackScopedName("app", "pr-123")).toBe("app_pr_123");
+    expect(stackScopedName("app", "Feature/Login.Page")).toBe("app_feature_login_page");
+    expect(() => stackScopedName("app", "---")).toThrow('Stack name "---" has no letters or digits');
+  });
+});
+
+describe("dev stack on a shared server", () => {
+  it("creates the application database through the server's maintenance database, then the shared layer in it", async () => {
+    const { registrations, outputs } = await runStack("dev", shared, { secretKeys });
+    const [serverProvider, databaseProvider] = byType(registrations, "pulumi:providers:postgresql");
+    expect(serverProvider?.inputs).toMatchObject({
+      host: "db.internal.example.com",
+      port: "5432",
+      username: "pgadmin",
+      password,
+      database: "postgres",
+      sslmode: "require",
+      superuser: "false",
+    });
+    const database = single(registrations, "postgresql:index/database:Database");
+    expect(database.inputs).toEqual({ name: "app", encoding: "UTF8", template: "template0" });
+    expect(database.provider.startsWith(serverProvider?.urn ?? "?")).toBe(true);
+    expect(database.protect).toBe(false);
+    expect(databaseProvider?.inputs).toMatchObject({ host: "db.internal.example.com", database: "app", username: "pgadmin" });
+    expect(outputs.database?.value).toBe("app");
+    expect(outputs.adminConnectionString).toEqual({
+      value: `postgresql://pgadmin:${password}@db.internal.example.com:5432/app?sslmode=require`,
+      secret: true,
+    });
+  });
+
+  it("orders the layer as on Azure: database, extension, migrations, app role; all of it goes with the database", async () => {
+    const { registrations } = await runStack("dev", shared, { secretKeys });
+    const database = single(registrations, "postgresql:index/database:Database");
+    const extension = single(registrations, "postgresql:index/extension:Extension");
+    const migrations = single(registrations, "pulumi-nodejs:dynamic/pgvector:Migrations");
+    const appRole = single(registrations, "postgresql:index/role:Role");
+    expect(extension.dependencies).toContain(database.urn);
+    expect(migrations.dependencies).toContain(extension.urn);
+    expect(appRole.dependencies).toContain(migrations.urn);
+    for (const type of ["postgresql:index/extension:Extension", "pulumi-nodejs:dynamic/pgvector:Migrations", "postgresql:index/grant:Grant"]) {
+      for (const registration of byType(registrations, type)) expect(registration.deletedWith).toBe(database.urn);
+    }
+  });
+
+  it("protects the database on prod", async () => {
+    const { registrations } = await runStack("prod", { ...shared, protect: "true" }, { secretKeys });
+    expect(single(registrations, "postgresql:index/database:Database").protect).toBe(true);
+  });
+
+  it("keeps the password of a URL secret out of every registered input", async () => {
+    generatedPasswords.length = 0;
+    const { registrations, outputs } = await runStack("dev", { platform: "existing", existingUrl: url }, { secretKeys });
+    expect(single(registrations, "postgresql:index/database:Database").inputs.name).toBe("app");
+    expect(byType(registrations, "pulumi:providers:postgresql")[0]?.inputs).toMatchObject({
+      host: "db.internal.example.com",
+      port: "6432",
+      database: "maintenance",
+      sslmode: "verify-full",
+      password,
+    });
+    for (const secret of [password, ...generatedPasswords]) {
+      expect(registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`))).toEqual([]);
+    }
+    expect(outputs.appConnectionString?.secret).toBe(true);
+  });
+});
+
+describe("pull-request stack: a separate database on the same server", () => {
+  it("creates app_pr_123 next to dev's database, unprotected even when the copied config says protect", async () => {
+    const { registrations, outputs } = await runStack("pr-123", { ...shared, ephemeral: "true", protect: "true" }, { secretKeys });
+    const database = single(registrations, "postgresql:index/database:Database");
+    expect(database.inputs.name).toBe("app_pr_123");
+    expect(registrations.some((r) => r.protect)).toBe(false);
+    expect(byType(registrations, "pulumi:providers:postgresql")[1]?.inputs).toMatchObject({ database: "app_pr_123" });
+    expect(outputs.host?.value).toBe("db.internal.example.com");
+    const extension = single(registrations, "postgresql:index/extension:Extension");
+    expect(extension.inputs).toEqual({ name: "vector", database: "app_pr_123" });
+    expect(extension.deletedWith).toBe(database.urn);
+  });
+});
+
+describe("the local stack (Pulumi.local.yaml)", () => {
+  it("uses the database of `npm run local` as it is: 127.0.0.1:54329, database app, no TLS, no password", async () => {
+    const config = stackFileConfig("local");
+    const { registrations, outputs } = await runStack("local", config);
+    expect(byType(registrations, "postgresql:index/database:Database")).toEqual([]);
+    const provider = single(registrations, "pulumi:providers:postgresql");
+    expect(provider.inputs).toMatchObject({
+      host: "127.0.0.1",
+      port: "54329",
+      database: "app",
+      username: "postgres",
+      password: "",
+      sslmode: "disable",
+    });
+    expect(provider.wire.password).toMatchObject({ value: "" });
+    // The database outlives the stack: its objects are removed one by one on destroy.
+    expect(single(registrations, "postgresql:index/extension:Extension").deletedWith).toBe("");
+    expect(outputs.platform?.value).toBe("existing");
+    expect(outputs.adminConnectionString).toEqual({ value: "postgresql://postgres:@127.0.0.1:54329/app?sslmode=disable", secret: true });
+  });
+
+  it("holds no secret", () => {
+    expect(JSON.stringify(stackFileConfig("local"))).not.toMatch(/secure|password|existingUrl/i);
+  });
+});

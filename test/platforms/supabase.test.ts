@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
+import { byType, generatedPasswords, plaintextOccurrences, runStack, single } from "./support/mock-program";
+
+const project = "pgvector-stack";
+const ref = "abcdefghijklmnopqrst";
+const password = "Supabase-Db-Pw-1";
+const secretKeys = ["supabaseDbPassword"];
+const direct = { platform: "supabase", supabase: JSON.stringify({ projectRef: ref }), supabaseDbPassword: password };
+
+function problems(config: Record<string, string>, stack = "dev", secrets = secretKeys): string[] {
+  try {
+    loadStackConfig(staticConfigSource(project, stack, config, secrets));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("supabase settings", () => {
+  it.each([
+    [{ platform: "supabase" }, ["supabase.projectRef: ", "supabaseDbPassword: is required on platform supabase"]],
+    [{ ...direct, supabase: JSON.stringify({ projectRef: "ABC" }) }, ["supabase.projectRef: must be a Supabase project ref"]],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler" }) },
+      ["supabase.poolerHost: is required when supabase.connection is session-pooler"],
+    ],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "transaction-pooler" }) },
+      ['supabase.connection: Invalid option: expected one of "direct"|"session-pooler"'],
+    ],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: "evil.example.com" }) },
+      ["supabase.poolerHost: must be a Supabase pooler host"],
+    ],
+    [{ ...direct, supabase: JSON.stringify({ projectRef: ref, password }) }, ["supabase.password: holds a secret in plain text"]],
+    [{ ...direct, ephemeral: "true" }, ["ephemeral: is true, but platform supabase references one existing project"]],
+  ])("rejects %j", (config, expected) => {
+    const found = problems(config);
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((message, index) => expect(found[index]).toContain(message));
+    expect(found.join("\n")).not.toContain(password);
+  });
+
+  it("refuses the database password in plain text in the stack file", () => {
+    expect(problems(direct, "dev", [])).toEqual([expect.stringContaining("supabaseDbPassword: holds a secret but is stored in plain text")]);
+  });
+});
+
+describe("an existing Supabase project by reference", () => {
+  it("creates nothing at the platform level and connects to db.<ref>.supabase.co as postgres", async () => {
+    const { registrations, outputs } = await runStack("dev", direct, { secretKeys });
+    // Only the shared layer: its provider, the extension, the migrations and the app role with its grants.
+    expect(new Set(registrations.filter((r) => r.custom).map((r) => r.type))).toEqual(
+      new Set([
+        "pulumi:providers:postgresql",
+        "postgresql:index/extension:Extension",
+        "pulumi-nodejs:dynamic/pgvector:Migrations",
+        "random:index/randomPassword:RandomPassword",
+        "postgresql:index/role:Role",
+        "postgresql:index/grant:Grant",
+        "postgresql:index/defaultPrivileges:DefaultPrivileges",
+      ]),
+    );
+    const provider = single(registrations, "pulumi:providers:postgresql");
+    expect(provider.inputs).toMatchObject({
+      host: `db.${ref}.supabase.co`,
+      port: "5432",
+      database: "postgres",
+      username: "postgres",
+      password,
+      sslmode: "require",
+    });
+    expect(outputs.supabaseProjectRef).toEqual({ value: ref, secret: false });
+    expect(outputs.adminConnectionString).toEqual({
+      value: `postgresql://postgres:${password}@db.${ref}.supabase.co:5432/postgres?sslmode=require`,
+      secret: true,
+    });
+  });
+
+  it("connects through the session pooler as postgres.<ref> when asked", async () => {
+    const pooler = "aws-0-eu-central-1.pooler.supabase.com";
+    const config = { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: pooler }) };
+    const { registrations } = await runStack("dev", config, { secretKeys });
+    expect(single(registrations, "pulumi:providers:postgresql").inputs).toMatchObject({
+      host: pooler,
+      port: "5432",
+      username: `postgres.${ref}`,
+    });
+  });
+
+  it("creates vector in the extensions schema and gives the migrations the search path public, extensions", async () => {
+    const { registrations } = await runStack("dev", direct, { secretKeys });
+    const extension = single(registrations, "postgresql:index/extension:Extension");
+    expect(extension.inputs).toEqual({ name: "vector", database: "postgres", schema: "extensions" });
+    const migrations = single(registrations, "pulumi-nodejs:dynamic/pgvector:Migrations");
+    expect(migrations.inputs).toMatchObject({ searchPath: ["public", "extensions"], platform: "supabase", requiredExtensions: ["vector"] });
+    expect(migrations.dependencies).toContain(extension.urn);
+    expect(single(registrations, "postgresql:index/role:Role").dependencies).toContain(migrations.urn);
+    // The project outlives the stack: nothing inside it is assumed to go with anything.
+    expect(byType(registrations, "postgresql:index/extension:Extension")[0]?.deletedWith).toBe("");
+  });
+
+  it("keeps the database password and the generated app password out of every registered input", async () => {
+    generatedPasswords.length = 0;
+    const { registrations, outputs } = await runStack("dev", direct, { secretKeys });
+    expect(generatedPasswords).toHaveLength(1);
+    for (const secret of [password, ...generatedPasswords]) {
+      expect(registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`))).toEqual([]);
+    }
+    expect(outputs.appConnectionString?.secret).toBe(true);
+  });
+});
