@@ -73,7 +73,8 @@ export const commonSettings = {
   }),
   appRoleName: text({
     default: "",
-    description: "Login role for the application. Default: <databaseName>_app.",
+    description:
+      "Login role for the application. Default: <databaseName>_app; ephemeral stacks on a shared server append the stack name.",
     check: roleNameProblem,
   }),
   appRoleAccess: choice({

@@ -1,3 +1,4 @@
+import { appRoleNameFor } from "../platforms/existing/naming";
 import { type AppRoleAccess, type CommonSettings, commonSettings } from "./common";
 import { stackExtensions } from "./extensions";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
@@ -87,7 +88,14 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
       timeoutMinutes: common.migrationsTimeoutMinutes,
     },
     appRole: {
-      name: common.appRoleName === "" ? `${common.databaseName}_app` : common.appRoleName,
+      // Only an ephemeral Azure stack gets a server of its own; elsewhere it shares the roles of its parent's
+      // server (existing) or holds copies of them (a Neon branch), so its app role needs a name of its own.
+      name: appRoleNameFor(
+        common.appRoleName,
+        common.databaseName,
+        source.stack,
+        common.ephemeral && platform.name !== "azure",
+      ),
       access: common.appRoleAccess,
       schemas: [...new Set(common.appSchemas)],
     },

@@ -1,6 +1,6 @@
 // Platform contract shared by every platform module and the database layer (infra/database).
 // Change log for the platforms engineer: added the optional `teardownWith` and `outputs` fields (nothing removed
-// or renamed). infra/platforms/index.ts dispatches on `StackConfig.platformSettings.platform`.
+// or renamed). infra/platforms/index.ts dispatches on `StackConfig.platform.name`.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type PlatformName = "azure" | "neon" | "supabase" | "existing";

@@ -49,7 +49,9 @@ describe("--lock-timeout", () => {
     const firstExit = new Promise<number | null>((resolve) => first.on("close", resolve));
     const holderPid = await Promise.race([
       waitForQuery(database.url, "%pg_sleep(4)%"),
-      firstExit.then((code) => Promise.reject(new Error(`the first runner exited (${code}) before it was seen running`))),
+      firstExit.then((code) =>
+        Promise.reject(new Error(`the first runner exited (${code}) before it was seen running`)),
+      ),
     ]);
 
     const second = await runCli(["up", "--dir", dir, "--lock-timeout", "1s", "--json"], {

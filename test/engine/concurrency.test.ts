@@ -77,10 +77,15 @@ describe("the migration lock", () => {
       "-- migrate:no-transaction\n-- migrate:set maintenance_work_mem = '64MB'\nCREATE INDEX CONCURRENTLY items_slow ON items (slow_id(id));",
     );
     const set = loadMigrations(dir.path);
-    const options = (name: string) => ({ ...engineOptions(db.url), connection: { url: db.url, applicationName: name } });
+    const options = (name: string) => ({
+      ...engineOptions(db.url),
+      connection: { url: db.url, applicationName: name },
+    });
 
     const first = up(set, options("runner-first"));
-    await eventually("the concurrent index build", () => activeQuery(db.url, "runner-first", "CREATE INDEX CONCURRENTLY%"));
+    await eventually("the concurrent index build", () =>
+      activeQuery(db.url, "runner-first", "CREATE INDEX CONCURRENTLY%"),
+    );
     const second = up(set, options("runner-second"));
     // The second runner is connected and polling while the build is still running.
     await eventually("the second runner", async () => {
@@ -93,9 +98,9 @@ describe("the migration lock", () => {
     expect(firstResult.applied.map((applied) => applied.id)).toEqual(["0001_table", "0002_index"]);
     expect(secondResult.applied).toEqual([]);
     expect(secondResult.state).toHaveLength(2);
-    expect(
-      await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_slow'::regclass"),
-    ).toEqual([{ indisvalid: true }]);
+    expect(await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_slow'::regclass")).toEqual([
+      { indisvalid: true },
+    ]);
   });
 
   it("gives up after lockTimeoutMs, naming the holder's pid and application_name", async () => {
@@ -105,7 +110,11 @@ describe("the migration lock", () => {
     const pid = await eventually("the slow migration", () => activeQuery(db.url, "slow-holder", "%pg_sleep(3)%"));
 
     const error = await failure(
-      up(set, { ...engineOptions(db.url), lockTimeoutMs: 300, connection: { url: db.url, applicationName: "impatient" } }),
+      up(set, {
+        ...engineOptions(db.url),
+        lockTimeoutMs: 300,
+        connection: { url: db.url, applicationName: "impatient" },
+      }),
     );
     expect(error.code).toBe("LOCK_TIMEOUT");
     expect(error.message).toContain("waiting for the migration lock of public.schema_migrations");
@@ -130,13 +139,21 @@ describe("crash safety", () => {
   }
 
   it("a runner killed with SIGKILL mid-migration leaves a consistent database, and the next run completes", async () => {
-    dir.write("0001_table.sql", "CREATE TABLE t (n int);\nCREATE TABLE pause (seconds float8);\nINSERT INTO pause VALUES (60);");
-    dir.write("0002_slow.sql", "INSERT INTO t VALUES (1);\nSELECT pg_sleep(seconds) FROM pause;\nINSERT INTO t VALUES (2);");
+    dir.write(
+      "0001_table.sql",
+      "CREATE TABLE t (n int);\nCREATE TABLE pause (seconds float8);\nINSERT INTO pause VALUES (60);",
+    );
+    dir.write(
+      "0002_slow.sql",
+      "INSERT INTO t VALUES (1);\nSELECT pg_sleep(seconds) FROM pause;\nINSERT INTO t VALUES (2);",
+    );
     dir.write("0003_after.sql", "INSERT INTO t VALUES (3);");
 
     const child = spawnRunner("doomed-runner");
     const exited = new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
-    const pid = await eventually("the slow migration", () => activeQuery(db.url, "doomed-runner", "%pg_sleep(seconds)%"));
+    const pid = await eventually("the slow migration", () =>
+      activeQuery(db.url, "doomed-runner", "%pg_sleep(seconds)%"),
+    );
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
@@ -158,7 +175,10 @@ describe("crash safety", () => {
 
 describe("failed concurrent index builds", () => {
   it("reports the INVALID index left behind, then drops and rebuilds it on the next run", async () => {
-    dir.write("0001_table.sql", "CREATE TABLE emails (address text);\nINSERT INTO emails VALUES ('a@x'), ('a@x'), ('b@x');");
+    dir.write(
+      "0001_table.sql",
+      "CREATE TABLE emails (address text);\nINSERT INTO emails VALUES ('a@x'), ('a@x'), ('b@x');",
+    );
     dir.write(
       "0002_unique.sql",
       "-- migrate:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS emails_address ON emails (address);",
@@ -166,11 +186,13 @@ describe("failed concurrent index builds", () => {
     const set = loadMigrations(dir.path);
     const error = await failure(up(set, engineOptions(db.url)));
     expect(error.code).toBe("MIGRATION_FAILED");
-    expect(error.message).toMatch(/^migrations\/0002_unique\.sql:2:1: ERROR 23505: could not create unique index "emails_address"/);
+    expect(error.message).toMatch(
+      /^migrations\/0002_unique\.sql:2:1: ERROR 23505: could not create unique index "emails_address"/,
+    );
     expect(error.message).toContain("The failed concurrent build left the INVALID index public.emails_address");
-    expect(await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'emails_address'::regclass")).toEqual([
-      { indisvalid: false },
-    ]);
+    expect(
+      await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'emails_address'::regclass"),
+    ).toEqual([{ indisvalid: false }]);
     expect((await readApplied(engineOptions(db.url))).map((row) => row.version)).toEqual([1]);
 
     await query(db.url, "DELETE FROM emails WHERE ctid = (SELECT max(ctid) FROM emails WHERE address = 'a@x')");
@@ -179,8 +201,8 @@ describe("failed concurrent index builds", () => {
     expect(result.droppedInvalidIndexes).toEqual(["public.emails_address"]);
     expect(result.applied.map((applied) => applied.id)).toEqual(["0002_unique"]);
     expect(logger.text()).toContain("warn: Dropping the INVALID index public.emails_address");
-    expect(await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'emails_address'::regclass")).toEqual([
-      { indisvalid: true },
-    ]);
+    expect(
+      await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'emails_address'::regclass"),
+    ).toEqual([{ indisvalid: true }]);
   });
 });

@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:net";
 import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConnection } from "../../packages/migrate/src/db/connection-config";
 import { createNativeDatabase, freePort, type NativeDatabase } from "../support";
 import { CapturingLogger, failure, migrationsDir, query } from "./helpers";
 
@@ -33,7 +34,9 @@ describe("connection failures", () => {
     const logger = new CapturingLogger();
     const error = await failure(readApplied({ connection: { url }, retry: fastRetry, logger }));
     expect(error.code).toBe("CONNECTION_FAILED");
-    expect(error.message).toContain(`Could not connect to postgres@127.0.0.1:${port}/${db.name} (sslmode=prefer) after 3 attempts`);
+    expect(error.message).toContain(
+      `Could not connect to postgres@127.0.0.1:${port}/${db.name} (sslmode=prefer) after 3 attempts`,
+    );
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.message).toContain(`Nothing accepts connections on 127.0.0.1:${port}`);
     expect(logger.lines.filter((line) => line.includes("retrying in"))).toHaveLength(2);
@@ -68,7 +71,11 @@ describe("connection failures", () => {
     const logger = new CapturingLogger();
     const error = await failure(
       readApplied({
-        connection: { url: withUrl((parsed) => { parsed.password = wrong; }) },
+        connection: {
+          url: withUrl((parsed) => {
+            parsed.password = wrong;
+          }),
+        },
         retry: fastRetry,
         logger,
       }),
@@ -83,7 +90,14 @@ describe("connection failures", () => {
 
   it("names a database that does not exist", async () => {
     const error = await failure(
-      readApplied({ connection: { url: withUrl((parsed) => { parsed.pathname = "/no_such_db"; }) }, retry: fastRetry }),
+      readApplied({
+        connection: {
+          url: withUrl((parsed) => {
+            parsed.pathname = "/no_such_db";
+          }),
+        },
+        retry: fastRetry,
+      }),
     );
     expect(error.message).toContain('Database "no_such_db" does not exist');
     expect(error.message).not.toContain(password);
@@ -150,5 +164,43 @@ describe("secrets", () => {
     } finally {
       dir.cleanup();
     }
+  });
+});
+
+describe("connection settings", () => {
+  it("maps sslmode to TLS options with libpq's meaning", () => {
+    const tls = (query: string) => resolveConnection({ url: `postgres://u:p@db.example.com/app${query}` }).tls;
+    expect(resolveConnection({ url: "postgres://u:p@h/app?sslmode=disable" }).tls).toBeUndefined();
+    expect(tls("")).toMatchObject({ rejectUnauthorized: false });
+    expect(tls("?sslmode=prefer")).toMatchObject({ rejectUnauthorized: false });
+    expect(tls("?sslmode=require")).toMatchObject({ rejectUnauthorized: false });
+    expect(tls("?sslmode=no-verify")).toMatchObject({ rejectUnauthorized: false });
+    const verifyCa = tls("?sslmode=verify-ca");
+    expect(verifyCa?.rejectUnauthorized).toBe(true);
+    expect(verifyCa?.checkServerIdentity?.("db.example.com", {} as never)).toBeUndefined();
+    const verifyFull = tls("?sslmode=verify-full");
+    expect(verifyFull?.rejectUnauthorized).toBe(true);
+    expect(verifyFull?.checkServerIdentity).toBeUndefined();
+    expect(verifyFull?.servername).toBe("db.example.com");
+  });
+
+  it("reads URL parameters, lets fields override the URL, and reports unknown parameters", () => {
+    const resolved = resolveConnection({
+      url: "postgresql://app%40corp:p%40ss@[::1]:6000/my%20db?application_name=ci&connect_timeout=3&options=endpoint%3Dep-1&pgbouncer=true",
+      user: "override",
+    });
+    expect(resolved).toMatchObject({
+      host: "::1",
+      port: 6000,
+      database: "my db",
+      user: "override",
+      password: "p@ss",
+      applicationName: "ci",
+      connectTimeoutMs: 3000,
+      options: "endpoint=ep-1",
+      target: "override@[::1]:6000/my db",
+      ignoredParameters: ["pgbouncer"],
+    });
+    expect(resolved.secrets).toContain("p@ss");
   });
 });

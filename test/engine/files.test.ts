@@ -124,18 +124,36 @@ describe("loadMigrations", () => {
   });
 
   it.each([
-    ["-- migrate:notransaction\nSELECT 1;", 'line 1: unknown directive "migrate:notransaction": did you mean "-- migrate:no-transaction"?'],
+    [
+      "-- migrate:notransaction\nSELECT 1;",
+      'line 1: unknown directive "migrate:notransaction": did you mean "-- migrate:no-transaction"?',
+    ],
     ["-- migrate:up transaction:false\nSELECT 1;", "separate NNNN_name.down.sql file"],
     ["-- migrate:frobnicate\nSELECT 1;", 'line 1: unknown directive "migrate:frobnicate" (known:'],
-    ["-- migrate:set shared_buffers = '1GB'\nSELECT 1;", 'line 1: unknown setting "shared_buffers" (allowed: maintenance_work_mem'],
-    ["-- migrate:set maintenance_work_mem = 'lots'\nSELECT 1;", "line 1: invalid value 'lots' for maintenance_work_mem: expected a size such as '2GB'"],
+    [
+      "-- migrate:set shared_buffers = '1GB'\nSELECT 1;",
+      'line 1: unknown setting "shared_buffers" (allowed: maintenance_work_mem',
+    ],
+    [
+      "-- migrate:set maintenance_work_mem = 'lots'\nSELECT 1;",
+      "line 1: invalid value 'lots' for maintenance_work_mem: expected a size such as '2GB'",
+    ],
     ["-- migrate:set lock_timeout = '5 parsecs'\nSELECT 1;", "invalid value '5 parsecs' for lock_timeout"],
-    ["-- migrate:set max_parallel_maintenance_workers = 'four'\nSELECT 1;", "invalid value 'four' for max_parallel_maintenance_workers"],
-    ["-- migrate:set maintenance_work_mem '2GB'\nSELECT 1;", "cannot read \"-- migrate:set maintenance_work_mem '2GB'\""],
+    [
+      "-- migrate:set max_parallel_maintenance_workers = 'four'\nSELECT 1;",
+      "invalid value 'four' for max_parallel_maintenance_workers",
+    ],
+    [
+      "-- migrate:set maintenance_work_mem '2GB'\nSELECT 1;",
+      "cannot read \"-- migrate:set maintenance_work_mem '2GB'\"",
+    ],
     ["-- migrate:set work_mem = '1MB\nSELECT 1;", "cannot read the value of work_mem"],
     ["-- migrate:set work_mem = '1MB'\n-- migrate:set work_mem = '2MB'\nSELECT 1;", "line 2: work_mem is set twice"],
     ["-- migrate:set search_path = 'a; DROP TABLE x'\nSELECT 1;", "invalid value 'a; DROP TABLE x' for search_path"],
-    ["SELECT 1;\n-- migrate:no-transaction\nSELECT 2;", 'line 2: directive "-- migrate:no-transaction" comes after SQL'],
+    [
+      "SELECT 1;\n-- migrate:no-transaction\nSELECT 2;",
+      'line 2: directive "-- migrate:no-transaction" comes after SQL',
+    ],
   ])("reports the bad directive in %j", (sql, expected) => {
     const error = invalidFiles({ "0001_a.sql": sql });
     expect(error.message).toContain("migrations/0001_a.sql: line ");

@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EngineOptions, Logger } from "pgvector-migrate";
 import pg from "pg";
+import type { EngineOptions, Logger } from "pgvector-migrate";
 
 export interface MigrationsDir {
   /** The migrations directory (named "migrations", inside a fresh temporary directory). */
@@ -60,7 +60,9 @@ export async function query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
 }
 
 /** The rejection of a promise that must fail. */
-export async function failure(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {

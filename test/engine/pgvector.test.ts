@@ -14,7 +14,8 @@ afterAll(async () => {
   await server.stop();
 });
 
-const embedding = (seed: number) => `[${Array.from({ length: 1536 }, (_, index) => ((index * seed) % 7) / 7).join(",")}]`;
+const embedding = (seed: number) =>
+  `[${Array.from({ length: 1536 }, (_, index) => ((index * seed) % 7) / 7).join(",")}]`;
 
 describe("the example migrations", () => {
   const set = loadMigrations(join(repoRoot, "migrations"));
@@ -40,7 +41,9 @@ describe("the example migrations", () => {
     expect(indexes.find((index) => index.indexname === "chunks_embedding_hnsw_idx")?.indexdef).toBe(
       "CREATE INDEX chunks_embedding_hnsw_idx ON public.chunks USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64')",
     );
-    expect(indexes.find((index) => index.indexname === "chunks_content_tsv_idx")?.indexdef).toContain("USING gin (content_tsv)");
+    expect(indexes.find((index) => index.indexname === "chunks_content_tsv_idx")?.indexdef).toContain(
+      "USING gin (content_tsv)",
+    );
 
     await query(server.url, "INSERT INTO documents (source, title) VALUES ('handbook.pdf', 'Handbook')");
     await query(
@@ -66,7 +69,10 @@ describe("the example migrations", () => {
     ]);
     expect(reverted.state).toEqual([]);
     expect(
-      await query(server.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'"),
+      await query(
+        server.url,
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+      ),
     ).toEqual([]);
     expect(await query(server.url, "SELECT proname FROM pg_proc WHERE proname = 'match_chunks'")).toEqual([]);
 
@@ -89,14 +95,19 @@ describe("vector migrations", () => {
       const options = engineOptions(server.url, { trackingTable: "vector_test_migrations" });
       const result = await up(loadMigrations(dir.path), options);
       expect(result.applied).toHaveLength(3);
-      expect(
-        await query(server.url, "SELECT id FROM items ORDER BY embedding <-> '[3,2,1.1]' LIMIT 1"),
-      ).toEqual([{ id: 2 }]);
+      expect(await query(server.url, "SELECT id FROM items ORDER BY embedding <-> '[3,2,1.1]' LIMIT 1")).toEqual([
+        { id: 2 },
+      ]);
 
-      dir.write("0004_bad_dimension.sql", "-- wrong dimension\nINSERT INTO items (id, embedding)\nVALUES (3, '[1,2]');");
+      dir.write(
+        "0004_bad_dimension.sql",
+        "-- wrong dimension\nINSERT INTO items (id, embedding)\nVALUES (3, '[1,2]');",
+      );
       const error = await failure(up(loadMigrations(dir.path), options));
       expect(error.code).toBe("MIGRATION_FAILED");
-      expect(error.message).toMatch(/^migrations\/0004_bad_dimension\.sql:2:1: ERROR 22000: expected 3 dimensions, not 2/);
+      expect(error.message).toMatch(
+        /^migrations\/0004_bad_dimension\.sql:2:1: ERROR 22000: expected 3 dimensions, not 2/,
+      );
       expect((await readApplied(options)).map((row) => row.version)).toEqual([1, 2, 3]);
     } finally {
       dir.cleanup();

@@ -35,7 +35,10 @@ describe("extension preflight", () => {
   });
 
   it.each([
-    ["azure", ["add VECTOR to the server parameter azure.extensions", "then run CREATE EXTENSION IF NOT EXISTS vector;"]],
+    [
+      "azure",
+      ["add VECTOR to the server parameter azure.extensions", "then run CREATE EXTENSION IF NOT EXISTS vector;"],
+    ],
     ["supabase", ["CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA extensions;"]],
     ["neon", ["On Neon, run CREATE EXTENSION IF NOT EXISTS vector; as the database owner."]],
   ] as const)("gives %s advice", async (platform, expected) => {
@@ -65,7 +68,9 @@ describe("extension preflight", () => {
     const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
     // The preflight does not block it; the server then says why CREATE EXTENSION fails.
     expect(error.code).toBe("MIGRATION_FAILED");
-    expect(error.message).toMatch(/^migrations\/0002_chunks\.sql:1:1: ERROR 0A000: extension "vector" is not available/);
+    expect(error.message).toMatch(
+      /^migrations\/0002_chunks\.sql:1:1: ERROR 0A000: extension "vector" is not available/,
+    );
     expect(error.message).toContain("Run CREATE EXTENSION IF NOT EXISTS vector; as a user allowed to create it");
     expect((await readApplied(engineOptions(db.url))).map((row) => row.version)).toEqual([1]);
   });

@@ -21,9 +21,12 @@ describe("parseSql", () => {
     const { statements } = parseSql(sql);
     expect(statements.map((statement) => statement.kind)).toEqual(["CreateStmt", "CreateFunctionStmt", "InsertStmt"]);
     expect(statements[0]?.text).toBe("CREATE TABLE \"tàble\" (note text DEFAULT 'a;b')");
-    expect(statements[1]?.text).toBe("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 1; END $body$");
+    expect(statements[1]?.text).toBe(
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 1; END $body$",
+    );
     expect(statements[2]?.text).toBe("INSERT INTO \"tàble\" VALUES ('😀; ü') -- no semicolon at the end");
-    for (const statement of statements) expect(sql.slice(statement.start, statement.end).trimEnd()).toBe(statement.text);
+    for (const statement of statements)
+      expect(sql.slice(statement.start, statement.end).trimEnd()).toBe(statement.text);
   });
 
   it("returns no statements for comments only", () => {

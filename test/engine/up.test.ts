@@ -1,5 +1,5 @@
 // `up` and `plan` against native PostgreSQL: order, idempotence, tracking rows, plan problems, failures.
-import { down, loadMigrations, plan, readApplied, up } from "pgvector-migrate";
+import { down, loadMigrations, plan, readApplied, up, validateSql } from "pgvector-migrate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createNativeDatabase, type NativeDatabase } from "../support";
 import { CapturingLogger, engineOptions, failure, type MigrationsDir, migrationsDir, query } from "./helpers";
@@ -132,13 +132,18 @@ describe("up", () => {
       "CREATE TABLE t (n int CHECK (n > 0));\n\nINSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (-1);\nINSERT INTO t VALUES (2);",
     );
     const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
-    expect(error.message).toMatch(/^migrations\/0001_runtime\.sql:4:3: ERROR 23514: new row for relation "t" violates check constraint/);
+    expect(error.message).toMatch(
+      /^migrations\/0001_runtime\.sql:4:3: ERROR 23514: new row for relation "t" violates check constraint/,
+    );
     expect(error.message).toContain("DETAIL: Failing row contains (-1).");
     expect(await tables(db.url)).toEqual(["schema_migrations"]);
   });
 
   it("reports errors raised inside a DO block with their context", async () => {
-    dir.write("0001_do.sql", "SELECT 1;\nDO $$\nBEGIN\n  RAISE EXCEPTION 'custom failure' USING HINT = 'fix it';\nEND\n$$;");
+    dir.write(
+      "0001_do.sql",
+      "SELECT 1;\nDO $$\nBEGIN\n  RAISE EXCEPTION 'custom failure' USING HINT = 'fix it';\nEND\n$$;",
+    );
     const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
     expect(error.message).toMatch(/^migrations\/0001_do\.sql:2:1: ERROR P0001: custom failure\n/);
     expect(error.message).toContain("HINT: fix it");
@@ -173,13 +178,100 @@ describe("up", () => {
       "0002_outside.sql",
       "-- migrate:no-transaction\n-- migrate:set maintenance_work_mem = '77MB'\nINSERT INTO seen VALUES (current_setting('maintenance_work_mem'), 'x');\nVACUUM seen;",
     );
-    dir.write("0003_after.sql", "INSERT INTO seen VALUES (current_setting('maintenance_work_mem'), current_setting('work_mem'));");
+    dir.write(
+      "0003_after.sql",
+      "INSERT INTO seen VALUES (current_setting('maintenance_work_mem'), current_setting('work_mem'));",
+    );
     await up(loadMigrations(dir.path), engineOptions(db.url));
     expect(await query(db.url, "SELECT * FROM seen")).toEqual([
       { work_mem: "7MB", lock_timeout: "3s" },
       { work_mem: "77MB", lock_timeout: "x" },
       { work_mem: "64MB", lock_timeout: "4MB" },
     ]);
+  });
+
+  it("reports a setting the server refuses, naming the file, with or without a transaction", async () => {
+    dir.write("0001_huge.sql", "-- migrate:set maintenance_work_mem = '99999999TB'\nCREATE TABLE a (id int);");
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.code).toBe("MIGRATION_FAILED");
+    expect(error.message).toMatch(/^migrations\/0001_huge\.sql: ERROR 22023: .*maintenance_work_mem/);
+    expect(error.message).toContain(
+      'The server refused a "-- migrate:set" directive of this file (maintenance_work_mem)',
+    );
+
+    dir.write(
+      "0001_huge.sql",
+      "-- migrate:no-transaction\n-- migrate:set maintenance_work_mem = '99999999TB'\nCREATE TABLE a (id int);",
+    );
+    const outside = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(outside.message).toMatch(/^migrations\/0001_huge\.sql: ERROR 22023: /);
+    expect(outside.message).toContain("Nothing of this migration was run.");
+    expect(await tables(db.url)).toEqual(["schema_migrations"]);
+  });
+
+  it("says what stayed applied when a no-transaction migration fails part way, and retries it from the top", async () => {
+    dir.write(
+      "0001_outside.sql",
+      "-- migrate:no-transaction\nCREATE TABLE IF NOT EXISTS first (id int);\nCREATE TABLE second AS SELECT * FROM nowhere;",
+    );
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.message).toMatch(
+      /^migrations\/0001_outside\.sql:3:38: ERROR 42P01: relation "nowhere" does not exist/,
+    );
+    expect(error.message).toContain("the 1 statement(s) before this one were applied and stay applied");
+    expect(await tables(db.url)).toEqual(["first", "schema_migrations"]);
+    expect(await readApplied(engineOptions(db.url))).toEqual([]);
+
+    dir.write(
+      "0001_outside.sql",
+      "-- migrate:no-transaction\nCREATE TABLE IF NOT EXISTS first (id int);\nCREATE TABLE second (id int REFERENCES first);",
+    );
+    await failure(up(loadMigrations(dir.path), engineOptions(db.url))).then((retry) =>
+      expect(retry.message).toContain(`there is no primary key for referenced table "first"`),
+    );
+    dir.write(
+      "0001_outside.sql",
+      "-- migrate:no-transaction\nCREATE TABLE IF NOT EXISTS first (id int PRIMARY KEY);\nCREATE TABLE second (id int);",
+    );
+    expect((await up(loadMigrations(dir.path), engineOptions(db.url))).applied).toHaveLength(1);
+  });
+
+  it("rolls back a transaction a no-transaction file opened itself when it fails", async () => {
+    dir.write(
+      "0001_own_transaction.sql",
+      "-- migrate:no-transaction\nBEGIN;\nCREATE TABLE inside (id int);\nSELECT 1/0;\nCOMMIT;",
+    );
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.message).toMatch(/^migrations\/0001_own_transaction\.sql:4:1: ERROR 22012: division by zero/);
+    expect(await tables(db.url)).toEqual(["schema_migrations"]);
+    // The lock was released: the next run is not blocked.
+    dir.write("0001_own_transaction.sql", "-- migrate:no-transaction\nBEGIN;\nCREATE TABLE inside (id int);\nCOMMIT;");
+    expect((await up(loadMigrations(dir.path), engineOptions(db.url, { lockTimeoutMs: 0 }))).applied).toHaveLength(1);
+    expect(await tables(db.url)).toEqual(["inside", "schema_migrations"]);
+  });
+
+  it("logs NOTICEs raised by the SQL", async () => {
+    dir.write("0001_notice.sql", "CREATE TABLE IF NOT EXISTS pg_temp.x (id int);\nDROP TABLE IF EXISTS not_there;");
+    const logger = new CapturingLogger();
+    await up(loadMigrations(dir.path), engineOptions(db.url, { logger }));
+    expect(logger.text()).toContain(
+      'info: migrations/0001_notice.sql: NOTICE: table "not_there" does not exist, skipping',
+    );
+  });
+
+  it("validateSql checks every up and down file without a database", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0001_a.down.sql", "DROP TABLE a;\nVACUUM;");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int;");
+    const error = await failure(validateSql(loadMigrations(dir.path)));
+    expect(error.code).toBe("INVALID_FILES");
+    expect(error.details?.problems).toEqual([
+      'migrations/0002_b.sql:1:23: syntax error at or near ";"',
+      expect.stringContaining("migrations/0001_a.down.sql:2:1: VACUUM cannot run inside a transaction"),
+    ]);
+    dir.write("0001_a.down.sql", "DROP TABLE a;");
+    dir.write("0002_b.sql", "CREATE TABLE b (id int);");
+    await validateSql(loadMigrations(dir.path));
   });
 
   it("applies sessionSettings to the migration session", async () => {
@@ -213,7 +305,9 @@ describe("plan problems", () => {
         displayPath: "migrations/0001_a.sql",
         appliedChecksum: applied[0]?.checksum,
         fileChecksum: set.migrations[0]?.up.checksum,
-        message: expect.stringContaining(`changed after it was applied (applied checksum ${applied[0]?.checksum}, file checksum ${set.migrations[0]?.up.checksum})`),
+        message: expect.stringContaining(
+          `changed after it was applied (applied checksum ${applied[0]?.checksum}, file checksum ${set.migrations[0]?.up.checksum})`,
+        ),
       },
     ]);
     const refusedEdit = await failure(up(set, engineOptions(db.url)));
@@ -246,7 +340,13 @@ describe("plan problems", () => {
     const strict = await plan(set, engineOptions(db.url));
     expect(strict.pending.map((migration) => migration.version)).toEqual([2]);
     expect(strict.problems).toMatchObject([
-      { kind: "out-of-order", severity: "error", version: 2, newestAppliedVersion: 3, displayPath: "migrations/0002_b.sql" },
+      {
+        kind: "out-of-order",
+        severity: "error",
+        version: 2,
+        newestAppliedVersion: 3,
+        displayPath: "migrations/0002_b.sql",
+      },
     ]);
     const refused = await failure(up(set, engineOptions(db.url)));
     expect(refused.code).toBe("PLAN_PROBLEMS");
@@ -256,7 +356,9 @@ describe("plan problems", () => {
     const logger = new CapturingLogger();
     const allowed = await up(set, engineOptions(db.url, { allowOutOfOrder: true, logger }));
     expect(allowed.applied.map((applied) => applied.version)).toEqual([2]);
-    expect(logger.text()).toContain("warn: migrations/0002_b.sql is older than the newest applied migration (3); it will be applied out of order");
+    expect(logger.text()).toContain(
+      "warn: migrations/0002_b.sql is older than the newest applied migration (3); it will be applied out of order",
+    );
     expect((await plan(set, engineOptions(db.url))).problems).toEqual([]);
   });
 });
@@ -309,7 +411,9 @@ describe("down", () => {
     await up(set, engineOptions(db.url));
     const error = await failure(down(set, 2, engineOptions(db.url)));
     expect(error.code).toBe("INVALID_TARGET");
-    expect(error.message).toContain("Version 2 is not applied, so it cannot be the target of down (applied versions: 1, 3)");
+    expect(error.message).toContain(
+      "Version 2 is not applied, so it cannot be the target of down (applied versions: 1, 3)",
+    );
     expect((await failure(down(set, -1, engineOptions(db.url)))).code).toBe("INVALID_TARGET");
   });
 

@@ -36,9 +36,15 @@ describe("IPv4", () => {
   });
 
   it("turns CIDR blocks and ranges into first and last address", () => {
-    expect(parseIpv4Range("203.0.113.0/24")).toMatchObject({ ok: true, range: { start: "203.0.113.0", end: "203.0.113.255" } });
+    expect(parseIpv4Range("203.0.113.0/24")).toMatchObject({
+      ok: true,
+      range: { start: "203.0.113.0", end: "203.0.113.255" },
+    });
     expect(parseIpv4Range("192.0.2.9/32")).toMatchObject({ ok: true, range: { start: "192.0.2.9", end: "192.0.2.9" } });
-    expect(parseIpv4Range("0.0.0.0/0")).toMatchObject({ ok: true, range: { start: "0.0.0.0", end: "255.255.255.255" } });
+    expect(parseIpv4Range("0.0.0.0/0")).toMatchObject({
+      ok: true,
+      range: { start: "0.0.0.0", end: "255.255.255.255" },
+    });
     expect(parseIpv4Range(" 198.51.100.10 - 198.51.100.20 ")).toMatchObject({
       ok: true,
       range: { start: "198.51.100.10", end: "198.51.100.20" },

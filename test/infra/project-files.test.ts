@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { commonSettings, loadStackConfig, type Setting, staticConfigSource } from "../../infra/config";
@@ -32,6 +32,28 @@ describe("Pulumi.yaml", () => {
       };
       expect({ key, ...config[key] }).toEqual({ key, ...expected });
     }
+  });
+});
+
+describe("dependencies", () => {
+  it("pins @pulumi/azure-native: its default Azure API version changes between releases", () => {
+    const manifest = JSON.parse(readFileSync(path.join(projectDirectory, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies["@pulumi/azure-native"]).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("imports azure-native submodules only, never the whole package", () => {
+    const files = (readdirSync(path.join(projectDirectory, "infra"), { recursive: true }) as string[]).filter((file) =>
+      file.endsWith(".ts"),
+    );
+    const wholePackage = files.filter((file) =>
+      /from\s+["']@pulumi\/azure-native["']|require\(["']@pulumi\/azure-native["']\)/.test(
+        readFileSync(path.join(projectDirectory, "infra", file), "utf8"),
+      ),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    expect(wholePackage).toEqual([]);
   });
 });
 

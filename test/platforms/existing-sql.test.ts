@@ -7,11 +7,16 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationsOutputs } from "../../infra/migrations";
-import { stackFileConfig } from "../infra/stack-files";
-import { nativeAdminUrl, type PgvectorServer, repoRoot, startPgvectorServer, withAdminClient } from "../support";
-import { applyRegistrations, destroyRegistrations, requireBuiltEngine, updateMigrations } from "./support/apply";
+import { nativeAdminUrl, repoRoot, withAdminClient } from "../support";
+import {
+  applyRegistrations,
+  destroyRegistrations,
+  migrationsType,
+  requireBuiltEngine,
+  updateMigrations,
+} from "./support/apply";
 import { type Registration, runStack, single } from "./support/mock-program";
-import { postgresqlTypes } from "./support/provider-sql";
+import { destroyOrder, postgresqlTypes } from "./support/provider-sql";
 
 const notesSql = `CREATE TABLE notes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -26,7 +31,11 @@ CREATE TABLE tags (
 const laterSql = "CREATE TABLE reactions (id bigserial PRIMARY KEY, note_id bigint NOT NULL REFERENCES notes (id));\n";
 
 /** A migrations folder the test can add files to, relative to the project directory as the setting is. */
-function migrationsFolder(prefix: string): { relative: string; write(name: string, sql: string): void; remove(): void } {
+function migrationsFolder(prefix: string): {
+  relative: string;
+  write(name: string, sql: string): void;
+  remove(): void;
+} {
   const relative = `.test-data/${prefix}-${randomBytes(4).toString("hex")}/migrations`;
   const absolute = join(repoRoot, relative);
   mkdirSync(absolute, { recursive: true });
@@ -47,7 +56,11 @@ async function withClient<T>(config: pg.ClientConfig, fn: (client: pg.Client) =>
   }
 }
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error.message);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
 
 beforeAll(() => {
   requireBuiltEngine();
@@ -63,7 +76,12 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     platform: "existing",
     ephemeral: "true",
     databaseName: tag,
-    existing: JSON.stringify({ host: server.hostname, port: Number(server.port), user: admin.name, sslmode: "disable" }),
+    existing: JSON.stringify({
+      host: server.hostname,
+      port: Number(server.port),
+      user: admin.name,
+      sslmode: "disable",
+    }),
     existingPassword: admin.password,
     migrationsDirectory: folder.relative,
   };
@@ -92,11 +110,26 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
   const appRole = () => single(registrations, postgresqlTypes.role).inputs as { name: string; password: string };
   const asApp = (fn: (client: pg.Client) => Promise<unknown>) =>
     withClient(
-      { host: server.hostname, port: Number(server.port), database: databaseName, user: appRole().name, password: appRole().password },
+      {
+        host: server.hostname,
+        port: Number(server.port),
+        database: databaseName,
+        user: appRole().name,
+        password: appRole().password,
+      },
       fn,
     );
   const asAdmin = (fn: (client: pg.Client) => Promise<unknown>) =>
-    withClient({ host: server.hostname, port: Number(server.port), database: databaseName, user: admin.name, password: admin.password }, fn);
+    withClient(
+      {
+        host: server.hostname,
+        port: Number(server.port),
+        database: databaseName,
+        user: admin.name,
+        password: admin.password,
+      },
+      fn,
+    );
 
   it("creates the stack's database, migrates it and sets up the app role with the registered settings", async () => {
     // This server has no pgvector: CREATE EXTENSION vector is proven on PGlite below; here it is the one
@@ -105,9 +138,12 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     expect(extension.inputs).toEqual({ name: "vector", database: databaseName });
     const applied = await applyRegistrations(registrations, {
       skip: (registration) => registration === extension,
-      migrationsInputs: (inputs) => ({ ...inputs, requiredExtensions: inputs.requiredExtensions.filter((name) => name !== "vector") }),
+      migrationsInputs: (inputs) => ({
+        ...inputs,
+        requiredExtensions: inputs.requiredExtensions.filter((name) => name !== "vector"),
+      }),
     });
-    expect(applied.steps[0]?.statements).toEqual([`CREATE DATABASE "${databaseName}" TEMPLATE "template0" ENCODING 'UTF8'`]);
+    expect(applied.steps[0]?.statements).toEqual([`CREATE DATABASE "${databaseName}" ENCODING 'UTF8'`]);
     expect(applied.steps[0]?.database).toBe("postgres");
     expect(applied.migrations?.latestMigration).toBe("0001_notes");
     firstMigrations = applied.migrations;
@@ -160,12 +196,23 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     });
   });
 
-  it("is destroyed by dropping its database: no connection to it, nothing inside dropped one by one", async () => {
+  it("is destroyed by dropping its database from the maintenance database, nothing inside one by one", async () => {
     const steps = await destroyRegistrations(registrations);
-    const connected = new Set(steps.map((step) => step.database));
-    expect(connected.has(databaseName)).toBe(false);
-    expect(steps.map((step) => step.registration.type)).toContain(postgresqlTypes.database);
-    const exists = await withAdminClient((client) => client.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]));
+    const inside = [
+      postgresqlTypes.extension,
+      postgresqlTypes.grant,
+      postgresqlTypes.defaultPrivileges,
+      migrationsType,
+    ];
+    // Pulumi skips what is deleted with the database: the extension, the migrations, the grants.
+    expect(destroyOrder(registrations).filter((registration) => inside.includes(registration.type))).toEqual([]);
+    expect(steps.filter((step) => inside.includes(step.registration.type))).toEqual([]);
+    const drop = steps.find((step) => step.registration.type === postgresqlTypes.database);
+    expect(drop?.database).toBe("postgres");
+    expect(drop?.statements.at(-1)).toBe(`DROP DATABASE "${databaseName}"`);
+    const exists = await withAdminClient((client) =>
+      client.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]),
+    );
     expect(exists.rows).toEqual([]);
     await asAdmin(async () => undefined).then(
       () => expect.unreachable("the database should be gone"),

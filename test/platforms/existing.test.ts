@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
-import { resolveExistingConnection, stackScopedName } from "../../infra/platforms/existing";
+import { appRoleNameFor, resolveExistingConnection, stackScopedName } from "../../infra/platforms/existing";
 import { existingSettingsSchema } from "../../infra/platforms/existing/config";
 import { stackFileConfig } from "../infra/stack-files";
 import { byType, generatedPasswords, plaintextOccurrences, runStack, single } from "./support/mock-program";
@@ -38,7 +38,11 @@ describe("connection settings", () => {
   });
 
   it("lets discrete settings override the URL, and defaults to port 5432, database postgres, sslmode require", () => {
-    const settings = existingSettingsSchema.parse({ url: "postgresql://u%40x:p%2Fw@[::1]/", host: "pg.example.com", port: 5433 });
+    const settings = existingSettingsSchema.parse({
+      url: "postgresql://u%40x:p%2Fw@[::1]/",
+      host: "pg.example.com",
+      port: 5433,
+    });
     expect(resolveExistingConnection(settings)).toEqual({
       host: "pg.example.com",
       port: 5433,
@@ -56,33 +60,56 @@ describe("connection settings", () => {
   });
 
   it.each([
-    [{ platform: "existing" }, ["existing.host: is required when the secret existingUrl is not set", "existing.user: is required"]],
-    [{ ...shared, existingUrl: "mysql://u:Secret@h/db" }, ['existingUrl: has scheme "mysql:"; expected postgres:// or postgresql://']],
+    [
+      { platform: "existing" },
+      ["existing.host: is required when the secret existingUrl is not set", "existing.user: is required"],
+    ],
+    [
+      { ...shared, existingUrl: "mysql://u:Secret@h/db" },
+      ['existingUrl: has scheme "mysql:"; expected postgres:// or postgresql://'],
+    ],
     [{ ...shared, existingUrl: "not a url Secret" }, ["existingUrl: is not a valid URL"]],
-    [{ ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" }, ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"]],
+    [
+      { ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" },
+      ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"],
+    ],
     [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", port: 70000 }) }, ["existing.port: "]],
     [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", sslmode: "allow" }) }, ["existing.sslmode: "]],
-    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", database: "x" }) }, ['existing: Unrecognized key: "database"']],
-    [{ ...shared, existing: '"db.example.com"' }, ["existing: is not an object; set its fields with `pulumi config set --path existing.host db.example.com`."]],
+    [
+      { ...shared, existing: JSON.stringify({ host: "h", user: "u", database: "x" }) },
+      ['existing: Unrecognized key: "database"'],
+    ],
+    [
+      { ...shared, existing: '"db.example.com"' },
+      ["existing: is not an object; set its fields with `pulumi config set --path existing.host db.example.com`."],
+    ],
   ])("rejects %j", (config, expected) => {
     const found = problems(config);
     expect(found).toHaveLength(expected.length);
-    expected.forEach((message, index) => expect(found[index]).toContain(message));
+    for (const [index, message] of expected.entries()) expect(found[index]).toContain(message);
     expect(found.join("\n")).not.toContain("Secret");
   });
 
-  it("refuses an ephemeral stack that would share the dev database, and a stack name too long for a database name", () => {
-    const noCreate = { ...shared, ephemeral: "true", existing: JSON.stringify({ host: "h", user: "u", createDatabase: false }) };
-    expect(problems(noCreate, "pr-5")).toEqual([expect.stringContaining("existing.createDatabase: is false, but this stack is ephemeral")]);
-    expect(problems({ ...shared, ephemeral: "true", databaseName: "a".repeat(60) }, "pr-12345")).toEqual([
-      expect.stringContaining("databaseName: The per-stack name"),
+  it("refuses an ephemeral stack that would share the dev database", () => {
+    const noCreate = {
+      ...shared,
+      ephemeral: "true",
+      existing: JSON.stringify({ host: "h", user: "u", createDatabase: false }),
+    };
+    expect(problems(noCreate, "pr-5")).toEqual([
+      expect.stringContaining("existing.createDatabase: is false, but this stack is ephemeral"),
     ]);
   });
 
-  it("names per-stack databases after the stack, as unquoted identifiers", () => {
+  it("names per-stack databases and roles after the stack, as unquoted identifiers of at most 63 bytes", () => {
     expect(stackScopedName("app", "pr-123")).toBe("app_pr_123");
     expect(stackScopedName("app", "Feature/Login.Page")).toBe("app_feature_login_page");
-    expect(() => stackScopedName("app", "---")).toThrow('Stack name "---" has no letters or digits');
+    const long = stackScopedName("a".repeat(60), "pr-12345");
+    expect(long).toMatch(/^a{54}_[0-9a-f]{8}$/);
+    expect(stackScopedName("a".repeat(60), "pr-12346")).not.toBe(long);
+    expect(appRoleNameFor("", "app", "pr-123", true)).toBe("app_app_pr_123");
+    expect(appRoleNameFor("", "app", "dev", false)).toBe("app_app");
+    expect(appRoleNameFor("reader", "app", "pr-123", true)).toBe("reader_pr_123");
   });
 });
 
@@ -100,10 +127,14 @@ describe("dev stack on a shared server", () => {
       superuser: "false",
     });
     const database = single(registrations, "postgresql:index/database:Database");
-    expect(database.inputs).toEqual({ name: "app", encoding: "UTF8", template: "template0" });
+    expect(database.inputs).toEqual({ name: "app", encoding: "UTF8" });
     expect(database.provider.startsWith(serverProvider?.urn ?? "?")).toBe(true);
     expect(database.protect).toBe(false);
-    expect(databaseProvider?.inputs).toMatchObject({ host: "db.internal.example.com", database: "app", username: "pgadmin" });
+    expect(databaseProvider?.inputs).toMatchObject({
+      host: "db.internal.example.com",
+      database: "app",
+      username: "pgadmin",
+    });
     expect(outputs.database?.value).toBe("app");
     expect(outputs.adminConnectionString).toEqual({
       value: `postgresql://pgadmin:${password}@db.internal.example.com:5432/app?sslmode=require`,
@@ -120,9 +151,23 @@ describe("dev stack on a shared server", () => {
     expect(extension.dependencies).toContain(database.urn);
     expect(migrations.dependencies).toContain(extension.urn);
     expect(appRole.dependencies).toContain(migrations.urn);
-    for (const type of ["postgresql:index/extension:Extension", "pulumi-nodejs:dynamic/pgvector:Migrations", "postgresql:index/grant:Grant"]) {
+    for (const type of [
+      "postgresql:index/extension:Extension",
+      "pulumi-nodejs:dynamic/pgvector:Migrations",
+      "postgresql:index/grant:Grant",
+    ]) {
       for (const registration of byType(registrations, type)) expect(registration.deletedWith).toBe(database.urn);
     }
+  });
+
+  it("creates the database from the server's default template, or from the one configured", async () => {
+    const config = { ...shared, existing: JSON.stringify({ host: "h", user: "u", template: "template0" }) };
+    const { registrations } = await runStack("dev", config, { secretKeys });
+    expect(single(registrations, "postgresql:index/database:Database").inputs).toEqual({
+      name: "app",
+      encoding: "UTF8",
+      template: "template0",
+    });
   });
 
   it("protects the database on prod", async () => {
@@ -132,7 +177,11 @@ describe("dev stack on a shared server", () => {
 
   it("keeps the password of a URL secret out of every registered input", async () => {
     generatedPasswords.length = 0;
-    const { registrations, outputs } = await runStack("dev", { platform: "existing", existingUrl: url }, { secretKeys });
+    const { registrations, outputs } = await runStack(
+      "dev",
+      { platform: "existing", existingUrl: url },
+      { secretKeys },
+    );
     expect(single(registrations, "postgresql:index/database:Database").inputs.name).toBe("app");
     expect(byType(registrations, "pulumi:providers:postgresql")[0]?.inputs).toMatchObject({
       host: "db.internal.example.com",
@@ -142,7 +191,9 @@ describe("dev stack on a shared server", () => {
       password,
     });
     for (const secret of [password, ...generatedPasswords]) {
-      expect(registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`))).toEqual([]);
+      expect(
+        registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`)),
+      ).toEqual([]);
     }
     expect(outputs.appConnectionString?.secret).toBe(true);
   });
@@ -150,7 +201,11 @@ describe("dev stack on a shared server", () => {
 
 describe("pull-request stack: a separate database on the same server", () => {
   it("creates app_pr_123 next to dev's database, unprotected even when the copied config says protect", async () => {
-    const { registrations, outputs } = await runStack("pr-123", { ...shared, ephemeral: "true", protect: "true" }, { secretKeys });
+    const { registrations, outputs } = await runStack(
+      "pr-123",
+      { ...shared, ephemeral: "true", protect: "true" },
+      { secretKeys },
+    );
     const database = single(registrations, "postgresql:index/database:Database");
     expect(database.inputs.name).toBe("app_pr_123");
     expect(registrations.some((r) => r.protect)).toBe(false);
@@ -159,6 +214,14 @@ describe("pull-request stack: a separate database on the same server", () => {
     const extension = single(registrations, "postgresql:index/extension:Extension");
     expect(extension.inputs).toEqual({ name: "vector", database: "app_pr_123" });
     expect(extension.deletedWith).toBe(database.urn);
+  });
+
+  it("gives the app role a name of its own: roles are server-wide, and dev's app_app exists on the server", async () => {
+    const dev = await runStack("dev", shared, { secretKeys });
+    const pr = await runStack("pr-123", { ...shared, ephemeral: "true" }, { secretKeys });
+    expect(single(dev.registrations, "postgresql:index/role:Role").inputs.name).toBe("app_app");
+    expect(single(pr.registrations, "postgresql:index/role:Role").inputs.name).toBe("app_app_pr_123");
+    expect(pr.outputs.appUser?.value).toBe("app_app_pr_123");
   });
 });
 
@@ -180,7 +243,10 @@ describe("the local stack (Pulumi.local.yaml)", () => {
     // The database outlives the stack: its objects are removed one by one on destroy.
     expect(single(registrations, "postgresql:index/extension:Extension").deletedWith).toBe("");
     expect(outputs.platform?.value).toBe("existing");
-    expect(outputs.adminConnectionString).toEqual({ value: "postgresql://postgres:@127.0.0.1:54329/app?sslmode=disable", secret: true });
+    expect(outputs.adminConnectionString).toEqual({
+      value: "postgresql://postgres:@127.0.0.1:54329/app?sslmode=disable",
+      secret: true,
+    });
   });
 
   it("holds no secret", () => {

@@ -7,8 +7,8 @@ import {
   plaintextOccurrences,
   type Registration,
   runStack,
-  single,
   type StackRun,
+  single,
 } from "./support/mock-program";
 
 const project = "pgvector-stack";
@@ -81,7 +81,10 @@ describe("neon settings", () => {
     [{ region: "us-east-1" }, "neon.region: must be a Neon region id such as aws-us-east-2 or azure-eastus2"],
     [{ compute: { minCu: 0.3 } }, "neon.compute.minCu: must be a Neon compute size: 0.25, 0.5, 1, 2,"],
     [{ compute: { minCu: 2, maxCu: 1 } }, "neon.compute.maxCu: (1) must be >= minCu (2)"],
-    [{ compute: { minCu: 1, maxCu: 10 } }, "neon.compute.maxCu: minus minCu is 9 CU; Neon allows an autoscaling range of at most 8 CU"],
+    [
+      { compute: { minCu: 1, maxCu: 10 } },
+      "neon.compute.maxCu: minus minCu is 9 CU; Neon allows an autoscaling range of at most 8 CU",
+    ],
     [{ ownerRole: "Owner" }, 'neon.ownerRole: "Owner" is not a lower-case PostgreSQL identifier'],
     [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
     [{ computeSize: 1 }, 'neon: Unrecognized key: "computeSize"'],
@@ -107,7 +110,9 @@ describe("neon settings", () => {
       if (saved === undefined) delete process.env.NEON_API_KEY;
       else process.env.NEON_API_KEY = saved;
     }
-    expect(problems(neonConfig({}), [])).toEqual([expect.stringContaining("neon:apiKey: holds a secret but is stored in plain text")]);
+    expect(problems(neonConfig({}), [])).toEqual([
+      expect.stringContaining("neon:apiKey: holds a secret but is stored in plain text"),
+    ]);
     expect(problems(neonConfig({}), []).join("\n")).not.toContain(apiKey);
   });
 
@@ -115,13 +120,18 @@ describe("neon settings", () => {
     expect(problems(neonConfig({ parentStack: "pr-7" }, { ephemeral: "true" }), undefined, "pr-7")).toEqual([
       expect.stringContaining('neon.parentStack: "pr-7" is this stack'),
     ]);
-    expect(problems(neonConfig({ parentStack: `acme/${project}/pr-7` }, { ephemeral: "true" }), undefined, "pr-7")).toHaveLength(1);
+    expect(
+      problems(neonConfig({ parentStack: `acme/${project}/pr-7` }, { ephemeral: "true" }), undefined, "pr-7"),
+    ).toHaveLength(1);
     expect(problems(neonConfig({ parentStack: "staging" }, { ephemeral: "true" }), undefined, "pr-7")).toEqual([]);
   });
 });
 
 describe("dev and prod stacks: a Neon project", () => {
-  const config = neonConfig({ region: "aws-eu-central-1", compute: { maxCu: 2 }, historyRetentionSeconds: 604800 }, { postgresVersion: "16" });
+  const config = neonConfig(
+    { region: "aws-eu-central-1", compute: { maxCu: 2 }, historyRetentionSeconds: 604800 },
+    { postgresVersion: "16" },
+  );
 
   it("creates the project (region, version, autoscaling limits), the owner role and the database on its default branch", async () => {
     const { registrations } = await run("dev", config);
@@ -137,7 +147,12 @@ describe("dev and prod stacks: a Neon project", () => {
     const role = single(registrations, "neon:index/role:Role");
     expect(role.inputs).toEqual({ projectId: "neon-id", branchId: "br-main-1", name: "app_owner" });
     const database = single(registrations, "neon:index/database:Database");
-    expect(database.inputs).toEqual({ projectId: "neon-id", branchId: "br-main-1", name: "app", ownerName: "app_owner" });
+    expect(database.inputs).toEqual({
+      projectId: "neon-id",
+      branchId: "br-main-1",
+      name: "app",
+      ownerName: "app_owner",
+    });
     expect(database.dependencies).toEqual(expect.arrayContaining([project.urn, role.urn]));
     expect([project.protect, database.protect]).toEqual([false, false]);
   });
@@ -210,11 +225,9 @@ describe("pull-request stacks: a branch of the dev stack's branch", () => {
 
   it("finds the dev project and branch through a StackReference and branches from it, with a compute of its own", async () => {
     const { registrations } = await run("pr-123", config);
-    expect(custom(registrations).filter((type) => type.startsWith("neon:") || type.startsWith("pulumi:pulumi"))).toEqual([
-      "pulumi:pulumi:StackReference",
-      "neon:index/branch:Branch",
-      "neon:index/endpoint:Endpoint",
-    ]);
+    expect(
+      custom(registrations).filter((type) => type.startsWith("neon:") || type.startsWith("pulumi:pulumi")),
+    ).toEqual(["pulumi:pulumi:StackReference", "neon:index/branch:Branch", "neon:index/endpoint:Endpoint"]);
     expect(single(registrations, "pulumi:pulumi:StackReference").inputs).toMatchObject({ name: parentStack });
     const branch = single(registrations, "neon:index/branch:Branch");
     expect(branch.inputs).toEqual({ projectId: "proj-dev", parentId: "br-dev", name: "pr-123", protected: "no" });
@@ -245,12 +258,18 @@ describe("pull-request stacks: a branch of the dev stack's branch", () => {
     expect(outputs.neonBranchId).toEqual({ value: "neon-id", secret: false });
   });
 
+  it("creates an app role of its own: the branch already holds a copy of dev's app_app", async () => {
+    const { registrations } = await run("pr-123", config);
+    expect(single(registrations, "postgresql:index/role:Role").inputs.name).toBe("app_app_pr_123");
+  });
+
   it("tears down with the branch: no extension, migration, grant or role is dropped over a connection", async () => {
     const { registrations } = await run("pr-123", config);
     const branch = single(registrations, "neon:index/branch:Branch");
     const inside = registrations.filter((r) => [...inDatabaseTypes, "postgresql:index/role:Role"].includes(r.type));
     expect(new Set(inside.map((r) => r.type))).toEqual(new Set([...inDatabaseTypes, "postgresql:index/role:Role"]));
-    for (const registration of inside) expect([registration.name, registration.deletedWith]).toEqual([registration.name, branch.urn]);
+    for (const registration of inside)
+      expect([registration.name, registration.deletedWith]).toEqual([registration.name, branch.urn]);
   });
 });
 
@@ -264,7 +283,9 @@ describe("secrets", () => {
       const { registrations, outputs } = await run(stack, neonConfig({}, extra));
       expect(generatedPasswords.length).toBeGreaterThan(0);
       for (const secret of [apiKey, ownerPassword, branchPassword, ...generatedPasswords]) {
-        const leaks = registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.type} ${r.name}: ${path}`));
+        const leaks = registrations.flatMap((r) =>
+          plaintextOccurrences(r.wire, secret).map((path) => `${r.type} ${r.name}: ${path}`),
+        );
         expect(leaks).toEqual([]);
       }
       expect(outputs.adminConnectionString?.secret).toBe(true);

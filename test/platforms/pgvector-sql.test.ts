@@ -24,7 +24,11 @@ beforeAll(() => {
   requireBuiltEngine();
 });
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error.message);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
 
 describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () => {
   let local: LocalProcess;
@@ -61,7 +65,10 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     expect(applied.migrations?.newlyApplied).toEqual([]);
     expect(Object.keys(applied.migrations?.applied ?? {})).toEqual(repositoryMigrations);
     const role = String(single(registrations, postgresqlTypes.role).inputs.name);
-    const { rows } = await client.query("SELECT rolcanlogin, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1", [role]);
+    const { rows } = await client.query(
+      "SELECT rolcanlogin, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1",
+      [role],
+    );
     expect(rows).toEqual([{ rolcanlogin: true, rolcreaterole: false, rolcreatedb: false }]);
   });
 
@@ -80,7 +87,9 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
       expect(match.rows).toEqual([{ content: "vectors in postgres" }]);
       expect(await errorOf(client.query("CREATE TABLE mine (id int)"))).toBe("permission denied for schema public");
       expect(await errorOf(client.query("DROP TABLE chunks"))).toBe("must be owner of table chunks");
-      expect(await errorOf(client.query("ALTER TABLE documents ADD COLUMN x int"))).toBe("must be owner of table documents");
+      expect(await errorOf(client.query("ALTER TABLE documents ADD COLUMN x int"))).toBe(
+        "must be owner of table documents",
+      );
     } finally {
       await client.query("RESET ROLE");
     }
@@ -115,7 +124,14 @@ describe("supabase: vector in the extensions schema", () => {
   /** The registered Migrations inputs, pointed at PGlite instead of db.<ref>.supabase.co. */
   function migrationsInputs(change: Partial<MigrationsInputs> = {}): MigrationsInputs {
     const inputs = single(registrations, migrationType).inputs as unknown as MigrationsInputs;
-    const connection = { host: "127.0.0.1", port: server.port, database: "postgres", user: "postgres", password: "x", sslmode: "disable" as const };
+    const connection = {
+      host: "127.0.0.1",
+      port: server.port,
+      database: "postgres",
+      user: "postgres",
+      password: "x",
+      sslmode: "disable" as const,
+    };
     return { ...inputs, connection, ...change };
   }
   const migrationType = migrationsType;
@@ -137,7 +153,7 @@ describe("supabase: vector in the extensions schema", () => {
     await supabaseBaseline();
     await createRegisteredExtension();
     const created = await migrationsProvider.create(migrationsInputs());
-    expect(created.outs.appliedCount).toBe(repositoryMigrations.length);
+    expect(created.outs?.appliedCount).toBe(repositoryMigrations.length);
 
     const placed = await client.query(
       "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'",
@@ -166,7 +182,9 @@ describe("supabase: vector in the extensions schema", () => {
     await supabaseBaseline();
     const message = await errorOf(migrationsProvider.create(migrationsInputs()));
     expect(message).toContain('The PostgreSQL extension "vector" (pgvector) is needed');
-    expect(message).toContain("On Supabase, create it in the extensions schema: CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA extensions;");
+    expect(message).toContain(
+      "On Supabase, create it in the extensions schema: CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA extensions;",
+    );
     expect(message).toContain("Nothing was run.");
     expect(message).not.toContain("Supabase-Db-Pw-1");
   });

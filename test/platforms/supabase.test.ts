@@ -21,7 +21,10 @@ function problems(config: Record<string, string>, stack = "dev", secrets = secre
 describe("supabase settings", () => {
   it.each([
     [{ platform: "supabase" }, ["supabase.projectRef: ", "supabaseDbPassword: is required on platform supabase"]],
-    [{ ...direct, supabase: JSON.stringify({ projectRef: "ABC" }) }, ["supabase.projectRef: must be a Supabase project ref"]],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: "ABC" }) },
+      ["supabase.projectRef: must be a Supabase project ref"],
+    ],
     [
       { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler" }) },
       ["supabase.poolerHost: is required when supabase.connection is session-pooler"],
@@ -31,20 +34,28 @@ describe("supabase settings", () => {
       ['supabase.connection: Invalid option: expected one of "direct"|"session-pooler"'],
     ],
     [
-      { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: "evil.example.com" }) },
+      {
+        ...direct,
+        supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: "evil.example.com" }),
+      },
       ["supabase.poolerHost: must be a Supabase pooler host"],
     ],
-    [{ ...direct, supabase: JSON.stringify({ projectRef: ref, password }) }, ["supabase.password: holds a secret in plain text"]],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: ref, password }) },
+      ["supabase.password: holds a secret in plain text"],
+    ],
     [{ ...direct, ephemeral: "true" }, ["ephemeral: is true, but platform supabase references one existing project"]],
   ])("rejects %j", (config, expected) => {
     const found = problems(config);
     expect(found).toHaveLength(expected.length);
-    expected.forEach((message, index) => expect(found[index]).toContain(message));
+    for (const [index, message] of expected.entries()) expect(found[index]).toContain(message);
     expect(found.join("\n")).not.toContain(password);
   });
 
   it("refuses the database password in plain text in the stack file", () => {
-    expect(problems(direct, "dev", [])).toEqual([expect.stringContaining("supabaseDbPassword: holds a secret but is stored in plain text")]);
+    expect(problems(direct, "dev", [])).toEqual([
+      expect.stringContaining("supabaseDbPassword: holds a secret but is stored in plain text"),
+    ]);
   });
 });
 
@@ -81,7 +92,10 @@ describe("an existing Supabase project by reference", () => {
 
   it("connects through the session pooler as postgres.<ref> when asked", async () => {
     const pooler = "aws-0-eu-central-1.pooler.supabase.com";
-    const config = { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: pooler }) };
+    const config = {
+      ...direct,
+      supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: pooler }),
+    };
     const { registrations } = await runStack("dev", config, { secretKeys });
     expect(single(registrations, "pulumi:providers:postgresql").inputs).toMatchObject({
       host: pooler,
@@ -95,7 +109,11 @@ describe("an existing Supabase project by reference", () => {
     const extension = single(registrations, "postgresql:index/extension:Extension");
     expect(extension.inputs).toEqual({ name: "vector", database: "postgres", schema: "extensions" });
     const migrations = single(registrations, "pulumi-nodejs:dynamic/pgvector:Migrations");
-    expect(migrations.inputs).toMatchObject({ searchPath: ["public", "extensions"], platform: "supabase", requiredExtensions: ["vector"] });
+    expect(migrations.inputs).toMatchObject({
+      searchPath: ["public", "extensions"],
+      platform: "supabase",
+      requiredExtensions: ["vector"],
+    });
     expect(migrations.dependencies).toContain(extension.urn);
     expect(single(registrations, "postgresql:index/role:Role").dependencies).toContain(migrations.urn);
     // The project outlives the stack: nothing inside it is assumed to go with anything.
@@ -107,7 +125,9 @@ describe("an existing Supabase project by reference", () => {
     const { registrations, outputs } = await runStack("dev", direct, { secretKeys });
     expect(generatedPasswords).toHaveLength(1);
     for (const secret of [password, ...generatedPasswords]) {
-      expect(registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`))).toEqual([]);
+      expect(
+        registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`)),
+      ).toEqual([]);
     }
     expect(outputs.appConnectionString?.secret).toBe(true);
   });

@@ -192,8 +192,7 @@ export const azureSettings = {
   }),
   geoRedundantBackup: boolean({
     default: false,
-    description:
-      "Copy backups to the paired region. Azure sets it when the server is created only.",
+    description: "Copy backups to the paired region. Azure sets it when the server is created only.",
   }),
   highAvailability: choice({
     accepted: highAvailabilityModes,

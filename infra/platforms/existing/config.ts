@@ -22,6 +22,11 @@ export const existingSettingsSchema = z
      * appended, app_pr_123) with the postgresql provider. false: use databaseName as it is; it must exist.
      */
     createDatabase: z.boolean().default(true),
+    /**
+     * Template for CREATE DATABASE. Default: the server's (template1), so that extensions a superuser installed
+     * there, such as vector, come with the new database. template0 when template1 has another encoding.
+     */
+    template: z.string().min(1).optional(),
     /** Where to connect to run CREATE DATABASE. Default: the URL's database, else `postgres`. */
     maintenanceDatabase: z.string().min(1).optional(),
     sslmode: z.enum(existingSslModes).optional(),

@@ -6,7 +6,7 @@ import { type ExistingSettings, type ExistingSslMode, resolveExistingConnection 
 import { stackScopedName } from "./naming";
 
 export { type ExistingSettings, existingSettingsSchema, resolveExistingConnection } from "./config";
-export { stackScopedName } from "./naming";
+export { appRoleNameFor, stackScopedName } from "./naming";
 export { existingSection } from "./section";
 
 export interface ExistingServerArgs {
@@ -23,6 +23,8 @@ export interface ExistingServerArgs {
   createDatabase: boolean;
   /** Default `postgres`. */
   maintenanceDatabase?: string;
+  /** Template for CREATE DATABASE; default the server's (template1). */
+  template?: string;
   /** protect the created database from `pulumi destroy` (prod). */
   protect?: boolean;
   /** Seconds per connection attempt of the postgresql provider. Default 15. */
@@ -60,8 +62,7 @@ export class ExistingServer extends pulumi.ComponentResource {
       );
       this.database = new postgresql.Database(
         name,
-        // template0: the requested encoding works whatever template1 was created with.
-        { name: args.database, encoding: "UTF8", template: "template0" },
+        { name: args.database, encoding: "UTF8", template: args.template },
         { parent: this, provider: server, protect: args.protect ?? false },
       );
     }
@@ -95,6 +96,7 @@ export function existingServerArgs(config: StackConfig, settings: ExistingSettin
     password: connection.password === undefined ? undefined : pulumi.secret(connection.password),
     sslmode: connection.sslmode,
     maintenanceDatabase: connection.maintenanceDatabase,
+    template: settings.template,
     database: config.ephemeral ? stackScopedName(config.databaseName, config.stack) : config.databaseName,
     createDatabase: settings.createDatabase,
     protect: config.protect,

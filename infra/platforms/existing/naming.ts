@@ -1,25 +1,30 @@
+import { createHash } from "node:crypto";
+
 /** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); longer names would collide silently. */
 export const maxIdentifierBytes = 63;
 
 /**
- * The name of a per-stack object on a shared server, e.g. `stackScopedName("app", "pr-123")` is `app_pr_123`.
- * Ephemeral stacks share the server with dev, so their databases (and cluster-wide roles) need names of their own.
- * The result is a lower-case identifier that needs no quoting.
+ * The name of a per-stack object on a server that other stacks share, e.g. `stackScopedName("app", "pr-123")`
+ * is `app_pr_123`: a pull-request stack's database next to dev's, or its application role (roles are server-wide,
+ * and a Neon branch holds a copy of its parent's). The result is a lower-case identifier that needs no quoting;
+ * one that would exceed 63 bytes is cut and ends with a hash of the full name, so it stays unique.
  */
 export function stackScopedName(base: string, stack: string): string {
   const suffix = stack
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, "_")
     .replace(/^_+|_+$/g, "");
-  if (suffix === "") {
-    throw new Error(`Stack name "${stack}" has no letters or digits to derive a database name from.`);
-  }
-  const name = `${base}_${suffix}`;
-  if (Buffer.byteLength(name) > maxIdentifierBytes) {
-    throw new Error(
-      `The per-stack name "${name}" (from "${base}" and stack "${stack}") is longer than PostgreSQL's ` +
-        `${maxIdentifierBytes}-byte identifier limit. Use a shorter stack name or a shorter base name.`,
-    );
-  }
-  return name;
+  const name = suffix === "" ? base : `${base}_${suffix}`;
+  if (name.length <= maxIdentifierBytes) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, maxIdentifierBytes - hash.length - 1)}_${hash}`;
+}
+
+/**
+ * The application role of a stack: `appRoleName`, or `<databaseName>_app`; scoped to the stack when the stack
+ * shares its server's roles with the stack it was copied from.
+ */
+export function appRoleNameFor(configured: string, databaseName: string, stack: string, sharedServer: boolean): string {
+  const base = configured === "" ? `${databaseName}_app` : configured;
+  return sharedServer ? stackScopedName(base, stack) : base;
 }

@@ -2,7 +2,6 @@ import type { CommonSettings } from "../../config/common";
 import type { Problem } from "../../config/problems";
 import { structuredSection } from "../../config/structured";
 import { type ExistingSettings, existingSettingsSchema } from "./config";
-import { stackScopedName } from "./naming";
 
 /** How the configuration loader reads the `existing` platform: `existing` (object), `existingUrl`, `existingPassword`. */
 export const existingSection = structuredSection<ExistingSettings>({
@@ -10,24 +9,16 @@ export const existingSection = structuredSection<ExistingSettings>({
   secrets: { url: "existingUrl", password: "existingPassword" },
   schema: existingSettingsSchema,
   example: "host db.example.com",
-  check: (settings, common, source) => existingProblems(settings, common, source.stack),
+  check: existingProblems,
 });
 
-function existingProblems(settings: ExistingSettings, common: CommonSettings, stack: string): Problem[] {
-  if (!common.ephemeral) return [];
-  if (!settings.createDatabase) {
-    return [
-      {
-        setting: "existing.createDatabase",
-        message:
-          "is false, but this stack is ephemeral: an ephemeral stack gets a database of its own on the shared server. Set existing.createDatabase to true (or ephemeral to false).",
-      },
-    ];
-  }
-  try {
-    stackScopedName(common.databaseName, stack);
-    return [];
-  } catch (error) {
-    return [{ setting: "databaseName", message: (error as Error).message }];
-  }
+function existingProblems(settings: ExistingSettings, common: CommonSettings): Problem[] {
+  if (!common.ephemeral || settings.createDatabase) return [];
+  return [
+    {
+      setting: "existing.createDatabase",
+      message:
+        "is false, but this stack is ephemeral: an ephemeral stack gets a database of its own on the shared server. Set existing.createDatabase to true (or ephemeral to false).",
+    },
+  ];
 }

@@ -24,7 +24,7 @@ export interface NeonBranchArgs {
  * deleting the branch removes them all.
  */
 export class NeonBranch extends pulumi.ComponentResource {
-  readonly parent: pulumi.StackReference;
+  readonly parentStack: pulumi.StackReference;
   readonly branch: neon.Branch;
   readonly endpoint: neon.Endpoint;
   readonly projectId: pulumi.Output<string>;
@@ -33,9 +33,9 @@ export class NeonBranch extends pulumi.ComponentResource {
 
   constructor(name: string, args: NeonBranchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:platform:NeonBranch", name, {}, opts);
-    this.parent = new pulumi.StackReference(`${name}-parent`, { name: args.parentStack }, { parent: this });
-    this.projectId = this.parent.requireOutput(neonParentOutputs.projectId) as pulumi.Output<string>;
-    const parentBranchId = this.parent.requireOutput(neonParentOutputs.branchId) as pulumi.Output<string>;
+    this.parentStack = new pulumi.StackReference(`${name}-parent`, { name: args.parentStack }, { parent: this });
+    this.projectId = this.parentStack.requireOutput(neonParentOutputs.projectId) as pulumi.Output<string>;
+    const parentBranchId = this.parentStack.requireOutput(neonParentOutputs.branchId) as pulumi.Output<string>;
 
     this.branch = new neon.Branch(
       name,

@@ -34,7 +34,11 @@ export const neonSettingsSchema = z.strictObject({
     })
     .superRefine((compute, ctx) => {
       if (compute.maxCu < compute.minCu) {
-        ctx.addIssue({ code: "custom", path: ["maxCu"], message: `(${compute.maxCu}) must be >= minCu (${compute.minCu})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["maxCu"],
+          message: `(${compute.maxCu}) must be >= minCu (${compute.minCu})`,
+        });
       } else if (compute.maxCu - compute.minCu > neonMaxAutoscalingSpan) {
         ctx.addIssue({
           code: "custom",

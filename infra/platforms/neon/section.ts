@@ -1,7 +1,7 @@
 import type { CommonSettings } from "../../config/common";
 import type { Problem } from "../../config/problems";
-import { structuredSection } from "../../config/structured";
 import type { ConfigSource } from "../../config/source";
+import { structuredSection } from "../../config/structured";
 import { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
 
 /** The Neon provider's own setting for the API key (its default provider reads it). */

@@ -9,7 +9,9 @@ export const supabaseConnectionModes = ["direct", "session-pooler"] as const;
 export const supabaseSettingsSchema = z
   .strictObject({
     /** The project's reference id: the `<ref>` in https://<ref>.supabase.co (20 lower-case letters). */
-    projectRef: z.string().regex(/^[a-z]{20}$/, "must be a Supabase project ref: 20 lower-case letters, as in https://<ref>.supabase.co"),
+    projectRef: z
+      .string()
+      .regex(/^[a-z]{20}$/, "must be a Supabase project ref: 20 lower-case letters, as in https://<ref>.supabase.co"),
     /** Secret `supabaseDbPassword`: the database password set when the project was created. */
     password: z
       .string({ error: "is required on platform supabase: pulumi config set --secret supabaseDbPassword <password>" })
@@ -23,7 +25,10 @@ export const supabaseSettingsSchema = z
     /** Required for session-pooler: the host shown in the dashboard (Connect > Session pooler), e.g. aws-0-eu-central-1.pooler.supabase.com. */
     poolerHost: z
       .string()
-      .regex(/^[a-z0-9.-]+\.pooler\.supabase\.com$/, "must be a Supabase pooler host such as aws-0-eu-central-1.pooler.supabase.com")
+      .regex(
+        /^[a-z0-9.-]+\.pooler\.supabase\.com$/,
+        "must be a Supabase pooler host such as aws-0-eu-central-1.pooler.supabase.com",
+      )
       .optional(),
     /** Supabase projects have one database, `postgres`. */
     database: z.string().min(1).default("postgres"),
@@ -33,7 +38,8 @@ export const supabaseSettingsSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["poolerHost"],
-        message: "is required when supabase.connection is session-pooler: copy the host from the dashboard (Connect > Session pooler)",
+        message:
+          "is required when supabase.connection is session-pooler: copy the host from the dashboard (Connect > Session pooler)",
       });
     }
   });

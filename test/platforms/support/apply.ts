@@ -61,7 +61,10 @@ export interface Applied {
 
 /** Creates every registered resource in registration order (a dependency order: the mocks register a resource
  * only after everything it depends on). */
-export async function applyRegistrations(registrations: readonly Registration[], options: ApplyOptions = {}): Promise<Applied> {
+export async function applyRegistrations(
+  registrations: readonly Registration[],
+  options: ApplyOptions = {},
+): Promise<Applied> {
   const steps: Step[] = [];
   let migrations: MigrationsOutputs | undefined;
   for (const registration of registrations) {

@@ -80,11 +80,14 @@ export function unwrapSecrets(value: unknown): unknown {
 /** Paths of every string in `value` that contains `needle` outside a secret envelope. */
 export function plaintextOccurrences(value: unknown, needle: string, path = ""): string[] {
   if (typeof value === "string") return value.includes(needle) ? [path || "(root)"] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => plaintextOccurrences(item, needle, `${path}[${index}]`));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => plaintextOccurrences(item, needle, `${path}[${index}]`));
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (record[sigKey] === secretSig) return [];
-    return Object.entries(record).flatMap(([key, item]) => plaintextOccurrences(item, needle, path ? `${path}.${key}` : key));
+    return Object.entries(record).flatMap(([key, item]) =>
+      plaintextOccurrences(item, needle, path ? `${path}.${key}` : key),
+    );
   }
   return [];
 }

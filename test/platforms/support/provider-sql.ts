@@ -90,7 +90,9 @@ export function creationStep(registrations: readonly Registration[], registratio
       const statements = [`CREATE ROLE ${ident(String(inputs.name))} WITH ${options.join(" ")}`];
       const searchPaths = list(inputs.searchPaths);
       if (searchPaths.length > 0) {
-        statements.push(`ALTER ROLE ${ident(String(inputs.name))} SET search_path TO ${searchPaths.map(ident).join(", ")}`);
+        statements.push(
+          `ALTER ROLE ${ident(String(inputs.name))} SET search_path TO ${searchPaths.map(ident).join(", ")}`,
+        );
       }
       return { registration, database: connection().database, statements };
     }
@@ -155,7 +157,11 @@ export function deletionStep(registrations: readonly Registration[], registratio
       };
     }
     case postgresqlTypes.extension:
-      return { registration, database: String(inputs.database), statements: [`DROP EXTENSION ${ident(String(inputs.name))} RESTRICT`] };
+      return {
+        registration,
+        database: String(inputs.database),
+        statements: [`DROP EXTENSION ${ident(String(inputs.name))} RESTRICT`],
+      };
     case postgresqlTypes.grant:
     case postgresqlTypes.defaultPrivileges: {
       // The REVOKE half of creation.
@@ -173,5 +179,7 @@ export function deletionStep(registrations: readonly Registration[], registratio
  */
 export function destroyOrder(registrations: readonly Registration[]): Registration[] {
   const deleted = new Set(registrations.map((registration) => registration.urn));
-  return [...registrations].reverse().filter((registration) => !(registration.deletedWith && deleted.has(registration.deletedWith)));
+  return [...registrations]
+    .reverse()
+    .filter((registration) => !(registration.deletedWith && deleted.has(registration.deletedWith)));
 }

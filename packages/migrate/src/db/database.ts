@@ -55,6 +55,12 @@ export class Database {
     return this.lost;
   }
 
+  /** True while the session is inside a transaction block (ReadyForQuery status T or E). */
+  get inTransaction(): boolean {
+    const status = this.client.getTransactionStatus();
+    return status === "T" || status === "E";
+  }
+
   query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     values?: readonly unknown[],

@@ -56,6 +56,13 @@ export async function readTrackingTable(
     const code = (error as PgError).code;
     if (code === "42P01" || code === "3F000") return undefined;
     if (code === "42703") throw foreignTable(tracking);
+    if (code === "42501") {
+      throw new MigrateError(
+        "MIGRATION_FAILED",
+        `Cannot read the tracking table ${tracking.display}: ${(error as PgError).message}. Grant this user SELECT, INSERT and DELETE on it, or use the user that owns it.`,
+        { sqlstate: code },
+      );
+    }
     throw error;
   }
 }

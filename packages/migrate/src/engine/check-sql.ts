@@ -1,11 +1,11 @@
 // Parses the SQL files about to run and rejects, before anything runs, what cannot work as declared:
 // syntax errors, empty files, statements that cannot run in a transaction in a transactional file,
 // transaction control in a transactional file, COPY FROM STDIN.
-import { problemsError } from "../errors";
+import { MigrateError, problemsError } from "../errors";
 import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
 import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
-import type { SqlFile } from "../types";
+import type { MigrationSet, SqlFile } from "../types";
 
 export interface CheckedFile {
   file: SqlFile;
@@ -15,7 +15,10 @@ export interface CheckedFile {
 const cache = new WeakMap<SqlFile, CheckedFile | string[]>();
 
 /** Parses and checks the files; throws MigrateError("INVALID_FILES") listing every problem of every file. */
-export async function checkSqlFiles(files: readonly SqlFile[], role: "up" | "down"): Promise<Map<SqlFile, CheckedFile>> {
+export async function checkSqlFiles(
+  files: readonly SqlFile[],
+  role: "up" | "down",
+): Promise<Map<SqlFile, CheckedFile>> {
   const checked = new Map<SqlFile, CheckedFile>();
   if (files.length === 0) return checked;
   await loadParser();
@@ -66,4 +69,24 @@ function checkFile(file: SqlFile, role: "up" | "down"): CheckedFile | string[] {
     }
   }
   return problems.length > 0 ? problems : { file, parsed };
+}
+
+/**
+ * Parses and checks every up and down file of the set, as `up` and `down` do before running them; throws
+ * MigrateError("INVALID_FILES") listing every problem. For CI checks without a database.
+ */
+export async function validateSql(set: MigrationSet): Promise<void> {
+  const problems: string[] = [];
+  for (const [role, files] of [
+    ["up", set.migrations.map((migration) => migration.up)],
+    ["down", set.migrations.flatMap((migration) => (migration.down ? [migration.down] : []))],
+  ] as const) {
+    try {
+      await checkSqlFiles(files, role);
+    } catch (error) {
+      if (!(error instanceof MigrateError)) throw error;
+      problems.push(...(error.details.problems ?? [error.message]));
+    }
+  }
+  if (problems.length > 0) throw problemsError("INVALID_FILES", "Invalid SQL in migration files:", problems);
 }

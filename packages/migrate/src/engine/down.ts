@@ -13,7 +13,11 @@ import { openRunner, withEngineErrors } from "./session";
  * deletion of its tracking row (in one transaction unless the down file says `-- migrate:no-transaction`).
  * Refuses before running anything when a needed down file is missing.
  */
-export async function down(set: MigrationSet, targetVersion: number, engineOptions: EngineOptions): Promise<DownResult> {
+export async function down(
+  set: MigrationSet,
+  targetVersion: number,
+  engineOptions: EngineOptions,
+): Promise<DownResult> {
   const options = resolveOptions(engineOptions);
   if (!Number.isSafeInteger(targetVersion) || targetVersion < 0) {
     throw new MigrateError(
@@ -67,7 +71,9 @@ async function revert(
   }
   for (const { row, migration } of plan) {
     if (migration && migration.up.checksum !== row.checksum) {
-      logger.warn(`${migration.up.displayPath} changed after it was applied; reverting with ${migration.down?.displayPath}`);
+      logger.warn(
+        `${migration.up.displayPath} changed after it was applied; reverting with ${migration.down?.displayPath}`,
+      );
     }
   }
 
@@ -105,5 +111,7 @@ function missingDown(row: AppliedMigration, migration: MigrationFile | undefined
 }
 
 function summarise(versions: readonly number[]): string {
-  return versions.length <= 12 ? versions.join(", ") : `${versions.slice(0, 5).join(", ")}, ..., ${versions.slice(-5).join(", ")}`;
+  return versions.length <= 12
+    ? versions.join(", ")
+    : `${versions.slice(0, 5).join(", ")}, ..., ${versions.slice(-5).join(", ")}`;
 }

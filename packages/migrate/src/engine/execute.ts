@@ -29,8 +29,16 @@ export interface FileRun {
 }
 
 /** Runs the file; returns its duration in milliseconds. Throws MigrateError("MIGRATION_FAILED"). */
-export function runFile(run: FileRun): Promise<number> {
-  return run.checked.file.directives.transaction ? runInTransaction(run) : runStatementByStatement(run);
+export async function runFile(run: FileRun): Promise<number> {
+  // NOTICEs and WARNINGs the SQL raises ("relation already exists, skipping") go to the log.
+  const onNotice = (notice: { severity?: string; message?: string }) =>
+    run.logger.info(`${run.checked.file.displayPath}: ${notice.severity ?? "NOTICE"}: ${notice.message}`);
+  run.database.client.on("notice", onNotice);
+  try {
+    return await (run.checked.file.directives.transaction ? runInTransaction(run) : runStatementByStatement(run));
+  } finally {
+    run.database.client.off("notice", onNotice);
+  }
 }
 
 /**
@@ -129,6 +137,8 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
   const { database, checked } = run;
   const { file, parsed } = checked;
   if (isConnectionLoss(cause)) return lostDuringFile(database, file.displayPath, cause, false);
+  // A no-transaction file may open its own transaction (BEGIN ... COMMIT); end it before anything else.
+  if (database.inTransaction) await database.query("ROLLBACK").catch(() => undefined);
   let index = statement.start;
   if (cause.position !== undefined) {
     const statementStart = parsed.source.codePointsBefore(statement.start);

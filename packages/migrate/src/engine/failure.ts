@@ -33,7 +33,11 @@ export function migrationFailed(
   if (error.internalQuery) lines.push(`INTERNAL QUERY: ${excerpt(error.internalQuery)}`);
   if (location.statement) {
     lines.push("STATEMENT:");
-    lines.push(...excerpt(location.statement.text).split("\n").map((line) => `  ${line}`));
+    lines.push(
+      ...excerpt(location.statement.text)
+        .split("\n")
+        .map((line) => `  ${line}`),
+    );
   }
   lines.push(...notes);
   return new MigrateError("MIGRATION_FAILED", lines.join("\n"), {

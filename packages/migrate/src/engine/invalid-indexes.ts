@@ -9,7 +9,9 @@ import type { Logger } from "../types";
 export async function findInvalidIndexes(database: Database, indexes: readonly ConcurrentIndex[]): Promise<string[]> {
   if (indexes.length === 0) return [];
   const conditions = indexes.map((index) => {
-    const table = index.schema ? `${quoteIdentifier(index.schema)}.${quoteIdentifier(index.table)}` : quoteIdentifier(index.table);
+    const table = index.schema
+      ? `${quoteIdentifier(index.schema)}.${quoteIdentifier(index.table)}`
+      : quoteIdentifier(index.table);
     return `(c.relname = ${quoteLiteral(index.name)} AND i.indrelid = to_regclass(${quoteLiteral(table)}))`;
   });
   const result = await database.query<{ name: string }>(
@@ -30,7 +32,9 @@ export async function dropInvalidIndexes(
 ): Promise<string[]> {
   const invalid = await findInvalidIndexes(database, indexes);
   for (const name of invalid) {
-    logger.warn(`Dropping the INVALID index ${name} left by an earlier failed concurrent build, before building it again`);
+    logger.warn(
+      `Dropping the INVALID index ${name} left by an earlier failed concurrent build, before building it again`,
+    );
     await database.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
   }
   return invalid;

@@ -34,7 +34,10 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     redactor = new Redactor(connection.secrets);
     const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
-      throw new MigrateError("INVALID_OPTIONS", `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`);
+      throw new MigrateError(
+        "INVALID_OPTIONS",
+        `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`,
+      );
     }
     const platform = options.platform ?? "generic";
     if (!platforms.includes(platform)) {

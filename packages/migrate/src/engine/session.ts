@@ -14,31 +14,28 @@ export function openReader(options: ResolvedOptions): Promise<Database> {
 /** A connection for running migrations, with the session settings applied. */
 export async function openRunner(options: ResolvedOptions): Promise<Database> {
   const database = await openReader(options);
-  try {
-    await database.query(sessionSetupSql(options));
-  } catch (error) {
-    await database.close();
-    throw new MigrateError(
-      "INVALID_OPTIONS",
-      options.redactor.redact(`The server refused the session settings (sessionSettings): ${(error as Error).message}`),
-      { sqlstate: (error as PgError).code },
-    );
+  // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
+  // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
+  // Best effort: older servers and other platforms do not have it.
+  await database
+    .query(
+      "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$",
+    )
+    .catch(() => undefined);
+  const settings = setConfigStatement(options.sessionSettings, false);
+  if (settings) {
+    try {
+      await database.query(settings);
+    } catch (error) {
+      await database.close();
+      throw new MigrateError(
+        "INVALID_OPTIONS",
+        `The server refused the session settings (sessionSettings): ${(error as Error).message}`,
+        { sqlstate: (error as PgError).code },
+      );
+    }
   }
   return database;
-}
-
-/**
- * client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
- * runner died during a long statement and roll its transaction back, instead of finishing it for nobody;
- * the DO block ignores servers that do not support it.
- */
-function sessionSetupSql(options: ResolvedOptions): string {
-  const statements = [
-    `DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$`,
-  ];
-  const settings = setConfigStatement(options.sessionSettings, false);
-  if (settings) statements.push(settings);
-  return statements.join(";\n");
 }
 
 /** SQL expression for the tracking table's applied_by column: the database user and where the run came from. */

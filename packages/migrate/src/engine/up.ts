@@ -1,6 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
-import { ensureTrackingTable, insertRowSql, readTrackingTable } from "../db/tracking-table";
+import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
 import { concurrentIndex } from "../sql/analyze";
 import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
@@ -27,7 +27,11 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     const database = await openRunner(options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
-      const before = computePlan(set, (await readTrackingTable(database, options.tracking)) ?? [], options.allowOutOfOrder);
+      const before = computePlan(
+        set,
+        (await readTrackingTable(database, options.tracking)) ?? [],
+        options.allowOutOfOrder,
+      );
       refuseProblems(before);
       await checkSqlFiles(
         before.pending.map((migration) => migration.up),
@@ -57,7 +61,9 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     plan.pending.map((migration) => migration.up),
     "up",
   );
-  const checkedInOrder = plan.pending.map((migration) => checked.get(migration.up)).filter((file) => file !== undefined);
+  const checkedInOrder = plan.pending
+    .map((migration) => checked.get(migration.up))
+    .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
 
   if (plan.pending.length === 0) {
@@ -80,7 +86,8 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       const durationMs = await runFile({
         database,
         checked: file,
-        trackingSql: (durationSql) => insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+        trackingSql: (durationSql) =>
+          insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
         asynchronousCommit: transactional,
         sessionSettings: options.sessionSettings,
         platform: options.platform,
@@ -88,22 +95,32 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       });
       if (transactional) unflushedCommits += 1;
       else unflushedCommits = 0;
-      applied.push({ version: migration.version, name: migration.name, id: migration.id, checksum: migration.up.checksum, durationMs });
+      applied.push({
+        version: migration.version,
+        name: migration.name,
+        id: migration.id,
+        checksum: migration.up.checksum,
+        durationMs,
+      });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
   } finally {
-    if (unflushedCommits > 0 && !database.lostError) await flushCommits(database);
+    const last = applied.at(-1);
+    if (unflushedCommits > 0 && last && !database.lostError) await flushCommits(database, tracking, last.version);
   }
-  const state = (await readTrackingTable(database, tracking)) ?? [];
+  const state = applied.length === 0 ? [...plan.applied] : ((await readTrackingTable(database, tracking)) ?? []);
   return { applied, droppedInvalidIndexes, state };
 }
 
 /**
- * A transaction with a transaction id, committed with the session's synchronous_commit (on by default): its
- * commit waits for the WAL flush, which covers every asynchronously committed migration before it.
+ * A synchronously committed transaction that writes WAL (a no-op update of the last tracking row): its commit
+ * waits for the WAL flush, which covers every asynchronously committed migration before it. A transaction
+ * that writes no WAL, such as `SELECT txid_current()`, would not wait for the flush.
  */
-async function flushCommits(database: Database): Promise<void> {
-  await database.query("SELECT txid_current()").catch(() => undefined);
+async function flushCommits(database: Database, tracking: TrackingTable, version: number): Promise<void> {
+  await database
+    .query(`UPDATE ${tracking.sql} SET duration_ms = duration_ms WHERE version = ${version}`)
+    .catch(() => undefined);
 }
 
 function refuseProblems(plan: Plan): void {

@@ -104,12 +104,16 @@ function isFile(path: string): boolean {
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function readSqlFile(path: string, displayPath: string, problems: string[]): SqlFile {
-  let content: string;
+  let content = "";
   try {
     content = utf8.decode(readFileSync(path));
-  } catch {
-    problems.push(`${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`);
-    content = "";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(
+      code === "ERR_ENCODING_INVALID_ENCODED_DATA"
+        ? `${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`
+        : `${displayPath}: cannot read the file (${code ?? String(error)})`,
+    );
   }
   const sql = normaliseSql(content);
   const { directives, problems: directiveProblems } = parseDirectives(sql);

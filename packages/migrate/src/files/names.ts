@@ -41,7 +41,7 @@ export function parseFileName(fileName: string): FileNameResult {
     };
   }
   const version = Number(versionText);
-  if (version === 0) return { ok: false, problem: "version 0 is reserved (it means \"nothing applied\"): start at 1" };
+  if (version === 0) return { ok: false, problem: 'version 0 is reserved (it means "nothing applied"): start at 1' };
   if (!Number.isSafeInteger(version)) return { ok: false, problem: `version ${versionText} is too large` };
   return { ok: true, file: { kind: isDown ? "down" : "up", version, versionText, name, id: stem } };
 }

@@ -99,9 +99,15 @@ export function createdExtension(statement: ParsedStatement): string | undefined
   return statement.kind === "CreateExtensionStmt" ? String(statement.node.extname) : undefined;
 }
 
+/** Words without which a statement cannot use pgvector: a cheap filter before walking the parse tree. */
+const vectorHint = new RegExp(
+  `vector|halfvec|hnsw|ivfflat|<=>|${[...vectorFunctions].filter((name) => !name.includes("vector")).join("|")}`,
+  "i",
+);
+
 /** True when the statement uses pgvector: its types, index methods, operator classes, operators or functions. */
 export function usesVector(statement: ParsedStatement): boolean {
-  if (statement.kind === "CreateExtensionStmt") return false;
+  if (statement.kind === "CreateExtensionStmt" || !vectorHint.test(statement.text)) return false;
   let found = false;
   walk(statement.node, (key, value) => {
     if (found) return;

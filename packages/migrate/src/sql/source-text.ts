@@ -15,24 +15,31 @@ export class SourceText {
   private codePointOffsets?: Uint32Array;
   private lineStarts?: number[];
 
+  /** All offsets coincide for ASCII text, the common case: no tables needed. */
+  private readonly ascii: boolean;
+
   constructor(text: string) {
     this.text = text;
+    this.ascii = !/\P{ASCII}/u.test(text);
   }
 
   /** JavaScript index of a UTF-8 byte offset (as in the parser's stmt_location). */
   indexOfByte(byteOffset: number): number {
+    if (this.ascii) return Math.min(byteOffset, this.text.length);
     this.byteOffsets ??= this.cumulative((codePoint) => utf8Length(codePoint));
     return lowerBound(this.byteOffsets, byteOffset);
   }
 
   /** JavaScript index of a 0-based code point offset (PostgreSQL's error position minus one). */
   indexOfCodePoint(codePointOffset: number): number {
+    if (this.ascii) return Math.min(codePointOffset, this.text.length);
     this.codePointOffsets ??= this.cumulative(() => 1);
     return lowerBound(this.codePointOffsets, codePointOffset);
   }
 
   /** Number of code points before a JavaScript index. */
   codePointsBefore(index: number): number {
+    if (this.ascii) return Math.min(index, this.text.length);
     this.codePointOffsets ??= this.cumulative(() => 1);
     return this.codePointOffsets[Math.min(index, this.text.length)] ?? 0;
   }
