@@ -1,14 +1,7 @@
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
 import { PgvectorDatabase } from "./database";
 import { createPlatform } from "./platforms";
-
-/**
- * The project directory (where Pulumi.yaml is). Settings hold paths relative to it, while Pulumi runs the program
- * in `main` (infra/).
- */
-export const projectDirectory = path.resolve(__dirname, "..");
 
 /** The stack outputs: connection details, with the connection strings as secrets. */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
@@ -19,7 +12,8 @@ export function createStack(config: StackConfig): StackOutputs {
   const database = new PgvectorDatabase("pgvector", {
     platform,
     extensions: config.extensions,
-    migrations: { ...config.migrations, directory: path.resolve(projectDirectory, config.migrations.directory) },
+    // migrationsDirectory and the Migrations resource both take paths relative to the project directory (Pulumi.yaml).
+    migrations: config.migrations,
     appRole: config.appRole,
     connectTimeoutSeconds: config.connectTimeoutSeconds,
   });

@@ -8,8 +8,14 @@ import {
 } from "./identifiers";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
 
+/** Where the README documents the common settings: the Azure section's table lists them with Azure's own. */
+export const commonSettingsReadme = "Azure > Settings";
+
 export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
 export type AppRoleAccess = (typeof appRoleAccessLevels)[number];
+
+export const migrationsLintModes = ["off", "warn", "strict"] as const;
+export type MigrationsLintMode = (typeof migrationsLintModes)[number];
 
 /** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
 export const commonSettings = {
@@ -70,6 +76,13 @@ export const commonSettings = {
     min: 0,
     max: 1440,
     description: "Longest a migration statement may run (0: no limit); also the resource's create/update timeout.",
+  }),
+  migrationsLint: choice({
+    accepted: migrationsLintModes,
+    default: "warn",
+    what: "a lint mode",
+    description:
+      "Lint of the migrations an update adds (squawk): off; warn (findings shown in the preview); strict (a finding fails the preview).",
   }),
   appRoleName: text({
     default: "",

@@ -1,6 +1,7 @@
-export { type AppRoleAccess, type CommonSettings, commonSettings } from "./common";
+export { type AppRoleAccess, type CommonSettings, commonSettings, commonSettingsReadme } from "./common";
 export { stackExtensions, vectorExtension } from "./extensions";
 export { type AppRoleSettings, loadStackConfig, type MigrationSettings, type StackConfig } from "./load";
+export { appRoleNameFor, maxIdentifierBytes, stackScopedName } from "./naming";
 export { ConfigError, type Parsed, type Problem, problemsFromZod, settingPath } from "./problems";
 export { type PlatformSection, type PlatformSettings, type PlatformSettingsOf, platformSections } from "./sections";
 export type { Setting, SettingType } from "./setting";

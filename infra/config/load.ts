@@ -1,6 +1,12 @@
-import { appRoleNameFor } from "../platforms/existing/naming";
-import { type AppRoleAccess, type CommonSettings, commonSettings } from "./common";
+import {
+  type AppRoleAccess,
+  type CommonSettings,
+  commonSettings,
+  commonSettingsReadme,
+  type MigrationsLintMode,
+} from "./common";
 import { stackExtensions } from "./extensions";
+import { appRoleNameFor } from "./naming";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
 import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
 import { settingsSchema } from "./setting";
@@ -12,6 +18,8 @@ export interface MigrationSettings {
   lockTimeoutSeconds: number;
   allowOutOfOrder: boolean;
   timeoutMinutes: number;
+  /** Lint of the migrations an update adds: off, warn or strict. */
+  lint: MigrationsLintMode;
 }
 
 export interface AppRoleSettings {
@@ -44,13 +52,13 @@ export interface StackConfig {
 export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): StackConfig {
   const problems: Problem[] = unknownSettingProblems(source);
   const common = parseCommonSettings(source, problems);
-  if (common === undefined) throw new ConfigError(source.project, source.stack, problems);
+  if (common === undefined) throw configError(source, problems);
   const name = common.platform;
   const section: PlatformSection<unknown> = platformSections[name];
   problems.push(...plainTextSecretProblems(source, section));
   const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
-  if (problems.length > 0 || !parsed.ok) throw new ConfigError(source.project, source.stack, problems);
+  if (problems.length > 0 || !parsed.ok) throw configError(source, problems);
   return stackConfig(source, common, { name, settings: parsed.value } as PlatformSettings);
 }
 
@@ -86,6 +94,7 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
       lockTimeoutSeconds: common.migrationsLockTimeoutSeconds,
       allowOutOfOrder: common.migrationsAllowOutOfOrder,
       timeoutMinutes: common.migrationsTimeoutMinutes,
+      lint: common.migrationsLint,
     },
     appRole: {
       // Only an ephemeral Azure stack gets a server of its own; elsewhere it shares the roles of its parent's
@@ -102,6 +111,25 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
     connectTimeoutSeconds: common.connectTimeoutSeconds,
     platform,
   };
+}
+
+function configError(source: ConfigSource, problems: readonly Problem[]): ConfigError {
+  return new ConfigError(source.project, source.stack, problems, readmeTopics(problems));
+}
+
+/** The README sections that document the settings at fault, in the order of the problems. */
+function readmeTopics(problems: readonly Problem[]): string[] {
+  const sections: PlatformSection<unknown>[] = Object.values(platformSections);
+  const topicOf = (setting: string) => {
+    const key = setting.split(/[.[]/)[0] ?? setting;
+    const section = sections.find((candidate) => sectionKeys(candidate).includes(key));
+    return section?.readme ?? commonSettingsReadme;
+  };
+  return [...new Set(problems.map((problem) => topicOf(problem.setting)))];
+}
+
+function sectionKeys(section: PlatformSection<unknown>): string[] {
+  return [...Object.keys(section.settings), ...section.otherKeys, ...section.secretKeys];
 }
 
 /** Every key the project namespace may hold, across all platforms (a stack may switch platform). */

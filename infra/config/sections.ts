@@ -19,6 +19,8 @@ export interface PlatformSection<T> {
   otherKeys: readonly string[];
   /** Keys that hold secrets: they must be set with `--secret` and their values never appear in messages. */
   secretKeys: readonly string[];
+  /** Where the README documents these settings, `Section > Heading`: configuration errors point there. */
+  readme: string;
   /** Validates the platform's settings; `common` has passed validation already. */
   parse(source: ConfigSource, common: CommonSettings): Parsed<T>;
 }
@@ -27,6 +29,7 @@ const azureSection: PlatformSection<AzureSettings> = {
   settings: azureSettings,
   otherKeys: [locationSetting],
   secretKeys: [],
+  readme: "Azure > Settings",
   parse: parseAzureSettings,
 };
 

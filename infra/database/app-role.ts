@@ -17,8 +17,15 @@ export interface AppRoleArgs {
   owner: pulumi.Input<string>;
   /** Resources the grants must wait for: the migrations that create the schemas and tables. */
   dependsOn?: pulumi.Resource[];
-  /** See PlatformDatabase.teardownWith. */
-  deletedWith?: pulumi.Resource;
+  /** search_path set on the role (ALTER ROLE ... SET search_path), e.g. Supabase's public, extensions. */
+  searchPath?: readonly string[];
+  /**
+   * The resource whose deletion removes the role (see PlatformDatabase.roleTeardownWith). Without it, destroying
+   * the stack drops the role over the provider's connection.
+   */
+  roleDeletedWith?: pulumi.Resource;
+  /** The resource whose deletion removes the grants (the database's, else the role's teardown). */
+  grantsDeletedWith?: pulumi.Resource;
 }
 
 const privileges: Record<AppRoleAccess, { table: string[]; sequence: string[] }> = {
@@ -30,6 +37,10 @@ const privileges: Record<AppRoleAccess, { table: string[]; sequence: string[] }>
  * A least-privilege login role for the application: CONNECT on the database, USAGE on its schemas, DML on the
  * existing tables and sequences, and default privileges so that tables the owner creates in later migrations
  * are covered too. No CREATE, no ownership, no DDL.
+ *
+ * The grants depend on the role, so a destroy that drops them over a connection revokes them first; the
+ * provider's own deletion of the role then runs REASSIGN OWNED and DROP OWNED (which also revoke whatever is left
+ * in the provider's database) before DROP ROLE, as PostgreSQL refuses to drop a role that still holds privileges.
  */
 export class AppRole extends pulumi.ComponentResource {
   readonly role: postgresql.Role;
@@ -49,12 +60,19 @@ export class AppRole extends pulumi.ComponentResource {
       parent: this,
       provider: args.provider,
       dependsOn: args.dependsOn,
-      deletedWith: args.deletedWith,
+      deletedWith: args.grantsDeletedWith,
     };
     this.role = new postgresql.Role(
       name,
-      { name: args.name, login: true, password: this.password, createDatabase: false, createRole: false },
-      inDatabase,
+      {
+        name: args.name,
+        login: true,
+        password: this.password,
+        createDatabase: false,
+        createRole: false,
+        searchPaths: args.searchPath ? [...args.searchPath] : undefined,
+      },
+      { ...inDatabase, deletedWith: args.roleDeletedWith },
     );
     this.roleName = this.role.name;
     const target = { database: args.database, role: this.role.name };

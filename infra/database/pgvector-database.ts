@@ -1,10 +1,11 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Platform } from "pgvector-migrate";
-import { Migrations, type MigrationsOnDelete } from "../migrations";
+import { Migrations, type MigrationsLint, type MigrationsOnDelete } from "../migrations";
 import type { PlatformDatabase, PlatformName } from "../platforms/types";
 import { AppRole, type AppRoleAccess } from "./app-role";
 import { connectionString } from "./connection-string";
+import { postgresqlProvider } from "./provider";
 
 export interface PgvectorDatabaseArgs {
   /** The server part: where to connect and what to wait for. */
@@ -12,7 +13,7 @@ export interface PgvectorDatabaseArgs {
   /** Extensions to create before the migrations; include "vector". Lower-case names. */
   extensions: readonly string[];
   migrations: {
-    /** Relative to the Pulumi program directory. */
+    /** Relative to the Pulumi project directory (where Pulumi.yaml is). */
     directory: string;
     trackingTable?: string;
     lockTimeoutSeconds?: number;
@@ -20,6 +21,8 @@ export interface PgvectorDatabaseArgs {
     timeoutMinutes?: number;
     /** Default "keep": destroying the resource leaves the schema as it is and needs no connection. */
     onDelete?: MigrationsOnDelete;
+    /** Lint of the migrations an update adds. Default "warn". */
+    lint?: MigrationsLint;
   };
   appRole: { name: string; access: AppRoleAccess; schemas: readonly string[] };
   /** Per connection attempt of the postgresql provider. Default 15. */
@@ -37,6 +40,10 @@ const migrationPlatform: Record<PlatformName, Platform> = {
  * Everything inside the database, on any platform, in this order: a postgresql provider (after the
  * connectivity prerequisites), the extensions (after the platform's allow-listing), the migrations (after the
  * extensions), and a least-privilege application role (after the migrations).
+ *
+ * On destroy, what dies with the platform's database (`teardownWith`) or server (`roleTeardownWith`) is not
+ * removed one by one. In a database the stack did not create, the extensions stay (the tables of the migrations,
+ * which also stay, depend on them), and the application role is dropped after its grants are revoked.
  */
 export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly provider: postgresql.Provider;
@@ -54,18 +61,17 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     const platform = args.platform;
     const deletedWith = platform.teardownWith;
 
-    this.provider = new postgresql.Provider(
+    this.provider = postgresqlProvider(
       `${name}-provider`,
       {
         host: platform.host,
         port: platform.port,
         database: platform.database,
         username: platform.adminUser,
+        databaseUsername: platform.adminRole,
         password: platform.adminPassword,
         sslmode: platform.sslmode,
-        // Managed services never hand out superuser; the provider then avoids superuser-only statements.
-        superuser: false,
-        connectTimeout: args.connectTimeoutSeconds ?? 15,
+        connectTimeoutSeconds: args.connectTimeoutSeconds,
       },
       // Keeps the firewall rules until everything that connects through them is gone on destroy, too.
       { parent: this, dependsOn: platform.connectivityPrerequisites },
@@ -79,6 +85,8 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         { name: extension, database: platform.database, schema: platform.extensionSchema },
         {
           ...inDatabase,
+          // DROP EXTENSION would fail (the migrated tables use its types), and the database is not the stack's.
+          retainOnDelete: deletedWith === undefined,
           dependsOn: [
             ...platform.extensionPrerequisites,
             ...(platform.databaseResource ? [platform.databaseResource] : []),
@@ -103,6 +111,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         lockTimeoutSeconds: args.migrations.lockTimeoutSeconds,
         allowOutOfOrder: args.migrations.allowOutOfOrder,
         timeoutMinutes: args.migrations.timeoutMinutes,
+        lint: args.migrations.lint,
         onDelete: args.migrations.onDelete ?? "keep",
         platform: migrationPlatform[platform.platform],
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
@@ -119,9 +128,11 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         name: args.appRole.name,
         access: args.appRole.access,
         schemas: args.appRole.schemas,
-        owner: platform.adminUser,
+        owner: platform.adminRole ?? platform.adminUser,
+        searchPath: platform.searchPath,
         dependsOn: [this.migrations],
-        deletedWith,
+        roleDeletedWith: platform.roleTeardownWith,
+        grantsDeletedWith: deletedWith ?? platform.roleTeardownWith,
       },
       { parent: this },
     );

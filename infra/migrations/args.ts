@@ -18,10 +18,19 @@ export interface MigrationsConnectionUrl {
 
 export type MigrationsOnDelete = "keep" | "down";
 
+/**
+ * How `pulumi preview` and `up` lint the migrations an update adds (squawk): "off"; "warn" (default): findings are
+ * shown, nothing is blocked; "strict": every finding, or a linter that cannot run, fails the preview.
+ */
+export type MigrationsLint = "off" | "warn" | "strict";
+
 export interface MigrationsArgs {
   /** Where to apply the migrations. Always stored as a Pulumi secret. */
   connection: pulumi.Input<MigrationsConnection | MigrationsConnectionUrl>;
-  /** Migrations directory, relative to the Pulumi program directory (absolute paths are made relative to it). */
+  /**
+   * Migrations directory, relative to the Pulumi project directory, where Pulumi.yaml is (absolute paths are made
+   * relative to it).
+   */
   directory: string;
   /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
   trackingTable?: string;
@@ -43,8 +52,11 @@ export interface MigrationsArgs {
   /**
    * Longest a single migration statement may run before PostgreSQL cancels it (`statement_timeout`), and the
    * resource's create/update customTimeouts. Default 120 (HNSW index builds on large tables take long). 0: no limit.
+   * A migration file's `-- migrate:set statement_timeout = '...'` directive overrides it for that file.
    */
   timeoutMinutes?: number;
+  /** Lint of the migrations an update adds. Default "warn". */
+  lint?: MigrationsLint;
 }
 
 /** The connection as the provider receives it (all Inputs resolved). */
@@ -58,7 +70,7 @@ export type ResolvedConnection =
  */
 export interface MigrationsInputs {
   connection: ResolvedConnection;
-  /** Relative to the program directory, with forward slashes. */
+  /** Relative to the project directory (where Pulumi.yaml is), with forward slashes. */
   directory: string;
   /** Migration id ("0001_init") -> SHA-256 of the file, as read by the program. */
   migrations: Record<string, string>;
@@ -70,9 +82,16 @@ export interface MigrationsInputs {
   searchPath?: string[];
   requiredExtensions: string[];
   timeoutMinutes: number;
+  lint: MigrationsLint;
+  /**
+   * Set by the provider's check in warn mode: the lint findings of the migrations this update adds, one formatted
+   * line each (`migrations/0003_x.sql:1:1: warning <rule>: ...`), so that `pulumi preview --diff` shows them.
+   * Never compared by diff, and not kept in the outputs.
+   */
+  lintWarnings?: string[];
 }
 
-export interface MigrationsOutputs extends MigrationsInputs {
+export interface MigrationsOutputs extends Omit<MigrationsInputs, "lintWarnings"> {
   /** The tracking table as last read: migration id -> checksum recorded when it was applied. */
   applied: Record<string, string>;
   appliedCount: number;

@@ -3,8 +3,9 @@ export type {
   MigrationsConnection,
   MigrationsConnectionUrl,
   MigrationsInputs,
+  MigrationsLint,
   MigrationsOnDelete,
   MigrationsOutputs,
 } from "./args";
-export { migrationsProvider } from "./provider";
-export { defaultTimeoutMinutes, Migrations, migrationsInputs } from "./resource";
+export { findProjectDirectory, migrationsProvider } from "./provider";
+export { defaultTimeoutMinutes, Migrations, migrationsInputs, programProjectDirectory } from "./resource";

@@ -5,6 +5,8 @@
 // - no value imports in this file: every helper it calls must be defined here (they are captured by value);
 // - the engine is loaded by package name inside the methods (`require("pgvector-migrate")`), not inlined;
 // - nothing secret is captured: connection settings arrive as method arguments only.
+// The migrations directory is stored relative to the project directory (where Pulumi.yaml is) and found again from
+// the host's working directory, which the CLI sets to the program directory (`main`) or the project directory.
 // The host does not accept secrets: the engine sends them in plain text and re-marks as secret only the outputs
 // whose key matches a secret input, which is why the connection stays under the `connection` key.
 import type * as pulumi from "@pulumi/pulumi";
@@ -20,9 +22,31 @@ function loadEngine(): typeof Engine {
   return require("pgvector-migrate");
 }
 
+/**
+ * The Pulumi project directory: the nearest directory at or above `start` that holds Pulumi.yaml. Both the program
+ * (at registration) and the dynamic-provider host (wherever the CLI starts it inside the project) find the same one.
+ */
+export function findProjectDirectory(start: string): string {
+  const fs: typeof import("node:fs") = require("node:fs");
+  const path: typeof import("node:path") = require("node:path");
+  let directory = path.resolve(start);
+  for (;;) {
+    if (["Pulumi.yaml", "Pulumi.yml"].some((name) => fs.existsSync(path.join(directory, name)))) return directory;
+    const parent = path.dirname(directory);
+    if (parent === directory) {
+      throw new Error(
+        `Migrations: no Pulumi.yaml in ${path.resolve(start)} or any directory above it. The migrations directory is ` +
+          "stored relative to the Pulumi project directory (where Pulumi.yaml is): run Pulumi inside the project.",
+      );
+    }
+    directory = parent;
+  }
+}
+
+/** The stored, project-relative directory on this machine. */
 function absoluteDirectory(directory: string): string {
   const path: typeof import("node:path") = require("node:path");
-  return path.resolve(process.cwd(), directory);
+  return path.resolve(findProjectDirectory(process.cwd()), directory);
 }
 
 function isUnknown(value: unknown): boolean {
@@ -91,8 +115,11 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const directory = news.directory;
-  if (typeof directory !== "string" || directory === "" || directory.startsWith("/")) {
-    fail("directory", "directory must be the migrations folder relative to the Pulumi program directory");
+  if (typeof directory !== "string" || directory === "" || /^([/\\]|[A-Za-z]:)/.test(directory)) {
+    fail(
+      "directory",
+      "directory must be the migrations folder relative to the project directory (where Pulumi.yaml is)",
+    );
   }
   const migrations = news.migrations;
   if (!isRecord(migrations) || !Object.values(migrations).every((checksum) => typeof checksum === "string")) {
@@ -119,8 +146,11 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
     fail("searchPath", 'searchPath must be a list of schema names, e.g. ["public", "extensions"]');
   }
   if (!isNameList(news.requiredExtensions)) fail("requiredExtensions", "requiredExtensions must be a list of names");
+  if (!lintModes.includes(news.lint as string)) fail("lint", `lint must be one of ${lintModes.join(", ")}`);
   return failures;
 }
+
+const lintModes = ["off", "warn", "strict"];
 
 /** Migrations that earlier updates applied must keep their content: the database already ran it. */
 function appliedMigrationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
@@ -156,8 +186,8 @@ function addedMigrationIds(olds: Record<string, unknown>, news: Record<string, u
 }
 
 /**
- * Checks that apply only to migrations this update adds (earlier ones already ran and cannot change).
- * This is the place for per-file checks of new migrations, such as lint rules.
+ * Checks that apply only to migrations this update adds (earlier ones already ran and cannot change): each entry
+ * must be what the resource produces. Their SQL is linted by lintAddedMigrations.
  */
 function addedMigrationFailures(news: Record<string, unknown>, added: readonly string[]): CheckFailure[] {
   const migrations = isRecord(news.migrations) ? news.migrations : {};
@@ -171,6 +201,79 @@ function addedMigrationFailures(news: Record<string, unknown>, added: readonly s
     }
   }
   return failures;
+}
+
+/** What linting the added migrations found: failures in strict mode, warnings in warn mode. */
+interface LintOutcome {
+  failures: CheckFailure[];
+  warnings: string[];
+}
+
+/**
+ * Lints the migrations this update adds (squawk, through the engine's linter), as they are on disk now if they
+ * still match what the program read (a file changed since is refused by the update anyway).
+ * strict: every finding, or a linter that cannot run, fails the check (and the preview). warn: findings are
+ * reported and never block. A dynamic provider cannot return warnings, so they go to stderr, which the CLI shows
+ * (pulumi/pulumi#18253), and into the checked inputs as `lintWarnings`, which `pulumi preview --diff` shows.
+ */
+async function lintAddedMigrations(news: Record<string, unknown>, added: readonly string[]): Promise<LintOutcome> {
+  const mode = news.lint;
+  const outcome: LintOutcome = { failures: [], warnings: [] };
+  if ((mode !== "warn" && mode !== "strict") || added.length === 0 || typeof news.directory !== "string") {
+    return outcome;
+  }
+  const checksums = isRecord(news.migrations) ? news.migrations : {};
+  const engine = loadEngine();
+  let findings: Engine.LintFinding[];
+  try {
+    const set = engine.loadMigrations(absoluteDirectory(news.directory));
+    const files = set.migrations.filter(
+      (migration) => added.includes(migration.id) && checksums[migration.id] === migration.up.checksum,
+    );
+    const squawkPath = process.env.SQUAWK_PATH;
+    findings = await engine.lintMigrations(files, {
+      strict: mode === "strict",
+      sessionSettings: sessionSettings(news as unknown as MigrationsInputs),
+      ...(squawkPath ? { squawkPath } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (mode === "strict") {
+      outcome.failures.push({
+        property: "migrations",
+        reason:
+          `the migrations this update adds could not be linted, and lint is "strict": ${message}. ` +
+          'Install the linter with the project (`npm ci` installs squawk-cli), or set lint to "warn".',
+      });
+    } else {
+      outcome.warnings.push(`migration lint did not run: ${message}`);
+    }
+    return reportLintWarnings(outcome);
+  }
+  for (const finding of findings) {
+    if (mode === "strict") {
+      outcome.failures.push({
+        property: "migrations",
+        reason:
+          `${engine.formatLintFinding(finding)} ` +
+          `Change the migration, or accept the finding after review with \`-- squawk-ignore ${finding.rule}\` on the line above the statement.`,
+      });
+    } else {
+      outcome.warnings.push(engine.formatLintFinding({ ...finding, level: "warning" }));
+    }
+  }
+  return reportLintWarnings(outcome);
+}
+
+function reportLintWarnings(outcome: LintOutcome): LintOutcome {
+  for (const warning of outcome.warnings) console.error(`Migrations lint: ${warning}`);
+  return outcome;
+}
+
+/** The checked inputs: the program's, plus this check's lint warnings (only when there are some). */
+function checkedInputs(news: MigrationsInputs, warnings: readonly string[]): MigrationsInputs {
+  const { lintWarnings: _previous, ...inputs } = news;
+  return warnings.length > 0 ? { ...inputs, lintWarnings: [...warnings] } : inputs;
 }
 
 // ---- diff -----------------------------------------------------------------------------------------------------
@@ -199,6 +302,8 @@ function targetChanged(olds: unknown, news: unknown): boolean {
   return differs(before.host, after.host) || differs(before.database, after.database);
 }
 
+// Not compared: `lint` and `lintWarnings` only concern the check of new migrations; a change in them alone changes
+// nothing in the database, so it must not make an update.
 const settingKeys = [
   "connection",
   "directory",
@@ -218,10 +323,14 @@ function quoteIdentifierIfNeeded(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/** Settings of every migration session; a file's `-- migrate:set` directives override them for that file. */
+function sessionSettings(props: MigrationsInputs): Record<string, string> {
+  const settings: Record<string, string> = { statement_timeout: `${props.timeoutMinutes}min` };
+  if (props.searchPath !== undefined) settings.search_path = props.searchPath.map(quoteIdentifierIfNeeded).join(", ");
+  return settings;
+}
+
 function engineOptions(props: MigrationsInputs): Engine.EngineOptions {
-  const sessionSettings: Record<string, string> = { statement_timeout: `${props.timeoutMinutes}min` };
-  if (props.searchPath !== undefined)
-    sessionSettings.search_path = props.searchPath.map(quoteIdentifierIfNeeded).join(", ");
   return {
     connection: { ...props.connection },
     trackingTable: props.trackingTable,
@@ -229,7 +338,7 @@ function engineOptions(props: MigrationsInputs): Engine.EngineOptions {
     allowOutOfOrder: props.allowOutOfOrder,
     requiredExtensions: props.requiredExtensions,
     platform: props.platform,
-    sessionSettings,
+    sessionSettings: sessionSettings(props),
     logger: { info: (message) => console.log(message), warn: (message) => console.warn(`warning: ${message}`) },
   };
 }
@@ -275,8 +384,8 @@ function migrationsOnDisk(engine: typeof Engine, props: MigrationsInputs): Engin
   if (problems.length > 0) {
     throw new Error(
       `The migrations in ${directory} are not the ones the Pulumi program read:\n  - ${problems.join("\n  - ")}\n` +
-        "The files changed while Pulumi was running, or the provider runs in another directory than the program " +
-        "(directory must be relative to the Pulumi program directory). Nothing was applied; run `pulumi up` again.",
+        "The files changed while Pulumi was running, or the provider found another project directory than the " +
+        "program (directory is relative to the directory of Pulumi.yaml). Nothing was applied; run `pulumi up` again.",
     );
   }
   return set;
@@ -315,7 +424,9 @@ function databaseName(connection: ResolvedConnection): string {
   return target(connection).database ?? "database";
 }
 
-async function applyMigrations(props: MigrationsInputs): Promise<MigrationsOutputs> {
+async function applyMigrations(checked: MigrationsInputs): Promise<MigrationsOutputs> {
+  // The lint warnings describe this preview, not the resource: the next preview shows only its own.
+  const { lintWarnings: _shownInPreview, ...props } = checked;
   const engine = loadEngine();
   try {
     const set = migrationsOnDisk(engine, props);
@@ -337,13 +448,21 @@ export const migrationsProvider: pulumi.dynamic.ResourceProvider<MigrationsInput
     const oldInputs: Record<string, unknown> = isRecord(olds) ? olds : {};
     const newInputs: Record<string, unknown> = isRecord(news) ? news : {};
     const added = addedMigrationIds(oldInputs, newInputs);
+    const settings = settingFailures(newInputs);
+    const addedEntries = addedMigrationFailures(newInputs, added);
+    // Lint only what the rest of the check accepts: a bad setting or entry is reported as such first.
+    const lint =
+      settings.length === 0 && addedEntries.length === 0
+        ? await lintAddedMigrations(newInputs, added)
+        : { failures: [], warnings: [] };
     const failures = [
       ...connectionFailures(newInputs.connection),
-      ...settingFailures(newInputs),
+      ...settings,
       ...appliedMigrationFailures(oldInputs, newInputs),
-      ...addedMigrationFailures(newInputs, added),
+      ...addedEntries,
+      ...lint.failures,
     ];
-    return { inputs: news, failures };
+    return { inputs: checkedInputs(news, lint.warnings), failures };
   },
 
   // Runs during preview: compares values only, never connects.

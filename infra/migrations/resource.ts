@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadMigrations, migrationInputMap } from "pgvector-migrate";
 import type { MigrationsArgs, MigrationsInputs, MigrationsOnDelete } from "./args";
-import { migrationsProvider } from "./provider";
+import { findProjectDirectory, migrationsProvider } from "./provider";
 
 export const defaultTimeoutMinutes = 120;
 
@@ -48,19 +48,20 @@ export class Migrations extends pulumi.dynamic.Resource {
 }
 
 /**
- * The inputs the resource registers, with `connection` as given. `programDir` is where Pulumi runs the program and
- * the dynamic-provider host (the current directory); the stored directory is relative to it.
+ * The inputs the resource registers, with `connection` as given. The stored directory is relative to
+ * `projectDir`, the Pulumi project directory (where Pulumi.yaml is), which the provider finds again wherever the
+ * CLI starts it inside the project.
  */
 export function migrationsInputs<Connection>(
   args: Omit<MigrationsArgs, "connection">,
   connection: Connection,
-  programDir: string = process.cwd(),
+  projectDir: string = programProjectDirectory(),
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {
-  const directory = programRelativeDirectory(args.directory, programDir);
+  const directory = projectRelativeDirectory(args.directory, projectDir);
   const inputs = {
     connection,
     directory,
-    migrations: migrationInputMap(loadMigrations(path.resolve(programDir, directory))),
+    migrations: migrationInputMap(loadMigrations(path.resolve(projectDir, directory))),
     trackingTable: args.trackingTable ?? "public.schema_migrations",
     lockTimeoutSeconds: args.lockTimeoutSeconds ?? 60,
     allowOutOfOrder: args.allowOutOfOrder ?? false,
@@ -68,16 +69,34 @@ export function migrationsInputs<Connection>(
     platform: args.platform ?? "generic",
     requiredExtensions: args.requiredExtensions ?? [],
     timeoutMinutes: args.timeoutMinutes ?? defaultTimeoutMinutes,
+    lint: args.lint ?? "warn",
   };
   return args.searchPath === undefined ? inputs : { ...inputs, searchPath: args.searchPath };
 }
 
-/** The directory as stored in the state: relative to the program directory, so it is the same on every machine. */
-function programRelativeDirectory(directory: string, programDir: string): string {
+/**
+ * The project directory of the running program. The CLI tells the program (getRootDirectory); where it does not
+ * (a program under the SDK's mocks) it is found from the working directory, as the provider finds it.
+ */
+export function programProjectDirectory(
+  rootDirectory: string = pulumi.runtime.getRootDirectory(),
+  workingDirectory: string = process.cwd(),
+): string {
+  return path.isAbsolute(rootDirectory) ? rootDirectory : findProjectDirectory(workingDirectory);
+}
+
+/** The directory as stored in the state: relative to the project directory, so it is the same on every machine. */
+function projectRelativeDirectory(directory: string, projectDir: string): string {
   if (directory.trim() === "") {
     throw new Error('Migrations: `directory` is empty; set it to the migrations folder, e.g. "migrations".');
   }
-  const relative = path.relative(programDir, path.resolve(programDir, directory));
+  const relative = path.relative(projectDir, path.resolve(projectDir, directory));
+  if (path.isAbsolute(relative)) {
+    throw new Error(
+      `Migrations: directory ${directory} is on another drive than the project directory ${projectDir}; ` +
+        "move the migrations into the project.",
+    );
+  }
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 

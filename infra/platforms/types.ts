@@ -1,6 +1,5 @@
 // Platform contract shared by every platform module and the database layer (infra/database).
-// Change log for the platforms engineer: added the optional `teardownWith` and `outputs` fields (nothing removed
-// or renamed). infra/platforms/index.ts dispatches on `StackConfig.platform.name`.
+// infra/platforms/index.ts dispatches on `StackConfig.platform.name`.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type PlatformName = "azure" | "neon" | "supabase" | "existing";
@@ -17,7 +16,13 @@ export interface PlatformDatabase {
   port: pulumi.Input<number>;
   /** The application database, already created by the platform module. */
   database: pulumi.Input<string>;
+  /** The login name of the admin, who runs the migrations and owns what they create. */
   adminUser: pulumi.Input<string>;
+  /**
+   * The admin's role inside PostgreSQL when it differs from the login name: Supabase's session pooler takes the
+   * login `postgres.<ref>` for the role `postgres`. Default: adminUser.
+   */
+  adminRole?: pulumi.Input<string>;
   /** Always a secret Output. */
   adminPassword: pulumi.Input<string>;
   sslmode: "require" | "verify-full" | "disable" | "prefer";
@@ -33,11 +38,19 @@ export interface PlatformDatabase {
   databaseResource?: pulumi.Resource;
   /**
    * The resource whose deletion takes everything inside the database with it (Azure: the server; Neon: the
-   * branch; existing: the per-stack database). The database layer gives its resources `deletedWith` this, so
-   * `pulumi destroy` drops no extension, migration or role one by one and needs no database connection.
-   * Leave undefined when the database outlives the stack (an existing database the stack did not create).
+   * database or the branch; existing: the database the stack created). The database layer gives the extensions,
+   * the migrations and the grants `deletedWith` this, so `pulumi destroy` does not drop them one by one.
+   * Undefined when the database outlives the stack (Supabase, an existing database the stack did not create): the
+   * extensions are then retained on destroy, and the grants revoked one by one.
    */
   teardownWith?: pulumi.Resource;
+  /**
+   * The resource whose deletion removes the server's roles (Azure: the server; Neon: the project or the branch,
+   * which hold the roles). Roles are server-wide: they outlive a dropped database, so this is never the database.
+   * Undefined when the server outlives the stack (existing, Supabase): the application role is then dropped over a
+   * connection to the application database on destroy (the provider's REASSIGN OWNED, DROP OWNED, DROP ROLE).
+   */
+  roleTeardownWith?: pulumi.Resource;
   /** Platform-specific stack outputs (e.g. Azure resource group and server name), exported as they are. */
   outputs?: Record<string, pulumi.Input<unknown>>;
 }

@@ -1,9 +1,19 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig, type StackConfig, staticConfigSource } from "../../infra/config";
+import {
+  ConfigError,
+  commonSettingsReadme,
+  loadStackConfig,
+  platformSections,
+  type StackConfig,
+  staticConfigSource,
+} from "../../infra/config";
 import type { AzureSettings } from "../../infra/platforms/azure/config";
 import { createStack } from "../../infra/program";
 import { project, runWithMocks } from "./harness";
+import { projectDirectory } from "./stack-files";
 
 /** A valid Azure configuration with a public endpoint, to vary one setting at a time. */
 const publicAzure: Record<string, string> = {
@@ -325,6 +335,40 @@ describe("secrets", () => {
   });
 });
 
+describe("the README pointer at the end of the error", () => {
+  const lastLine = (values: Record<string, string>, secretKeys: string[] = []) =>
+    configError(values, secretKeys).message.split("\n").at(-1);
+  const neon = { platform: "neon", "neon:apiKey": "napi_x" };
+
+  it("names the section that documents the failing settings, and each such section once", () => {
+    expect(lastLine({ ...publicAzure, storageSizeGb: "100", skuTier: "Cheap" })).toBe(
+      "Change a setting with `pulumi config set <key> <value>` (add --secret for secrets); see the README, Azure > Settings.",
+    );
+    expect(lastLine({ ...neon, neon: JSON.stringify({ region: "mars" }) }, ["neon:apiKey"])).toMatch(
+      /; see the README, Platforms > `neon`\.$/,
+    );
+    expect(lastLine({ platform: "existing", existingUrl: "postgres://u@h/db" })).toMatch(
+      /; see the README, Platforms > `existing`\.$/,
+    );
+    expect(lastLine({ platform: "supabase", databaseName: "Bad-Name" })).toMatch(
+      /; see the README, Azure > Settings and Platforms > `supabase`\.$/,
+    );
+  });
+
+  it("points to headings the README has", () => {
+    const readme = readFileSync(path.join(projectDirectory, "README.md"), "utf8");
+    const topics = [commonSettingsReadme, ...Object.values(platformSections).map((section) => section.readme)];
+    const missing = topics.filter((topic) => {
+      const [section = "", heading = ""] = topic.split(" > ");
+      const marker = section.toLowerCase();
+      const body = new RegExp(`<!-- section:${marker} -->([\\s\\S]*)<!-- /section:${marker} -->`).exec(readme)?.[1];
+      return !body?.split("\n").some((line) => line.startsWith(`### ${heading}`));
+    });
+    expect(topics).toHaveLength(5);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("validation happens before any resource is registered", () => {
   it("a wrong setting stops the program with no registration", async () => {
     let thrown: unknown;
@@ -350,7 +394,7 @@ describe("validation happens before any resource is registered", () => {
         config = loadStackConfig();
         return {};
       },
-      ["existingUrl"],
+      { secretKeys: ["existingUrl"] },
     );
     expect(config?.platform.name).toBe("existing");
     expect(config?.stack).toBe("dev");

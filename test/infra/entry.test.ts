@@ -1,5 +1,6 @@
 // The program as the Pulumi CLI loads it (working directory, ts-node, type checking), without the CLI.
 import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -19,13 +20,20 @@ describe("Pulumi.yaml main: infra/", () => {
       outputs: string[];
       types: string[];
       migrationsDirectory: string;
+      migrationIds: string[];
     };
     expect(result.cwd).toBe(path.join(projectDirectory, "infra"));
     expect(result.outputs).toEqual(expect.arrayContaining(["host", "adminConnectionString", "appConnectionString"]));
     expect(result.types).toEqual(
       expect.arrayContaining(["azure-native:dbforpostgresql:Server", "postgresql:index/extension:Extension"]),
     );
-    // The migrations folder next to Pulumi.yaml, not infra/migrations (the provider's code).
-    expect(result.migrationsDirectory).toBe("../migrations");
+    // The migrations folder next to Pulumi.yaml (paths are relative to the project directory), not
+    // infra/migrations, the provider's code, next to the program.
+    expect(result.migrationsDirectory).toBe("migrations");
+    const upFiles = readdirSync(path.join(projectDirectory, "migrations")).filter(
+      (file) => !file.endsWith(".down.sql"),
+    );
+    expect(result.migrationIds).toEqual(upFiles.map((file) => file.replace(/\.sql$/, "")));
+    expect(result.migrationIds.length).toBeGreaterThan(0);
   }, 180_000);
 });

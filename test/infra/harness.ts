@@ -1,6 +1,9 @@
 // Runs the real Pulumi program under pulumi.runtime.setMocks and records what the engine would receive: every
-// RegisterResource request (type, name, inputs as serialized, dependencies, options) as the SDK sends it.
+// RegisterResource and ReadResource request (type, name, inputs as serialized, dependencies, options) as the SDK
+// sends it. Used by the infra, platforms and policy suites.
 import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../../infra/config";
+import { createStack } from "../../infra/program";
 
 export const project = "pgvector-stack";
 
@@ -12,22 +15,26 @@ export interface Registration {
   parent: string;
   /** Inputs exactly as serialized for the engine: secrets are {<sig>: <secret sig>, value} wrappers. */
   serialized: Record<string, unknown>;
+  /** The inputs with the secret wrappers removed. */
+  inputs: Record<string, unknown>;
   /** URNs of the resources this one depends on (dependsOn and the resources behind its Output inputs). */
   dependencies: string[];
   protect: boolean;
   retainOnDelete: boolean;
+  /** URN of the `deletedWith` resource, or "". */
   deletedWith: string;
   ignoreChanges: string[];
   customTimeouts: { create: string; update: string; delete: string } | undefined;
-  /** The provider reference: "<provider urn>::<id>". */
+  /** The provider reference: "<provider urn>::<id>", or "". */
   provider: string;
 }
 
 /** Values the mocks hand out as generated passwords; none may appear in plain text in any input. */
 export const generatedPasswords: string[] = [];
 
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+/** rpc.specialSigKey / specialSecretSig: how a secret value is wrapped on the wire. */
 const sigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 
 export function isSecretWrapper(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[sigKey] === secretSig;
@@ -54,11 +61,18 @@ export function plainTextStrings(value: unknown, path = ""): { path: string; tex
   return [];
 }
 
-function mockState(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-): { id: string; state: Record<string, unknown> } {
+/** "<name><path>" of every registered input that holds one of `secrets` in plain text. */
+export function plainTextLeaks(registrations: readonly Registration[], secrets: readonly string[]): string[] {
+  return registrations.flatMap((registration) =>
+    plainTextStrings(registration.serialized)
+      .filter(({ text }) => secrets.some((secret) => text.includes(secret)))
+      .map(({ path }) => `${registration.type} ${registration.name}${path}`),
+  );
+}
+
+type State = { id: string; state: Record<string, unknown> };
+
+function mockState(type: string, name: string, inputs: Record<string, unknown>): State {
   const state: Record<string, unknown> = { ...inputs };
   const azureId = (kind: string, physical: string) =>
     `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mock/providers/${kind}/${physical}`;
@@ -114,26 +128,55 @@ function mockState(
   }
 }
 
-type MonitorWithRegister = {
-  registerResource(
-    req: RegisterRequest,
-    callback: (err: unknown, resp: { getUrn(): string } | undefined) => void,
-  ): void;
-};
+export interface MockOptions {
+  /** Config keys that were set with --secret (keys without namespace are the project's). */
+  secretKeys?: readonly string[];
+  /** Outputs of referenced stacks, by fully qualified stack name (the organization is `organization`). */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Result of a provider function (invoke), by token; an invoke without one fails the run. */
+  calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+  /** Output state of a custom resource, by type, added to the default mock state. */
+  outputs?: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
 
-interface RegisterRequest {
+/** RegisterResourceRequest, or ReadResourceRequest (which lacks the options a read resource cannot have). */
+interface ResourceRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
-  getCustom(): boolean;
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getDependenciesList(): string[];
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getDeletedwith(): string;
-  getIgnorechangesList(): string[];
-  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getProvider(): string;
+  getDependenciesList(): string[];
+  getCustom?(): boolean;
+  getProtect?(): boolean;
+  getRetainondelete?(): boolean;
+  getDeletedwith?(): string;
+  getIgnorechangesList?(): string[];
+  getCustomtimeouts?(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function describe(request: ResourceRequest, urn: string): Registration {
+  const serialized = (request.getObject ?? request.getProperties)?.call(request)?.toJavaScript() ?? {};
+  const timeouts = request.getCustomtimeouts?.();
+  return {
+    type: request.getType(),
+    name: request.getName(),
+    urn,
+    custom: request.getCustom?.() ?? true,
+    parent: request.getParent(),
+    serialized,
+    inputs: plain(serialized) as Record<string, unknown>,
+    dependencies: request.getDependenciesList(),
+    protect: request.getProtect?.() ?? false,
+    retainOnDelete: request.getRetainondelete?.() ?? false,
+    deletedWith: request.getDeletedwith?.() ?? "",
+    ignoreChanges: request.getIgnorechangesList?.() ?? [],
+    customTimeouts: timeouts
+      ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
+      : undefined,
+    provider: request.getProvider(),
+  };
 }
 
 // waitForRPCs is exported by the SDK's runtime but left out of its type declarations.
@@ -145,6 +188,12 @@ export interface MockRun {
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
 
+/** The value of an Output, and whether it is secret (mocks resolve everything). */
+export async function resolve<T>(output: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+  const internals = pulumi.output(output) as unknown as { promise(): Promise<T>; isSecret: Promise<boolean> };
+  return { value: await internals.promise(), secret: await internals.isSecret };
+}
+
 /**
  * Sets up mocks for `stack` with the given configuration (keys without namespace are the project's), runs
  * `program` and waits until every registration is done.
@@ -153,89 +202,98 @@ export async function runWithMocks(
   stack: string,
   config: Record<string, string>,
   program: () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>,
-  secretKeys: string[] = [],
+  options: MockOptions = {},
 ): Promise<MockRun> {
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => mockState(args.type, args.name, args.inputs),
-      call: (args) => args.inputs,
+      newResource(args) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const name = String(args.inputs.name);
+          const outputs = options.stackOutputs?.[name];
+          if (!outputs) throw new Error(`test: no outputs mocked for stack reference ${name}`);
+          return { id: name, state: { name, outputs, secretOutputNames: [] } };
+        }
+        const mocked = mockState(args.type, args.name, args.inputs);
+        const extra = options.outputs?.[args.type]?.(args.name, args.inputs) ?? {};
+        return { id: mocked.id, state: { ...mocked.state, ...extra } };
+      },
+      call(args) {
+        const handler = options.calls?.[args.token];
+        if (!handler) throw new Error(`test: no result mocked for function ${args.token}`);
+        return handler(args.inputs);
+      },
     },
     project,
     stack,
     false,
+    "organization",
   );
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([key, value]) => [qualify(key), value])),
-    secretKeys.map(qualify),
+    (options.secretKeys ?? []).map(qualify),
   );
 
   const registrations: Registration[] = [];
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
-    register(req, (err, resp) => {
-      if (!err && resp) {
-        const timeouts = req.getCustomtimeouts();
-        registrations.push({
-          type: req.getType(),
-          name: req.getName(),
-          urn: resp.getUrn(),
-          custom: req.getCustom(),
-          parent: req.getParent(),
-          serialized: req.getObject()?.toJavaScript() ?? {},
-          dependencies: req.getDependenciesList(),
-          protect: req.getProtect(),
-          retainOnDelete: req.getRetainondelete(),
-          deletedWith: req.getDeletedwith(),
-          ignoreChanges: req.getIgnorechangesList(),
-          customTimeouts: timeouts
-            ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
-            : undefined,
-          provider: req.getProvider(),
-        });
-      }
-      callback(err, resp);
-    });
-  };
+  type Rpc = (request: ResourceRequest, callback: (error: unknown, response: unknown) => void) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: Rpc; readResource: Rpc };
+  // readResource: resources read rather than created, such as a StackReference.
+  for (const method of ["registerResource", "readResource"] as const) {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (request, callback) => {
+      original(request, (error, response) => {
+        if (!error && response) registrations.push(describe(request, (response as { getUrn(): string }).getUrn()));
+        callback(error, response);
+      });
+    };
+  }
 
   const exported = await program();
   const outputs: MockRun["outputs"] = {};
-  for (const [key, value] of Object.entries(exported)) {
-    const output = pulumi.output(value) as pulumi.Output<unknown>;
-    outputs[key] = {
-      value: await new Promise((resolve) => output.apply((resolved) => resolve(resolved))),
-      secret: await pulumi.isSecret(output),
-    };
-  }
+  for (const [key, value] of Object.entries(exported)) outputs[key] = await resolve(value);
   await runtime.waitForRPCs();
   return { registrations, outputs };
 }
 
-/** Lookup helpers over the recorded registrations. */
-export class Registrations {
-  constructor(readonly all: Registration[]) {}
+/** The whole program (infra/program.ts) as `pulumi up` runs it: the real loader reads the mocked configuration. */
+export function runStack(stack: string, config: Record<string, string>, options: MockOptions = {}): Promise<MockRun> {
+  return runWithMocks(stack, config, () => createStack(loadStackConfig()), options);
+}
 
-  ofType(type: string): Registration[] {
-    return this.all.filter((registration) => registration.type === type);
-  }
+export function byType(registrations: readonly Registration[], type: string): Registration[] {
+  return registrations.filter((registration) => registration.type === type);
+}
 
-  one(type: string, name?: string): Registration {
-    const matches = this.ofType(type).filter((registration) => name === undefined || registration.name === name);
-    if (matches.length !== 1) {
-      throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
-    }
-    return matches[0] as Registration;
+/** The one registration of `type` (and `name`); throws when there are none or several. */
+export function single(registrations: readonly Registration[], type: string, name?: string): Registration {
+  const found = byType(registrations, type).filter((registration) => name === undefined || registration.name === name);
+  if (found.length !== 1) {
+    const all = registrations.map((registration) => `${registration.type} ${registration.name}`).join(", ");
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} among: ${all}`);
   }
+  return found[0] as Registration;
+}
 
-  byUrn(urn: string): Registration {
-    const match = this.all.find((registration) => registration.urn === urn);
-    if (!match) throw new Error(`no registration with URN ${urn}`);
-    return match;
-  }
+export function byUrn(registrations: readonly Registration[], urn: string): Registration {
+  const match = registrations.find((registration) => registration.urn === urn);
+  if (!match) throw new Error(`no registration with URN ${urn}`);
+  return match;
+}
 
-  /** Direct dependencies, as registrations. */
-  dependenciesOf(registration: Registration): Registration[] {
-    return registration.dependencies.map((urn) => this.byUrn(urn));
+/** Whether `from` waits for `to`, directly or through other registrations. */
+export function dependsOnTransitively(
+  registrations: readonly Registration[],
+  from: Registration,
+  to: Registration,
+): boolean {
+  const seen = new Set<string>();
+  const pending = [...from.dependencies];
+  while (pending.length > 0) {
+    const urn = pending.pop() as string;
+    if (urn === to.urn) return true;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    pending.push(...(registrations.find((registration) => registration.urn === urn)?.dependencies ?? []));
   }
+  return false;
 }

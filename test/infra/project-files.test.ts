@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { commonSettings, loadStackConfig, type Setting, staticConfigSource } from "../../infra/config";
+import {
+  commonSettings,
+  loadStackConfig,
+  platformSections,
+  type Setting,
+  staticConfigSource,
+} from "../../infra/config";
 import { azureSettings } from "../../infra/platforms/azure/config";
 import { project } from "./harness";
 import { projectDirectory, readYaml, stackFileConfig } from "./stack-files";
@@ -32,6 +38,22 @@ describe("Pulumi.yaml", () => {
       };
       expect({ key, ...config[key] }).toEqual({ key, ...expected });
     }
+  });
+
+  it("names, in a comment, every setting it cannot declare (objects and secrets)", () => {
+    const text = readFileSync(path.join(projectDirectory, "Pulumi.yaml"), "utf8");
+    const commentWords = new Set(
+      text
+        .split("\n")
+        .filter((line) => line.trimStart().startsWith("#"))
+        .flatMap((line) => line.split(/[\s,()]+/)),
+    );
+    const undeclared = Object.values(platformSections).flatMap((section) => [
+      ...section.otherKeys,
+      ...section.secretKeys,
+    ]);
+    expect(undeclared).toEqual(expect.arrayContaining(["neon", "neon:apiKey", "supabase", "supabaseDbPassword"]));
+    expect(undeclared.filter((key) => !commentWords.has(key))).toEqual([]);
   });
 });
 

@@ -49,6 +49,7 @@ async function main() {
       outputs: Object.keys(exported).sort(),
       types: [...new Set(registered.map(({ type }) => type))].sort(),
       migrationsDirectory: migrations?.inputs.directory,
+      migrationIds: Object.keys(migrations?.inputs.migrations ?? {}),
     })}\n`,
   );
 }

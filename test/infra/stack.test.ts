@@ -1,17 +1,16 @@
 // The real program (configuration from the real stack files) under Pulumi mocks: which resources, with which
 // inputs and options, in which order, and that no secret is registered in plain text.
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { loadStackConfig } from "../../infra/config";
-import { createStack } from "../../infra/program";
 import {
+  byType,
   generatedPasswords,
   isSecretWrapper,
   type MockRun,
-  plain,
-  plainTextStrings,
+  plainTextLeaks,
   type Registration,
-  Registrations,
+  runStack,
   runWithMocks,
+  single,
 } from "./harness";
 import { stackFileConfig } from "./stack-files";
 
@@ -45,9 +44,9 @@ const stacks = {
   "pr-123": () => ({ ...stackFileConfig("dev"), "pgvector-stack:ephemeral": "true" }),
 };
 
-async function run(stack: string, config: Record<string, string>): Promise<MockRun & { r: Registrations }> {
-  const result = await runWithMocks(stack, config, () => createStack(loadStackConfig()));
-  return { ...result, r: new Registrations(result.registrations) };
+async function run(stack: string, config: Record<string, string>): Promise<MockRun & { r: Registration[] }> {
+  const result = await runStack(stack, config);
+  return { ...result, r: result.registrations };
 }
 
 /** Resource counts by type: the resource set of a stack. */
@@ -57,9 +56,8 @@ function census(registrations: readonly Registration[]): Record<string, number> 
   return counts;
 }
 
-const inputs = (registration: Registration) => plain(registration.serialized) as Record<string, unknown>;
-const allowlistOf = (r: Registrations) =>
-  r.ofType(T.configuration).find((configuration) => inputs(configuration).configurationName === "azure.extensions");
+const allowlistOf = (r: Registration[]) =>
+  byType(r, T.configuration).find((configuration) => configuration.inputs.configurationName === "azure.extensions");
 
 /** The in-database resources: everything the postgresql provider or the migrations create. */
 const inDatabaseTypes = [T.extension, T.migrations, T.role, T.grant, T.defaultPrivileges];
@@ -76,13 +74,13 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
   it("orders the work: allow-list, extension, migrations, application role", () => {
     const { r } = result;
     const allowlist = allowlistOf(r);
-    const extension = r.one(T.extension, "pgvector-extension-vector");
-    const migrations = r.one(T.migrations);
+    const extension = single(r, T.extension, "pgvector-extension-vector");
+    const migrations = single(r, T.migrations);
     expect(allowlist).toBeDefined();
     expect(extension.dependencies).toContain(allowlist?.urn);
     expect(migrations.dependencies).toContain(extension.urn);
-    expect(r.one(T.role).dependencies).toContain(migrations.urn);
-    for (const grant of [...r.ofType(T.grant), ...r.ofType(T.defaultPrivileges)]) {
+    expect(single(r, T.role).dependencies).toContain(migrations.urn);
+    for (const grant of [...byType(r, T.grant), ...byType(r, T.defaultPrivileges)]) {
       expect({ grant: grant.name, dependsOnMigrations: grant.dependencies.includes(migrations.urn) }).toEqual({
         grant: grant.name,
         dependsOnMigrations: true,
@@ -93,50 +91,48 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
   it("chains the server writes: allow-list, then TLS, then the database", () => {
     const { r } = result;
     const allowlist = allowlistOf(r);
-    const tls = r.ofType(T.configuration).find((c) => inputs(c).configurationName === "require_secure_transport");
-    expect(inputs(tls as Registration)).toMatchObject({ value: "on", source: "user-override" });
+    const tls = byType(r, T.configuration).find((c) => c.inputs.configurationName === "require_secure_transport");
+    expect((tls as Registration).inputs).toMatchObject({ value: "on", source: "user-override" });
     expect(tls?.dependencies).toContain(allowlist?.urn);
-    expect(r.one(T.database).dependencies).toContain(tls?.urn);
+    expect(single(r, T.database).dependencies).toContain(tls?.urn);
   });
 
   it("runs everything in the database through the postgresql provider, which needs no superuser", () => {
     const { r } = result;
-    const provider = r.one(T.provider);
-    expect(inputs(provider)).toMatchObject({
+    const provider = single(r, T.provider);
+    expect(provider.inputs).toMatchObject({
       sslmode: "require",
       superuser: "false",
       connectTimeout: "15",
       port: "5432",
     });
     for (const type of [T.extension, T.role, T.grant, T.defaultPrivileges]) {
-      for (const registration of r.ofType(type))
+      for (const registration of byType(r, type))
         expect(registration.provider.startsWith(`${provider.urn}::`)).toBe(true);
     }
   });
 
-  it("tears down with the server: nothing in it is dropped one by one", () => {
+  it("tears down with the server: nothing in it, the application role included, is dropped one by one", () => {
     const { r } = result;
-    const server = r.one(T.server);
+    const server = single(r, T.server);
     const onServer = [T.firewallRule, T.configuration, T.database, ...inDatabaseTypes].flatMap((type) =>
-      r.ofType(type),
+      byType(r, type),
     );
     expect(onServer.filter((registration) => registration.deletedWith !== server.urn).map((x) => x.name)).toEqual([]);
-    expect(inputs(r.one(T.migrations)).onDelete).toBe("keep");
+    expect(single(r, T.role).deletedWith).toBe(server.urn);
+    expect(single(r, T.migrations).inputs.onDelete).toBe("keep");
+    // The server is the stack's: nothing is left behind on purpose.
+    expect(r.filter((registration) => registration.retainOnDelete).map((x) => x.name)).toEqual([]);
   });
 
   it("keeps every secret out of plain text, in inputs and outputs", () => {
     const { r, outputs } = result;
     expect(generatedPasswords.length).toBeGreaterThan(0);
-    const leaks = r.all.flatMap((registration) =>
-      plainTextStrings(registration.serialized)
-        .filter(({ text }) => generatedPasswords.some((password) => text.includes(password)))
-        .map(({ path }) => `${registration.name}${path}`),
-    );
-    expect(leaks).toEqual([]);
-    expect(isSecretWrapper(r.one(T.server).serialized.administratorLoginPassword)).toBe(true);
-    expect(isSecretWrapper(r.one(T.provider).serialized.password)).toBe(true);
-    expect(isSecretWrapper(r.one(T.role).serialized.password)).toBe(true);
-    expect(isSecretWrapper(r.one(T.migrations).serialized.connection)).toBe(true);
+    expect(plainTextLeaks(r, generatedPasswords)).toEqual([]);
+    expect(isSecretWrapper(single(r, T.server).serialized.administratorLoginPassword)).toBe(true);
+    expect(isSecretWrapper(single(r, T.provider).serialized.password)).toBe(true);
+    expect(isSecretWrapper(single(r, T.role).serialized.password)).toBe(true);
+    expect(isSecretWrapper(single(r, T.migrations).serialized.connection)).toBe(true);
     expect(outputs.adminConnectionString?.secret).toBe(true);
     expect(outputs.appConnectionString?.secret).toBe(true);
     expect(outputs.adminConnectionString?.value).toMatch(
@@ -152,11 +148,11 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
 
   it("grants the application role data access only, on existing and future tables", () => {
     const { r } = result;
-    const role = inputs(r.one(T.role));
+    const role = single(r, T.role).inputs;
     expect(role).toMatchObject({ name: appRole, login: true, createDatabase: false, createRole: false });
     expect(role.superuser ?? false).toBe(false);
-    const grants = r.ofType(T.grant).map((grant) => {
-      const { objectType, schema, privileges } = inputs(grant);
+    const grants = byType(r, T.grant).map((grant) => {
+      const { objectType, schema, privileges } = grant.inputs;
       return { objectType, schema, privileges };
     });
     expect(grants).toEqual(
@@ -168,8 +164,8 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
       ]),
     );
     expect(grants).toHaveLength(4);
-    const defaults = r.ofType(T.defaultPrivileges).map((d) => {
-      const { objectType, owner, schema, privileges } = inputs(d);
+    const defaults = byType(r, T.defaultPrivileges).map((d) => {
+      const { objectType, owner, schema, privileges } = d.inputs;
       return { objectType, owner, schema, privileges };
     });
     expect(defaults).toEqual(
@@ -188,41 +184,43 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
 
   it("creates the configured extensions before the migrations and tells the migrations about them", () => {
     const { r } = result;
-    const extensions = r.ofType(T.extension);
-    expect(extensions.map((e) => inputs(e).name).sort()).toEqual(["pg_trgm", "vector"]);
-    for (const extension of extensions) expect(r.one(T.migrations).dependencies).toContain(extension.urn);
-    expect(inputs(r.one(T.migrations))).toMatchObject({
+    const extensions = byType(r, T.extension);
+    expect(extensions.map((e) => e.inputs.name).sort()).toEqual(["pg_trgm", "vector"]);
+    for (const extension of extensions) expect(single(r, T.migrations).dependencies).toContain(extension.urn);
+    expect(single(r, T.migrations).inputs).toMatchObject({
       platform: "azure",
       requiredExtensions: ["pg_trgm", "vector"],
       trackingTable: "public.schema_migrations",
       directory: "migrations",
     });
-    expect(inputs(allowlistOf(r) as Registration).value).toBe("PG_TRGM,VECTOR");
+    expect((allowlistOf(r) as Registration).inputs.value).toBe("PG_TRGM,VECTOR");
   });
 });
 
 describe("environments", () => {
+  /** What every Azure stack of the stack files has, whatever its network: the server and the shared layer. */
+  const serverAndDatabaseCensus = {
+    [T.resourceGroup]: 1,
+    [T.password]: 2,
+    [T.serverComponent]: 1,
+    [T.server]: 1,
+    [T.configuration]: 2,
+    [T.database]: 1,
+    [T.databaseComponent]: 1,
+    [T.provider]: 1,
+    [T.extension]: 2,
+    [T.migrations]: 1,
+    [T.appRoleComponent]: 1,
+    [T.role]: 1,
+    [T.grant]: 4,
+    [T.defaultPrivileges]: 2,
+  };
+
   it("dev: public endpoint with the configured firewall rules, unprotected", async () => {
     const { r } = await run("dev", stacks.dev());
-    expect(census(r.all)).toEqual({
-      [T.resourceGroup]: 1,
-      [T.password]: 2,
-      [T.serverComponent]: 1,
-      [T.server]: 1,
-      [T.firewallRule]: 2,
-      [T.configuration]: 2,
-      [T.database]: 1,
-      [T.databaseComponent]: 1,
-      [T.provider]: 1,
-      [T.extension]: 2,
-      [T.migrations]: 1,
-      [T.appRoleComponent]: 1,
-      [T.role]: 1,
-      [T.grant]: 4,
-      [T.defaultPrivileges]: 2,
-    });
-    const server = r.one(T.server);
-    expect(inputs(server)).toMatchObject({
+    expect(census(r)).toEqual({ ...serverAndDatabaseCensus, [T.firewallRule]: 2 });
+    const server = single(r, T.server);
+    expect(server.inputs).toMatchObject({
       location: "westeurope",
       version: "17",
       sku: { name: "Standard_B2s", tier: "Burstable" },
@@ -235,7 +233,7 @@ describe("environments", () => {
     });
     expect(server.customTimeouts).toEqual({ create: "90m", update: "90m", delete: "60m" });
     expect(server.ignoreChanges).toContain("storage.storageSizeGB");
-    expect(r.ofType(T.firewallRule).map((rule) => inputs(rule))).toEqual([
+    expect(byType(r, T.firewallRule).map((rule) => rule.inputs)).toEqual([
       expect.objectContaining({
         firewallRuleName: "office",
         startIpAddress: "203.0.113.0",
@@ -247,45 +245,36 @@ describe("environments", () => {
         endIpAddress: "198.51.100.20",
       }),
     ]);
-    expect(r.all.filter((registration) => registration.protect).map((x) => x.name)).toEqual([]);
-    expect(inputs(r.one(T.database))).toMatchObject({ databaseName: "app", charset: "UTF8", collation: "en_US.utf8" });
+    expect(r.filter((registration) => registration.protect).map((x) => x.name)).toEqual([]);
+    expect(single(r, T.database).inputs).toMatchObject({
+      databaseName: "app",
+      charset: "UTF8",
+      collation: "en_US.utf8",
+    });
   });
 
   it("dev: the postgresql provider waits for every firewall rule", async () => {
     const { r } = await run("dev", stacks.dev());
-    const provider = r.one(T.provider);
-    const rules = r.ofType(T.firewallRule);
+    const provider = single(r, T.provider);
+    const rules = byType(r, T.firewallRule);
     expect(rules).toHaveLength(2);
     for (const rule of rules) expect(provider.dependencies).toContain(rule.urn);
   });
 
   it("prod: private access, zone-redundant HA, geo-redundant backup, protected", async () => {
     const { r } = await run("prod", stacks.prod());
-    expect(census(r.all)).toEqual({
-      [T.resourceGroup]: 1,
-      [T.password]: 2,
+    expect(census(r)).toEqual({
+      ...serverAndDatabaseCensus,
       [T.networkComponent]: 1,
       [T.vnet]: 1,
       [T.subnet]: 1,
       [T.dnsZone]: 1,
       [T.dnsLink]: 1,
-      [T.serverComponent]: 1,
-      [T.server]: 1,
-      [T.configuration]: 2,
-      [T.database]: 1,
-      [T.databaseComponent]: 1,
-      [T.provider]: 1,
-      [T.extension]: 2,
-      [T.migrations]: 1,
-      [T.appRoleComponent]: 1,
-      [T.role]: 1,
-      [T.grant]: 4,
-      [T.defaultPrivileges]: 2,
     });
-    const server = r.one(T.server);
-    const subnet = r.one(T.subnet);
-    const zone = r.one(T.dnsZone);
-    expect(inputs(server)).toMatchObject({
+    const server = single(r, T.server);
+    const subnet = single(r, T.subnet);
+    const zone = single(r, T.dnsZone);
+    expect(server.inputs).toMatchObject({
       sku: { name: "Standard_D4ds_v5", tier: "GeneralPurpose" },
       storage: { storageSizeGB: 256, autoGrow: "Enabled" },
       backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" },
@@ -297,16 +286,16 @@ describe("environments", () => {
         privateDnsZoneArmResourceId: expect.stringContaining("/privateDnsZones/"),
       },
     });
-    expect(server.dependencies).toEqual(expect.arrayContaining([subnet.urn, zone.urn, r.one(T.dnsLink).urn]));
-    expect(inputs(subnet)).toMatchObject({
+    expect(server.dependencies).toEqual(expect.arrayContaining([subnet.urn, zone.urn, single(r, T.dnsLink).urn]));
+    expect(subnet.inputs).toMatchObject({
       addressPrefix: "10.42.0.0/24",
       delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
     });
-    expect(inputs(zone).privateZoneName).toBe("pgvector-stack-prod.private.postgres.database.azure.com");
-    expect(inputs(r.one(T.dnsLink))).toMatchObject({ registrationEnabled: false, location: "Global" });
-    expect(r.ofType(T.firewallRule)).toEqual([]);
+    expect(zone.inputs.privateZoneName).toBe("pgvector-stack-prod.private.postgres.database.azure.com");
+    expect(single(r, T.dnsLink).inputs).toMatchObject({ registrationEnabled: false, location: "Global" });
+    expect(byType(r, T.firewallRule)).toEqual([]);
     expect(
-      r.all
+      r
         .filter((registration) => registration.protect)
         .map((x) => x.type)
         .sort(),
@@ -315,18 +304,18 @@ describe("environments", () => {
 
   it("ephemeral: smallest server, nothing protected, tagged", async () => {
     const { r } = await run("pr-123", stacks["pr-123"]());
-    const server = r.one(T.server);
-    expect(inputs(server)).toMatchObject({
+    const server = single(r, T.server);
+    expect(server.inputs).toMatchObject({
       sku: { name: "Standard_B1ms", tier: "Burstable" },
       storage: { storageSizeGB: 32 },
       backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
       highAvailability: { mode: "Disabled" },
       tags: { stack: "pr-123", ephemeral: "true", "managed-by": "pulumi" },
     });
-    expect(r.all.filter((registration) => registration.protect)).toEqual([]);
+    expect(r.filter((registration) => registration.protect)).toEqual([]);
     // Even a protect setting copied along does not protect an ephemeral stack.
     const copiedProtect = await run("pr-124", { ...stacks["pr-123"](), "pgvector-stack:protect": "true" });
-    expect(copiedProtect.r.all.filter((registration) => registration.protect)).toEqual([]);
+    expect(copiedProtect.r.filter((registration) => registration.protect)).toEqual([]);
   });
 });
 
@@ -344,10 +333,10 @@ describe("the azure.extensions allow-list", () => {
     },
   ])("$extensions -> $allowlist", async ({ extensions, allowlist, created }) => {
     const { r, outputs } = await withExtensions(extensions);
-    const configurations = r.ofType(T.configuration).filter((c) => inputs(c).configurationName === "azure.extensions");
+    const configurations = byType(r, T.configuration).filter((c) => c.inputs.configurationName === "azure.extensions");
     expect(configurations).toHaveLength(1);
-    expect(inputs(configurations[0] as Registration)).toMatchObject({ value: allowlist, source: "user-override" });
-    expect(r.ofType(T.extension).map((e) => inputs(e).name)).toEqual(created);
+    expect((configurations[0] as Registration).inputs).toMatchObject({ value: allowlist, source: "user-override" });
+    expect(byType(r, T.extension).map((e) => e.inputs.name)).toEqual(created);
     expect(outputs.extensionsAllowlist?.value).toBe(allowlist);
   });
 });
@@ -377,6 +366,6 @@ describe("infra/index.ts, the program Pulumi runs", () => {
       ].sort(),
     );
     expect(result.outputs.appConnectionString?.secret).toBe(true);
-    expect(new Registrations(result.registrations).ofType(T.server)).toHaveLength(1);
+    expect(byType(result.registrations, T.server)).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationsOutputs } from "../../infra/migrations";
+import { type Registration, runStack, single } from "../infra/harness";
 import { nativeAdminUrl, repoRoot, withAdminClient } from "../support";
 import {
   applyRegistrations,
@@ -15,7 +16,6 @@ import {
   requireBuiltEngine,
   updateMigrations,
 } from "./support/apply";
-import { type Registration, runStack, single } from "./support/mock-program";
 import { destroyOrder, postgresqlTypes } from "./support/provider-sql";
 
 const notesSql = `CREATE TABLE notes (

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
-import { appRoleNameFor, resolveExistingConnection, stackScopedName } from "../../infra/platforms/existing";
+import { appRoleNameFor, stackScopedName } from "../../infra/config";
+import { resolveExistingConnection } from "../../infra/platforms/existing";
 import { existingSettingsSchema } from "../../infra/platforms/existing/config";
+import { configProblems } from "../infra/config-problems";
+import { byType, generatedPasswords, plainTextLeaks, runStack, single } from "../infra/harness";
 import { stackFileConfig } from "../infra/stack-files";
-import { byType, generatedPasswords, plaintextOccurrences, runStack, single } from "./support/mock-program";
 
-const project = "pgvector-stack";
 const password = "Sh4red-Server-Pw";
 const url = `postgres://pgadmin:${password}@db.internal.example.com:6432/maintenance?sslmode=verify-full`;
 const shared = {
@@ -15,15 +15,7 @@ const shared = {
 };
 const secretKeys = ["existingPassword", "existingUrl"];
 
-function problems(config: Record<string, string>, stack = "dev"): string[] {
-  try {
-    loadStackConfig(staticConfigSource(project, stack, config, secretKeys));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problems = (config: Record<string, string>, stack = "dev") => configProblems(config, { stack, secretKeys });
 
 describe("connection settings", () => {
   it("takes host, port, user, password, maintenance database and sslmode from the URL secret", () => {
@@ -190,11 +182,7 @@ describe("dev stack on a shared server", () => {
       sslmode: "verify-full",
       password,
     });
-    for (const secret of [password, ...generatedPasswords]) {
-      expect(
-        registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`)),
-      ).toEqual([]);
-    }
+    expect(plainTextLeaks(registrations, [password, ...generatedPasswords])).toEqual([]);
     expect(outputs.appConnectionString?.secret).toBe(true);
   });
 });
@@ -239,7 +227,7 @@ describe("the local stack (Pulumi.local.yaml)", () => {
       password: "",
       sslmode: "disable",
     });
-    expect(provider.wire.password).toMatchObject({ value: "" });
+    expect(provider.serialized.password).toMatchObject({ value: "" });
     // The database outlives the stack: its objects are removed one by one on destroy.
     expect(single(registrations, "postgresql:index/extension:Extension").deletedWith).toBe("");
     expect(outputs.platform?.value).toBe("existing");

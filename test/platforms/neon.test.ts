@@ -1,53 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
 import { neonSettingsSchema } from "../../infra/platforms/neon";
+import { configProblems } from "../infra/config-problems";
+import { byType, generatedPasswords, plainTextLeaks, type Registration, single } from "../infra/harness";
 import {
-  byType,
-  generatedPasswords,
-  plaintextOccurrences,
-  type Registration,
-  runStack,
-  type StackRun,
-  single,
-} from "./support/mock-program";
+  neonApiKey,
+  neonBranchPassword,
+  neonConfig,
+  neonOwnerPassword,
+  neonParentStack,
+  neonRoleLookups,
+  runNeonStack,
+} from "./support/neon-mocks";
 
 const project = "pgvector-stack";
-const apiKey = "napi_test_key_0123456789";
-const ownerPassword = "owner-password-from-neon";
-const branchPassword = "branch-role-password";
-const parentStack = `organization/${project}/dev`;
-
-const neonOutputs = {
-  "neon:index/project:Project": (name: string) => ({
-    databaseHost: `ep-${name}-main.us-east-2.aws.neon.tech`,
-    defaultBranchId: "br-main-1",
-  }),
-  "neon:index/role:Role": () => ({ password: ownerPassword }),
-  "neon:index/branch:Branch": () => ({}),
-  "neon:index/endpoint:Endpoint": (name: string) => ({ host: `ep-${name}-pr.us-east-2.aws.neon.tech` }),
-};
-
-const roleLookups: Record<string, unknown>[] = [];
-const calls = {
-  "neon:index/getBranchRolePassword:getBranchRolePassword": (inputs: Record<string, unknown>) => {
-    roleLookups.push(inputs);
-    return { ...inputs, id: "lookup", password: branchPassword };
-  },
-};
-
-function neonConfig(neon: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, string> {
-  return { platform: "neon", "neon:apiKey": apiKey, neon: JSON.stringify(neon), ...extra };
-}
-
-async function run(stack: string, config: Record<string, string>): Promise<StackRun> {
-  roleLookups.length = 0;
-  return runStack(stack, config, {
-    secretKeys: ["neon:apiKey"],
-    outputs: neonOutputs,
-    calls,
-    stackOutputs: { [parentStack]: { neonProjectId: "proj-dev", neonBranchId: "br-dev", unrelated: "x" } },
-  });
-}
+const run = runNeonStack;
 
 const custom = (registrations: readonly Registration[]) => registrations.filter((r) => r.custom).map((r) => r.type);
 const inDatabaseTypes = [
@@ -67,15 +33,8 @@ describe("neon settings", () => {
     });
   });
 
-  function problems(config: Record<string, string>, secretKeys = ["neon:apiKey"], stack = "dev"): string[] {
-    try {
-      loadStackConfig(staticConfigSource(project, stack, config, secretKeys));
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
-      throw error;
-    }
-    return [];
-  }
+  const problems = (config: Record<string, string>, secretKeys = ["neon:apiKey"], stack = "dev") =>
+    configProblems(config, { stack, secretKeys });
 
   it.each([
     [{ region: "us-east-1" }, "neon.region: must be a Neon region id such as aws-us-east-2 or azure-eastus2"],
@@ -104,7 +63,7 @@ describe("neon settings", () => {
     delete process.env.NEON_API_KEY;
     try {
       expect(problems(withoutKey)).toEqual([expect.stringContaining("neon:apiKey: is required on platform neon")]);
-      process.env.NEON_API_KEY = apiKey;
+      process.env.NEON_API_KEY = neonApiKey;
       expect(problems(withoutKey)).toEqual([]);
     } finally {
       if (saved === undefined) delete process.env.NEON_API_KEY;
@@ -113,7 +72,7 @@ describe("neon settings", () => {
     expect(problems(neonConfig({}), [])).toEqual([
       expect.stringContaining("neon:apiKey: holds a secret but is stored in plain text"),
     ]);
-    expect(problems(neonConfig({}), []).join("\n")).not.toContain(apiKey);
+    expect(problems(neonConfig({}), []).join("\n")).not.toContain(neonApiKey);
   });
 
   it("refuses an ephemeral stack that names itself as the parent", () => {
@@ -165,13 +124,13 @@ describe("dev and prod stacks: a Neon project", () => {
       port: "5432",
       database: "app",
       username: "app_owner",
-      password: ownerPassword,
+      password: neonOwnerPassword,
       sslmode: "require",
       superuser: "false",
     });
     expect(outputs.platform?.value).toBe("neon");
     expect(outputs.adminConnectionString).toEqual({
-      value: `postgresql://app_owner:${ownerPassword}@ep-neon-main.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
+      value: `postgresql://app_owner:${neonOwnerPassword}@ep-neon-main.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
       secret: true,
     });
   });
@@ -228,7 +187,7 @@ describe("pull-request stacks: a branch of the dev stack's branch", () => {
     expect(
       custom(registrations).filter((type) => type.startsWith("neon:") || type.startsWith("pulumi:pulumi")),
     ).toEqual(["pulumi:pulumi:StackReference", "neon:index/branch:Branch", "neon:index/endpoint:Endpoint"]);
-    expect(single(registrations, "pulumi:pulumi:StackReference").inputs).toMatchObject({ name: parentStack });
+    expect(single(registrations, "pulumi:pulumi:StackReference").inputs).toMatchObject({ name: neonParentStack });
     const branch = single(registrations, "neon:index/branch:Branch");
     expect(branch.inputs).toEqual({ projectId: "proj-dev", parentId: "br-dev", name: "pr-123", protected: "no" });
     const endpoint = single(registrations, "neon:index/endpoint:Endpoint");
@@ -246,13 +205,13 @@ describe("pull-request stacks: a branch of the dev stack's branch", () => {
 
   it("connects to the branch's compute as the copied owner role, whose password it reads from the branch", async () => {
     const { registrations, outputs } = await run("pr-123", config);
-    expect(roleLookups).toEqual([{ projectId: "proj-dev", branchId: "neon-id", roleName: "app_owner" }]);
+    expect(neonRoleLookups).toEqual([{ projectId: "proj-dev", branchId: "neon-id", roleName: "app_owner" }]);
     const provider = single(registrations, "pulumi:providers:postgresql");
     expect(provider.inputs).toMatchObject({
       host: "ep-neon-pr.us-east-2.aws.neon.tech",
       database: "app",
       username: "app_owner",
-      password: branchPassword,
+      password: neonBranchPassword,
     });
     expect(provider.dependencies).toContain(single(registrations, "neon:index/endpoint:Endpoint").urn);
     expect(outputs.neonBranchId).toEqual({ value: "neon-id", secret: false });
@@ -282,12 +241,9 @@ describe("secrets", () => {
       generatedPasswords.length = 0;
       const { registrations, outputs } = await run(stack, neonConfig({}, extra));
       expect(generatedPasswords.length).toBeGreaterThan(0);
-      for (const secret of [apiKey, ownerPassword, branchPassword, ...generatedPasswords]) {
-        const leaks = registrations.flatMap((r) =>
-          plaintextOccurrences(r.wire, secret).map((path) => `${r.type} ${r.name}: ${path}`),
-        );
-        expect(leaks).toEqual([]);
-      }
+      expect(
+        plainTextLeaks(registrations, [neonApiKey, neonOwnerPassword, neonBranchPassword, ...generatedPasswords]),
+      ).toEqual([]);
       expect(outputs.adminConnectionString?.secret).toBe(true);
       expect(outputs.appConnectionString?.secret).toBe(true);
     }

@@ -8,11 +8,11 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MigrationsInputs } from "../../infra/migrations";
 import { migrationsProvider } from "../../infra/migrations";
+import { type Registration, runStack, single } from "../infra/harness";
 import { stackFileConfig } from "../infra/stack-files";
 import { type LocalProcess, startLocal } from "../local/local-process";
 import { freePort, type PgvectorServer, repoRoot, startPgvectorServer } from "../support";
 import { type Applied, applyRegistrations, migrationsType, requireBuiltEngine } from "./support/apply";
-import { type Registration, runStack, single } from "./support/mock-program";
 import { creationStep, postgresqlTypes } from "./support/provider-sql";
 
 const embedding = (hot: number) => `[${Array.from({ length: 1536 }, (_, i) => (i === hot ? 1 : 0)).join(",")}]`;

@@ -1,22 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
-import { byType, generatedPasswords, plaintextOccurrences, runStack, single } from "./support/mock-program";
+import { configProblems } from "../infra/config-problems";
+import { byType, generatedPasswords, plainTextLeaks, runStack, single } from "../infra/harness";
 
-const project = "pgvector-stack";
 const ref = "abcdefghijklmnopqrst";
 const password = "Supabase-Db-Pw-1";
 const secretKeys = ["supabaseDbPassword"];
 const direct = { platform: "supabase", supabase: JSON.stringify({ projectRef: ref }), supabaseDbPassword: password };
 
-function problems(config: Record<string, string>, stack = "dev", secrets = secretKeys): string[] {
-  try {
-    loadStackConfig(staticConfigSource(project, stack, config, secrets));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problems = (config: Record<string, string>, secrets = secretKeys) =>
+  configProblems(config, { secretKeys: secrets });
 
 describe("supabase settings", () => {
   it.each([
@@ -53,7 +45,7 @@ describe("supabase settings", () => {
   });
 
   it("refuses the database password in plain text in the stack file", () => {
-    expect(problems(direct, "dev", [])).toEqual([
+    expect(problems(direct, [])).toEqual([
       expect.stringContaining("supabaseDbPassword: holds a secret but is stored in plain text"),
     ]);
   });
@@ -124,11 +116,7 @@ describe("an existing Supabase project by reference", () => {
     generatedPasswords.length = 0;
     const { registrations, outputs } = await runStack("dev", direct, { secretKeys });
     expect(generatedPasswords).toHaveLength(1);
-    for (const secret of [password, ...generatedPasswords]) {
-      expect(
-        registrations.flatMap((r) => plaintextOccurrences(r.wire, secret).map((path) => `${r.name}: ${path}`)),
-      ).toEqual([]);
-    }
+    expect(plainTextLeaks(registrations, [password, ...generatedPasswords])).toEqual([]);
     expect(outputs.appConnectionString?.secret).toBe(true);
   });
 });

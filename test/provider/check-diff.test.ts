@@ -25,6 +25,8 @@ const inputs: MigrationsInputs = {
   platform: "generic",
   requiredExtensions: [],
   timeoutMinutes: 120,
+  // Linting reads the files, which these value-only tests do not have (see host.test.ts).
+  lint: "off",
 };
 
 const outputs: MigrationsOutputs = {
@@ -67,12 +69,38 @@ describe("check", () => {
   it("rejects an absolute directory and a URL that is not postgres://", async () => {
     const news = { ...inputs, directory: "/home/me/migrations", connection: { url: "mysql://x" } };
     expect((await check({}, news))?.failures?.map((failure) => failure.property)).toEqual(["connection", "directory"]);
+    expect((await check({}, { ...inputs, directory: "C:\\work\\migrations" }))?.failures).toEqual([
+      {
+        property: "directory",
+        reason: "directory must be the migrations folder relative to the project directory (where Pulumi.yaml is)",
+      },
+    ]);
+  });
+
+  it("rejects a lint mode other than off, warn and strict", async () => {
+    expect((await check({}, { ...inputs, lint: "error" }))?.failures).toEqual([
+      { property: "lint", reason: "lint must be one of off, warn, strict" },
+    ]);
+  });
+
+  it("keeps lint warnings only from its own run, never from the program's inputs", async () => {
+    const checked = await check(inputs, { ...inputs, lintWarnings: ["stale"] });
+    expect(checked?.inputs).toEqual(inputs);
   });
 });
 
 describe("diff", () => {
   it("reports no change for the same inputs", async () => {
     expect(await diff(outputs, inputs)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("reports no change when only the lint mode or the lint warnings differ: they change nothing in the database", async () => {
+    expect(
+      await diff(outputs, { ...inputs, lint: "strict", lintWarnings: ["migrations/0002_items_hnsw.sql:1:1: …"] }),
+    ).toEqual({
+      changes: false,
+      replaces: [],
+    });
   });
 
   it("reports a change, not a replacement, for a setting such as onDelete", async () => {

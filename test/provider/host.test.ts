@@ -14,7 +14,7 @@ import {
   repoRoot,
   startPgvectorServer,
 } from "../support";
-import { createProgramDir, type ProgramDir } from "./support/program";
+import { createTestProject, type TestProject } from "./support/program";
 import {
   DiffChanges,
   type Props,
@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe("the Migrations provider in the SDK's dynamic-provider host", () => {
-  let program: ProgramDir;
+  let project: TestProject;
   let host: ProviderHost;
   let serializedProvider: string;
   let db: pg.Client;
@@ -70,9 +70,9 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     sslmode: "disable",
   });
 
-  /** The inputs the Migrations resource registers for the program directory's current files. */
+  /** The inputs the Migrations resource registers for the project's current files. */
   const programInputs = (overrides: Record<string, unknown> = {}): Props => ({
-    ...migrationsInputs({ directory: "migrations", ...overrides }, connection(), program.dir),
+    ...migrationsInputs({ directory: "migrations", ...overrides }, connection(), project.dir),
     __provider: serializedProvider,
   });
 
@@ -101,18 +101,19 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     await db.connect();
     // In the stack, the postgresql.Extension resource creates it before the migrations run.
     await db.query("CREATE EXTENSION IF NOT EXISTS vector");
-    program = createProgramDir("provider-host", {
+    project = createTestProject("provider-host", {
       "0001_create_items.sql": createItems,
       "0001_create_items.down.sql": "DROP TABLE items;\n",
     });
-    serializedProvider = (await serializeAsTheSdkDoes(loadCompiledProvider(join(program.dir, ".compiled")))).text;
-    host = await startProviderHost(program.dir);
+    serializedProvider = (await serializeAsTheSdkDoes(loadCompiledProvider(join(project.dir, ".compiled")))).text;
+    // Where the CLI starts it for `main: infra/`: the program directory, below the project directory.
+    host = await startProviderHost(project.programDir);
   });
 
   afterAll(async () => {
     await host?.stop();
     await db?.end();
-    program?.cleanup();
+    project?.cleanup();
   });
 
   it("configures without accepting secrets, so the engine must re-mark secret outputs", async () => {
@@ -149,8 +150,8 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("shows a new migration file as a change and applies only that one on update", async () => {
-    program.write("0002_items_hnsw.sql", itemsHnsw);
-    program.write("0002_items_hnsw.down.sql", "DROP INDEX items_embedding_hnsw;\n");
+    project.write("0002_items_hnsw.sql", itemsHnsw);
+    project.write("0002_items_hnsw.down.sql", "DROP INDEX items_embedding_hnsw;\n");
     const news = programInputs();
 
     const checked = await host.check(state.inputs, news);
@@ -172,7 +173,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("refresh shows a migration reverted outside Pulumi, and the next update applies it again", async () => {
-    await down(loadMigrations(program.migrationsDir), 1, engineOptions());
+    await down(loadMigrations(project.migrationsDir), 1, engineOptions());
     expect(await tableExists("items_embedding_hnsw")).toBe(false);
 
     const refreshed = await host.read(state.id, state.outputs, state.inputs);
@@ -188,9 +189,9 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("refresh shows a migration applied outside Pulumi, and the next update records it without re-running it", async () => {
-    program.write("0003_items_title.sql", "ALTER TABLE items ADD COLUMN title text;\n");
-    program.write("0003_items_title.down.sql", "ALTER TABLE items DROP COLUMN title;\n");
-    await up(loadMigrations(program.migrationsDir), engineOptions());
+    project.write("0003_items_title.sql", "ALTER TABLE items ADD COLUMN title text;\n");
+    project.write("0003_items_title.down.sql", "ALTER TABLE items DROP COLUMN title;\n");
+    await up(loadMigrations(project.migrationsDir), engineOptions());
 
     const refreshed = await host.read(state.id, state.outputs, state.inputs);
     expect(Object.keys(refreshed.properties.applied as object)).toEqual([
@@ -206,7 +207,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("fails the check when an applied migration was edited, naming the file and the way out", async () => {
-    const file = join(program.migrationsDir, "0001_create_items.sql");
+    const file = join(project.migrationsDir, "0001_create_items.sql");
     const original = readFileSync(file, "utf8");
     writeFileSync(file, original.replace("vector(3)", "vector(4)"));
     try {
@@ -221,18 +222,18 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("fails the check when an applied migration file was deleted", async () => {
-    const file = join(program.migrationsDir, "0002_items_hnsw.sql");
+    const file = join(project.migrationsDir, "0002_items_hnsw.sql");
     const original = readFileSync(file, "utf8");
-    program.remove("0002_items_hnsw.down.sql");
-    program.remove("0002_items_hnsw.sql");
+    project.remove("0002_items_hnsw.down.sql");
+    project.remove("0002_items_hnsw.sql");
     try {
       const checked = await host.check(state.inputs, programInputs());
       expect(checked.failures.map((failure) => failure.reason)).toEqual([
         expect.stringMatching(/^migrations\/0002_items_hnsw\.sql was applied by an earlier update but is no longer/),
       ]);
     } finally {
-      program.write("0002_items_hnsw.sql", original);
-      program.write("0002_items_hnsw.down.sql", "DROP INDEX items_embedding_hnsw;\n");
+      project.write("0002_items_hnsw.sql", original);
+      project.write("0002_items_hnsw.down.sql", "DROP INDEX items_embedding_hnsw;\n");
     }
   });
 
@@ -253,10 +254,10 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   });
 
   it("applies nothing when the files changed between the program reading them and the update", async () => {
-    program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
+    project.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
     const checked = await host.check(state.inputs, programInputs());
-    program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body varchar(10);\n");
-    program.write("0005_items_rank.sql", "ALTER TABLE items ADD COLUMN rank int;\n");
+    project.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body varchar(10);\n");
+    project.write("0005_items_rank.sql", "ALTER TABLE items ADD COLUMN rank int;\n");
     try {
       const failure = await host.update(state.id, state.outputs, checked.inputs).catch((error: Error) => error);
       const message = (failure as ProviderCallError).details;
@@ -267,19 +268,19 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
       const columns = await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'items'");
       expect(columns.rows.map((row) => row.column_name).sort()).toEqual(["embedding", "id", "title"]);
     } finally {
-      program.remove("0004_items_body.sql");
-      program.remove("0005_items_rank.sql");
+      project.remove("0004_items_body.sql");
+      project.remove("0005_items_rank.sql");
     }
   });
 
   it("reports a failing migration as file:line:column, keeps what was applied, and continues on the next update", async () => {
-    program.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
-    program.write("0004_items_body.down.sql", "ALTER TABLE items DROP COLUMN body;\n");
-    program.write(
+    project.write("0004_items_body.sql", "ALTER TABLE items ADD COLUMN body text;\n");
+    project.write("0004_items_body.down.sql", "ALTER TABLE items DROP COLUMN body;\n");
+    project.write(
       "0005_item_tags.sql",
       "-- tags per item\nCREATE TABLE item_tags (\n  item_id bigint REFERENCES items (id),\n  tag txt NOT NULL\n);\n",
     );
-    program.write("0005_item_tags.down.sql", "DROP TABLE item_tags;\n");
+    project.write("0005_item_tags.down.sql", "DROP TABLE item_tags;\n");
     const before = state;
     const checked = await host.check(state.inputs, programInputs());
     expect(checked.failures).toEqual([]);
@@ -294,7 +295,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     state = before;
     expect(await tableExists("item_tags")).toBe(false);
 
-    program.write(
+    project.write(
       "0005_item_tags.sql",
       "CREATE TABLE item_tags (\n  item_id bigint REFERENCES items (id),\n  tag text\n);\n",
     );
@@ -322,7 +323,8 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     await host.delete(state.id, unreachable);
 
     expect(await tableExists("items")).toBe(true);
-    expect(host.output()).toContain('onDelete is "keep", so the database was not touched');
+    const kept = 'onDelete is "keep", so the database was not touched';
+    expect(await host.outputContaining(kept)).toContain(kept);
   });
 
   it('delete with onDelete "down" reverts every migration', async () => {
@@ -333,7 +335,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
 
     expect(await tableExists("items")).toBe(false);
     expect(await tableExists("item_tags")).toBe(false);
-    expect(host.output()).toContain('onDelete is "down": reverted');
+    expect(await host.outputContaining('onDelete is "down": reverted')).toContain("reverted 0005_item_tags");
   });
 
   it("never writes the password to its output", () => {
@@ -342,22 +344,23 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
 });
 
 describe("the provider serialized under vitest also runs in the host", () => {
-  let program: ProgramDir;
+  let project: TestProject;
   let host: ProviderHost;
 
   beforeAll(async () => {
-    program = createProgramDir("provider-host-vitest", {
+    project = createTestProject("provider-host-vitest", {
       "0001_notes.sql":
         "CREATE TABLE notes AS\n" +
         "  SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('search_path') AS search_path;\n",
       "0001_notes.down.sql": "DROP TABLE notes;\n",
     });
-    host = await startProviderHost(program.dir);
+    // In the project directory this time, as the CLI may start it.
+    host = await startProviderHost(project.dir);
   });
 
   afterAll(async () => {
     await host?.stop();
-    program?.cleanup();
+    project?.cleanup();
   });
 
   it("creates with the session settings the options ask for, diffs and deletes", async () => {
@@ -372,7 +375,7 @@ describe("the provider serialized under vitest also runs in the host", () => {
           searchPath: ["public", "Vector Schema"],
         },
         connection,
-        program.dir,
+        project.dir,
       ),
       __provider: (await serializeAsTheSdkDoes(migrationsProvider)).text,
     };
@@ -391,24 +394,25 @@ describe("the provider serialized under vitest also runs in the host", () => {
     }
     expect((await host.diff(created.id, created.properties, checked.inputs)).changes).toBe(DiffChanges.DIFF_NONE);
     await host.delete(created.id, created.properties);
-    expect(host.output()).toContain('onDelete is "down": reverted 0001_notes.');
+    const reverted = 'onDelete is "down": reverted 0001_notes.';
+    expect(await host.outputContaining(reverted)).toContain(reverted);
   });
 });
 
 describe("refresh when the database is gone", () => {
   let database: NativeDatabase;
-  let program: ProgramDir;
+  let project: TestProject;
   let host: ProviderHost;
   let created: { id: string; properties: Props };
 
   beforeAll(async () => {
     database = await createNativeDatabase("provider_refresh");
-    program = createProgramDir("provider-host-refresh", { "0001_notes.sql": "CREATE TABLE notes (id int);\n" });
-    host = await startProviderHost(program.dir);
+    project = createTestProject("provider-host-refresh", { "0001_notes.sql": "CREATE TABLE notes (id int);\n" });
+    host = await startProviderHost(project.programDir);
     await host.configure();
     const inputs: Props = {
-      ...migrationsInputs({ directory: "migrations" }, { url: database.url }, program.dir),
-      __provider: (await serializeAsTheSdkDoes(loadCompiledProvider(join(program.dir, ".compiled")))).text,
+      ...migrationsInputs({ directory: "migrations" }, { url: database.url }, project.dir),
+      __provider: (await serializeAsTheSdkDoes(loadCompiledProvider(join(project.dir, ".compiled")))).text,
     };
     created = await host.create((await host.check({}, inputs)).inputs);
   });
@@ -416,7 +420,7 @@ describe("refresh when the database is gone", () => {
   afterAll(async () => {
     await host?.stop();
     await database?.drop();
-    program?.cleanup();
+    project?.cleanup();
   });
 
   it("fails, without touching the state, when the server does not answer", async () => {
@@ -434,6 +438,232 @@ describe("refresh when the database is gone", () => {
 
     const refreshed = await host.read(created.id, created.properties, created.properties);
     expect(refreshed.id).toBe("");
-    expect(host.output()).toContain(`Migrations: database ${database.name} no longer exists.`);
+    const gone = `Migrations: database ${database.name} no longer exists.`;
+    expect(await host.outputContaining(gone)).toContain(gone);
+  });
+});
+
+describe("statement_timeout: timeoutMinutes for every migration, a file's directive for itself", () => {
+  let project: TestProject;
+  let hostInProject: ProviderHost;
+  let hostInProgram: ProviderHost;
+  const settingAs = (table: string) =>
+    `CREATE TABLE ${table} AS SELECT current_setting('statement_timeout') AS statement_timeout;\n`;
+
+  beforeAll(async () => {
+    project = createTestProject("provider-host-timeouts", {
+      "0001_default_timeout.sql": settingAs("timeout_default"),
+      "0001_default_timeout.down.sql": "DROP TABLE timeout_default;\n",
+      "0002_long_build.sql": `-- migrate:set statement_timeout = '6h'\n${settingAs("timeout_long")}`,
+      "0002_long_build.down.sql": "DROP TABLE timeout_long;\n",
+      "0003_unlimited.sql": `-- migrate:no-transaction\n-- migrate:set statement_timeout = '0'\n${settingAs("timeout_unlimited")}`,
+      "0003_unlimited.down.sql": "DROP TABLE timeout_unlimited;\n",
+      "0004_after.sql": settingAs("timeout_after"),
+      "0004_after.down.sql": "DROP TABLE timeout_after;\n",
+    });
+    [hostInProject, hostInProgram] = await Promise.all([
+      startProviderHost(project.dir),
+      startProviderHost(project.programDir),
+    ]);
+    await Promise.all([hostInProject.configure(), hostInProgram.configure()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([hostInProject?.stop(), hostInProgram?.stop()]);
+    project?.cleanup();
+  });
+
+  it("applies the default of 120 minutes unless a file sets its own, and the state works in either directory", async () => {
+    const inputs: Props = {
+      ...migrationsInputs(
+        { directory: "migrations", onDelete: "down", trackingTable: "public.timeout_migrations" },
+        { url: server.url },
+        project.dir,
+      ),
+      __provider: (await serializeAsTheSdkDoes(loadCompiledProvider(join(project.dir, ".compiled")))).text,
+    };
+    expect(inputs).toMatchObject({ directory: "migrations", timeoutMinutes: 120 });
+    const checked = await hostInProject.check({}, inputs);
+    expect(checked.failures).toEqual([]);
+    const created = await hostInProject.create(checked.inputs);
+    expect(created.properties).toMatchObject({ appliedCount: 4 });
+
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      const setting = async (table: string) =>
+        (await db.query(`SELECT statement_timeout FROM ${table}`)).rows[0].statement_timeout as string;
+      expect(await setting("timeout_default")).toBe("2h");
+      expect(await setting("timeout_long")).toBe("6h");
+      expect(await setting("timeout_unlimited")).toBe("0");
+      // A no-transaction file changes the session; the next file gets the resource's setting back.
+      expect(await setting("timeout_after")).toBe("2h");
+
+      // Created by the host in the project directory, deleted by one in the program directory (infra/): both
+      // find the migrations from the stored, project-relative directory.
+      await hostInProgram.delete(created.id, created.properties);
+      const left = await db.query("SELECT to_regclass('timeout_default') IS NULL AS gone");
+      expect(left.rows).toEqual([{ gone: true }]);
+      const reverted =
+        'onDelete is "down": reverted 0004_after, 0003_unlimited, 0002_long_build, 0001_default_timeout.';
+      expect(await hostInProgram.outputContaining(reverted)).toContain(reverted);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe("migration lint in preview: the check of the migrations an update adds", () => {
+  let project: TestProject;
+  let host: ProviderHost;
+  let serializedProvider: string;
+  let state: State;
+  const addedIndexFile = "migrations/0002_items_title_index.sql";
+
+  /** What the program registers for the project's current files, with the given lint mode. */
+  const registered = (lint: string): Props => ({
+    ...migrationsInputs(
+      { directory: "migrations", trackingTable: "public.lint_migrations", lint: lint as "warn" },
+      { url: server.url },
+      project.dir,
+    ),
+    __provider: serializedProvider,
+  });
+
+  beforeAll(async () => {
+    project = createTestProject("provider-host-lint", {
+      "0001_lint_items.sql":
+        "CREATE TABLE lint_items (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  title text\n);\n",
+    });
+    serializedProvider = (await serializeAsTheSdkDoes(loadCompiledProvider(join(project.dir, ".compiled")))).text;
+    host = await startProviderHost(project.programDir);
+    await host.configure();
+    const checked = await host.check({}, registered("warn"));
+    expect(checked).toEqual({ inputs: registered("warn"), failures: [] });
+    const created = await host.create(checked.inputs);
+    state = { id: created.id, inputs: checked.inputs, outputs: created.properties };
+    // A plain CREATE INDEX on a table that exists: it blocks writes to the table for the whole build.
+    project.write(
+      "0002_items_title_index.sql",
+      "-- migrate:set lock_timeout = '5s'\nCREATE INDEX lint_items_title ON lint_items (title);\n",
+    );
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    project?.cleanup();
+  });
+
+  it("warn: shows the finding in the host's output and in the checked inputs, and blocks nothing", async () => {
+    const checked = await host.check(state.inputs, registered("warn"));
+
+    expect(checked.failures).toEqual([]);
+    const warning =
+      `${addedIndexFile}:2:1: warning require-concurrent-index-creation: During normal index creation, table ` +
+      "updates are blocked, but reads are still allowed. Help: Use `concurrently` to avoid blocking writes. " +
+      "(https://squawkhq.com/docs/require-concurrent-index-creation)";
+    // The lock_timeout the file sets satisfies require-lock-timeout: that is the only finding.
+    expect(checked.inputs.lintWarnings).toEqual([warning]);
+    expect(await host.outputContaining(`Migrations lint: ${warning}\n`)).toContain(warning);
+    const { lintWarnings: _, ...rest } = checked.inputs;
+    expect(rest).toEqual(registered("warn"));
+
+    // The new migration is the change; the warnings ride along in the diff that preview shows.
+    const diff = await host.diff(state.id, state.outputs, checked.inputs);
+    expect(diff.changes).toBe(DiffChanges.DIFF_SOME);
+  });
+
+  it("warn: lint warnings, or the lint mode, changing alone are no change", async () => {
+    const unchanged = { ...state.inputs, lintWarnings: [`${addedIndexFile}:2:1: warning …`], lint: "strict" };
+    expect((await host.diff(state.id, state.outputs, unchanged)).changes).toBe(DiffChanges.DIFF_NONE);
+  });
+
+  it("strict: the finding fails the check (and so the preview) as file:line:column, rule and message", async () => {
+    const checked = await host.check(state.inputs, registered("strict"));
+
+    expect(checked.failures).toEqual([
+      {
+        property: "migrations",
+        reason: expect.stringMatching(
+          /^migrations\/0002_items_title_index\.sql:2:1: error require-concurrent-index-creation: During normal index creation, .* accept the finding after review with `-- squawk-ignore require-concurrent-index-creation` on the line above the statement\.$/,
+        ),
+      },
+    ]);
+    expect(checked.inputs).not.toHaveProperty("lintWarnings");
+  });
+
+  it("off: does not lint", async () => {
+    const before = host.output();
+    const checked = await host.check(state.inputs, registered("off"));
+
+    expect(checked).toEqual({ inputs: registered("off"), failures: [] });
+    expect(host.output()).toBe(before);
+  });
+
+  it("lints each migration once: after the update, the next preview has no warnings and no change", async () => {
+    const checked = await host.check(state.inputs, registered("warn"));
+    const outputs = await host.update(state.id, state.outputs, checked.inputs);
+    // The warnings described that preview; the resource's outputs do not keep them.
+    expect(outputs).not.toHaveProperty("lintWarnings");
+    expect(outputs).toMatchObject({ newlyApplied: ["0002_items_title_index"] });
+    state = { id: state.id, inputs: checked.inputs, outputs };
+
+    const next = await host.check(state.inputs, registered("strict"));
+    expect(next).toEqual({ inputs: registered("strict"), failures: [] });
+    expect((await host.diff(state.id, state.outputs, next.inputs)).changes).toBe(DiffChanges.DIFF_NONE);
+  });
+
+  describe("when squawk cannot run", () => {
+    let brokenHost: ProviderHost;
+    let squawkPath: string;
+
+    beforeAll(async () => {
+      squawkPath = join(project.dir, "squawk");
+      brokenHost = await startProviderHost(project.programDir, { SQUAWK_PATH: squawkPath });
+      await brokenHost.configure();
+      project.write("0003_items_body.sql", "ALTER TABLE lint_items ADD COLUMN body text;\n");
+    });
+
+    afterAll(async () => {
+      await brokenHost?.stop();
+    });
+
+    it("strict: a missing squawk fails the check", async () => {
+      const checked = await brokenHost.check(state.inputs, registered("strict"));
+
+      expect(checked.failures).toEqual([
+        {
+          property: "migrations",
+          reason: expect.stringMatching(
+            /^the migrations this update adds could not be linted, and lint is "strict": cannot run squawk at .*\/squawk: spawn .*ENOENT\. Install the linter/,
+          ),
+        },
+      ]);
+    });
+
+    it("strict: a crashing squawk fails the check", async () => {
+      writeFileSync(squawkPath, "#!/bin/sh\necho 'squawk: internal error' >&2\nexit 101\n", { mode: 0o755 });
+      const checked = await brokenHost.check(state.inputs, registered("strict"));
+
+      expect(checked.failures).toEqual([
+        {
+          property: "migrations",
+          reason: expect.stringContaining(
+            'could not be linted, and lint is "strict": squawk exited with code 101 while linting migrations/0003_items_body.sql: squawk: internal error.',
+          ),
+        },
+      ]);
+    });
+
+    it("warn: says that the lint did not run, and blocks nothing", async () => {
+      const checked = await brokenHost.check(state.inputs, registered("warn"));
+
+      expect(checked.failures).toEqual([]);
+      expect(checked.inputs.lintWarnings).toEqual([
+        "migration lint did not run: squawk exited with code 101 while linting migrations/0003_items_body.sql: squawk: internal error",
+      ]);
+      const line = "Migrations lint: migration lint did not run: squawk exited with code 101";
+      expect(await brokenHost.outputContaining(line)).toContain(line);
+    });
   });
 });

@@ -1,10 +1,20 @@
 // The Migrations resource as a Pulumi program registers it, under the SDK's mock monitor.
 import { createHash } from "node:crypto";
-import { relative } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Migrations, type MigrationsArgs, migrationsProvider } from "../../infra/migrations";
-import { createProgramDir, type ProgramDir } from "./support/program";
+import {
+  findProjectDirectory,
+  Migrations,
+  type MigrationsArgs,
+  migrationsInputs,
+  migrationsProvider,
+  programProjectDirectory,
+} from "../../infra/migrations";
+import { repoRoot } from "../support";
+import { createTestProject, type TestProject } from "./support/program";
 import { serializeAsTheSdkDoes } from "./support/serialized-provider";
 
 const password = "mock-Pa55word-7f3a";
@@ -47,7 +57,7 @@ async function register(name: string, args: MigrationsArgs, opts: pulumi.CustomR
 const sha256 = (text: string) => createHash("sha256").update(text.replace(/\r\n/g, "\n")).digest("hex");
 
 describe("Migrations under pulumi.runtime.setMocks", () => {
-  let program: ProgramDir;
+  let project: TestProject;
   const connection = {
     host: "db.example.com",
     port: 5432,
@@ -58,7 +68,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
   };
 
   beforeAll(async () => {
-    program = createProgramDir("provider-mocks", {
+    project = createTestProject("provider-mocks", {
       "0001_init.sql": initSql,
       "0001_init.down.sql": "DROP TABLE items;\n",
       "0002_items_hnsw.sql": indexSql,
@@ -78,10 +88,10 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
     );
   });
 
-  afterAll(() => program.cleanup());
+  afterAll(() => project.cleanup());
 
   it("registers the migration files as an id -> checksum input map, with defaults spelled out", async () => {
-    const { registration } = await register("defaults", { connection, directory: program.migrationsDir });
+    const { registration } = await register("defaults", { connection, directory: project.migrationsDir });
 
     expect(registration.type).toBe("pulumi-nodejs:dynamic/pgvector:Migrations");
     expect(registration.inputs).toMatchObject({
@@ -93,19 +103,29 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
       platform: "generic",
       requiredExtensions: [],
       timeoutMinutes: 120,
+      lint: "warn",
     });
     expect(registration.inputs).not.toHaveProperty("searchPath");
+    expect(registration.inputs).not.toHaveProperty("lintWarnings");
   });
 
-  it("stores the directory relative to the program directory, never as this machine's absolute path", async () => {
-    const { registration } = await register("relative-dir", { connection, directory: program.migrationsDir });
+  it("stores the directory relative to the project directory, never as this machine's absolute path", async () => {
+    const { registration } = await register("relative-dir", { connection, directory: project.migrationsDir });
 
-    expect(registration.inputs.directory).toBe(relative(process.cwd(), program.migrationsDir));
+    // Under the mocks the CLI does not name the project directory: it is found from the working directory.
+    expect(process.cwd()).toBe(repoRoot);
+    expect(registration.inputs.directory).toBe(relative(repoRoot, project.migrationsDir));
     expect(String(registration.inputs.directory)).not.toMatch(/^\//);
   });
 
+  it("resolves a relative directory from the project directory, wherever the program runs", () => {
+    for (const directory of ["migrations", "./migrations/", project.migrationsDir]) {
+      expect(migrationsInputs({ directory }, connection, project.dir).directory).toBe("migrations");
+    }
+  });
+
   it("passes the connection as a secret, and the serialized provider carries no password", async () => {
-    const { resource, registration } = await register("secret", { connection, directory: program.migrationsDir });
+    const { resource, registration } = await register("secret", { connection, directory: project.migrationsDir });
 
     expect(pulumi.runtime.isRpcSecret(registration.inputs.connection)).toBe(true);
     expect(pulumi.runtime.unwrapRpcSecret(registration.inputs.connection)).toEqual(connection);
@@ -121,7 +141,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
 
   it("makes a connection secret even when the program passes plain values, including a URL", async () => {
     const url = `postgres://migrator:${password}@db.example.com:5432/app?sslmode=require`;
-    const { registration } = await register("url", { connection: { url }, directory: program.migrationsDir });
+    const { registration } = await register("url", { connection: { url }, directory: project.migrationsDir });
 
     expect(pulumi.runtime.isRpcSecret(registration.inputs.connection)).toBe(true);
     expect(pulumi.runtime.unwrapRpcSecret(registration.inputs.connection)).toEqual({ url });
@@ -130,7 +150,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
   it("exposes every option as an input", async () => {
     const { registration } = await register("options", {
       connection: pulumi.output(connection),
-      directory: program.migrationsDir,
+      directory: project.migrationsDir,
       trackingTable: "ops.migrations",
       lockTimeoutSeconds: 5,
       allowOutOfOrder: true,
@@ -139,6 +159,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
       searchPath: ["public", "extensions"],
       requiredExtensions: ["vector", "pg_trgm"],
       timeoutMinutes: 360,
+      lint: "strict",
     });
 
     expect(registration.inputs).toMatchObject({
@@ -150,11 +171,12 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
       searchPath: ["public", "extensions"],
       requiredExtensions: ["vector", "pg_trgm"],
       timeoutMinutes: 360,
+      lint: "strict",
     });
   });
 
   it("registers generous custom timeouts and keeps the connection secret in the outputs", async () => {
-    const { opts } = await register("timeouts", { connection, directory: program.migrationsDir });
+    const { opts } = await register("timeouts", { connection, directory: project.migrationsDir });
 
     expect(opts.customTimeouts).toEqual({ create: "120m", update: "120m", delete: "30m" });
     expect((opts as pulumi.CustomResourceOptions).additionalSecretOutputs).toEqual(["connection"]);
@@ -163,7 +185,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
   it("lets the program override the timeouts and add its own options", async () => {
     const { opts } = await register(
       "custom-timeouts",
-      { connection, directory: program.migrationsDir, timeoutMinutes: 240 },
+      { connection, directory: project.migrationsDir, timeoutMinutes: 240 },
       { customTimeouts: { delete: "5m" }, additionalSecretOutputs: ["applied"], protect: true },
     );
     const custom = opts as pulumi.CustomResourceOptions;
@@ -174,13 +196,46 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
   });
 
   it("fails the program with the engine's message when a migration file is invalid", () => {
-    const broken = createProgramDir("provider-mocks-broken", { "0001-init.sql": "SELECT 1;" });
+    const broken = createTestProject("provider-mocks-broken", { "0001-init.sql": "SELECT 1;" });
     try {
       expect(() => new Migrations("broken", { connection, directory: broken.migrationsDir })).toThrow(
         /migrations\/0001-init\.sql/,
       );
     } finally {
       broken.cleanup();
+    }
+  });
+});
+
+describe("the project directory, which the stored migrations directory is relative to", () => {
+  let project: TestProject;
+
+  beforeAll(() => {
+    project = createTestProject("provider-project-dir");
+  });
+
+  afterAll(() => project.cleanup());
+
+  it("is the one the CLI names, when it names one", () => {
+    expect(programProjectDirectory(project.dir, join(project.programDir, "nested"))).toBe(project.dir);
+  });
+
+  it("is otherwise the nearest directory with Pulumi.yaml at or above the working directory", () => {
+    // What the SDK reports when no CLI runs the program (e.g. under mocks).
+    expect(programProjectDirectory("rootDirectory", project.programDir)).toBe(project.dir);
+    expect(programProjectDirectory("", project.dir)).toBe(project.dir);
+    expect(findProjectDirectory(project.migrationsDir)).toBe(project.dir);
+  });
+
+  it("is an error outside any Pulumi project, saying what the directory is relative to", () => {
+    const outside = mkdtempSync(join(tmpdir(), "no-pulumi-project-"));
+    try {
+      expect(() => findProjectDirectory(outside)).toThrow(
+        `Migrations: no Pulumi.yaml in ${outside} or any directory above it. The migrations directory is stored ` +
+          "relative to the Pulumi project directory (where Pulumi.yaml is): run Pulumi inside the project.",
+      );
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 });

@@ -288,20 +288,27 @@ export type AzureNetwork =
       subnetAddressPrefix: string;
     };
 
-/** The Azure settings after validation, with the ephemeral-stack overrides applied. */
-export interface AzureSettings {
-  location: string;
-  existingResourceGroupName?: string;
-  serverName?: string;
+/** The server's version, compute, storage, backups and availability: settings and server arguments alike. */
+export interface AzureServerSpec {
+  /** PostgreSQL major version, e.g. "17". */
   postgresVersion: string;
   sku: { tier: SkuTier; name: string };
   storageSizeGb: number;
+  /** With auto-grow the size only ever grows, so later changes to storageSizeGb are ignored. */
   storageAutoGrow: boolean;
   backupRetentionDays: number;
   geoRedundantBackup: boolean;
   highAvailability: HighAvailabilityMode;
   availabilityZone?: string;
+  /** UTC; Azure chooses when omitted. */
   maintenanceWindow?: MaintenanceWindow;
+}
+
+/** The Azure settings after validation, with the ephemeral-stack overrides applied. */
+export interface AzureSettings extends AzureServerSpec {
+  location: string;
+  existingResourceGroupName?: string;
+  serverName?: string;
   adminLogin: string;
   entra: { enabled: boolean; tenantId?: string };
   network: AzureNetwork;

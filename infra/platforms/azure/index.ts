@@ -93,7 +93,9 @@ export function createAzurePlatform(
     extensionPrerequisites: [server.extensionsAllowlist],
     connectivityPrerequisites: [...server.firewallRules, ...(privateNetwork ? [privateNetwork.dnsZoneLink] : [])],
     databaseResource: server.database,
+    // Everything on the server, the roles included, goes with it: destroy needs no database connection.
     teardownWith: server.server,
+    roleTeardownWith: server.server,
     outputs: {
       resourceGroupName,
       serverName: server.server.name,

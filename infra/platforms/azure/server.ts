@@ -2,7 +2,7 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
-import type { FirewallRule, HighAvailabilityMode, MaintenanceWindow, SkuTier } from "./config";
+import type { AzureServerSpec, FirewallRule } from "./config";
 
 export const postgresPort = 5432;
 
@@ -25,23 +25,11 @@ export type AzureServerNetwork =
       dependsOn?: pulumi.Resource[];
     };
 
-export interface AzurePostgresServerArgs {
+export interface AzurePostgresServerArgs extends AzureServerSpec {
   resourceGroupName: pulumi.Input<string>;
   location: pulumi.Input<string>;
   /** Physical server name (<name>.postgres.database.azure.com); generated from the resource name when omitted. */
   serverName?: string;
-  /** PostgreSQL major version, e.g. "17". */
-  postgresVersion: string;
-  sku: { tier: SkuTier; name: string };
-  storageSizeGb: number;
-  /** With auto-grow the size only ever grows, so later changes to storageSizeGb are ignored. */
-  storageAutoGrow: boolean;
-  backupRetentionDays: number;
-  geoRedundantBackup: boolean;
-  highAvailability: HighAvailabilityMode;
-  availabilityZone?: string;
-  /** UTC; Azure chooses when omitted. */
-  maintenanceWindow?: MaintenanceWindow;
   /** Password administrator; it runs the migrations and owns what they create. Fixed at creation. */
   administratorLogin: string;
   entra?: { enabled: boolean; tenantId?: string };

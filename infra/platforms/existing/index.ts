@@ -1,12 +1,12 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
+import { stackScopedName } from "../../config/naming";
+import { postgresqlProvider } from "../../database/provider";
 import type { PlatformDatabase } from "../types";
 import { type ExistingSettings, type ExistingSslMode, resolveExistingConnection } from "./config";
-import { stackScopedName } from "./naming";
 
 export { type ExistingSettings, existingSettingsSchema, resolveExistingConnection } from "./config";
-export { appRoleNameFor, stackScopedName } from "./naming";
 export { existingSection } from "./section";
 
 export interface ExistingServerArgs {
@@ -45,7 +45,7 @@ export class ExistingServer extends pulumi.ComponentResource {
     const password = pulumi.secret(args.password ?? "");
 
     if (args.createDatabase) {
-      const server = new postgresql.Provider(
+      const server = postgresqlProvider(
         `${name}-server`,
         {
           host: args.host,
@@ -54,9 +54,7 @@ export class ExistingServer extends pulumi.ComponentResource {
           password,
           sslmode: args.sslmode,
           database: args.maintenanceDatabase ?? "postgres",
-          // Shared servers rarely grant superuser; the provider then avoids superuser-only statements.
-          superuser: false,
-          connectTimeout: args.connectTimeoutSeconds ?? 15,
+          connectTimeoutSeconds: args.connectTimeoutSeconds,
         },
         { parent: this },
       );
@@ -78,8 +76,8 @@ export class ExistingServer extends pulumi.ComponentResource {
       extensionPrerequisites: [],
       connectivityPrerequisites: [],
       databaseResource: this.database,
-      // Dropping the stack's own database takes the extension, tables and grants with it. A database the stack
-      // did not create outlives it, so its objects are removed one by one.
+      // Dropping the stack's own database takes the extension, tables and grants with it; a database the stack
+      // did not create outlives it. Roles outlive both (they are server-wide): roleTeardownWith stays undefined.
       teardownWith: this.database,
     };
     this.registerOutputs({ host: args.host, port: args.port, database: this.platformDatabase.database });

@@ -2,9 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../types";
 import type { NeonSettings } from "./config";
-
-/** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
-export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
+import { neonParentOutputs, neonPlatformDatabase } from "./platform-database";
 
 export interface NeonBranchArgs {
   /** Fully qualified parent stack, `organization/project/stack`. */
@@ -62,21 +60,19 @@ export class NeonBranch extends pulumi.ComponentResource {
       )
       .apply((result) => result.password);
 
-    this.platformDatabase = {
-      platform: "neon",
+    this.platformDatabase = neonPlatformDatabase({
       host: this.endpoint.host,
-      port: 5432,
       database: args.database,
-      adminUser: args.ownerRole,
-      adminPassword: pulumi.secret(ownerPassword),
-      sslmode: "require",
-      extensionPrerequisites: [],
+      ownerRole: args.ownerRole,
+      ownerPassword,
       connectivityPrerequisites: [this.endpoint],
       databaseResource: this.branch,
       // Everything inside the database, and the roles, go with the branch: destroy needs no database connection.
       teardownWith: this.branch,
-      outputs: { [neonParentOutputs.projectId]: this.projectId, [neonParentOutputs.branchId]: this.branchId },
-    };
+      roleTeardownWith: this.branch,
+      projectId: this.projectId,
+      branchId: this.branchId,
+    });
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }
 }

@@ -5,8 +5,9 @@ import { NeonBranch, qualifiedStackName } from "./branch";
 import type { NeonSettings } from "./config";
 import { NeonProject } from "./project";
 
-export { NeonBranch, type NeonBranchArgs, neonParentOutputs, qualifiedStackName } from "./branch";
+export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
 export { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
+export { neonParentOutputs } from "./platform-database";
 export { NeonProject, type NeonProjectArgs } from "./project";
 export { neonApiKeySetting, neonSection } from "./section";
 

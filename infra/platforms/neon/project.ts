@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../types";
-import { neonParentOutputs } from "./branch";
 import type { NeonSettings } from "./config";
+import { neonPlatformDatabase } from "./platform-database";
 
 export interface NeonProjectArgs {
   projectName: string;
@@ -62,24 +62,20 @@ export class NeonProject extends pulumi.ComponentResource {
       { parent: this, protect },
     );
 
-    this.platformDatabase = {
-      platform: "neon",
-      // The direct host of the default compute: migrations take session-level advisory locks, which Neon's
-      // transaction-mode pooler does not keep.
+    this.platformDatabase = neonPlatformDatabase({
       host: this.project.databaseHost,
-      port: 5432,
       database: this.database.name,
-      adminUser: this.ownerRole.name,
-      adminPassword: pulumi.secret(this.ownerRole.password),
-      sslmode: "require",
-      // Neon needs no allowlist for `vector`.
-      extensionPrerequisites: [],
+      ownerRole: this.ownerRole.name,
+      ownerPassword: this.ownerRole.password,
       connectivityPrerequisites: [this.ownerRole],
       databaseResource: this.database,
-      // Dropping the Neon database takes the extension, tables and grants with it.
+      // Dropping the Neon database takes the extension, tables and grants with it; the roles live on the
+      // project's default branch and go with the project.
       teardownWith: this.database,
-      outputs: { [neonParentOutputs.projectId]: this.projectId, [neonParentOutputs.branchId]: this.branchId },
-    };
+      roleTeardownWith: this.project,
+      projectId: this.projectId,
+      branchId: this.branchId,
+    });
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }
 }

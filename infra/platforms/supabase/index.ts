@@ -8,13 +8,16 @@ export { supabaseSection } from "./section";
 
 /** Supabase installs extensions in this schema, not in `public`. */
 export const supabaseExtensionSchema = "extensions";
+/** The project's admin role, whichever login reaches it. */
+export const supabaseAdminRole = "postgres";
 /** Lets unqualified `vector` in migrations (and the app role's queries) resolve to extensions.vector. */
 export const supabaseSearchPath: readonly string[] = ["public", supabaseExtensionSchema];
 
 /**
  * An existing Supabase project, by reference. The stack creates nothing at this level: the project, its server and
  * the `postgres` database exist; the shared layer adds the `vector` extension (in `extensions`), the migrations and
- * the app role. The stack's settings databaseName and postgresVersion do not apply.
+ * the app role. The stack's settings databaseName and postgresVersion do not apply. The project outlives the stack,
+ * so nothing is torn down with anything: destroy keeps the extension and the tables, and drops the app role.
  */
 export function createSupabasePlatform(_config: StackConfig, settings: SupabaseSettings): PlatformDatabase {
   const direct = settings.connection === "direct";
@@ -25,6 +28,7 @@ export function createSupabasePlatform(_config: StackConfig, settings: SupabaseS
     database: settings.database,
     // Supavisor tells projects apart by the user name: postgres.<ref>.
     adminUser: direct ? "postgres" : `postgres.${settings.projectRef}`,
+    adminRole: supabaseAdminRole,
     adminPassword: pulumi.secret(settings.password),
     sslmode: "require",
     extensionSchema: supabaseExtensionSchema,

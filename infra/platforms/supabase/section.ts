@@ -7,6 +7,7 @@ export const supabaseSection = structuredSection<SupabaseSettings>({
   secrets: { password: "supabaseDbPassword" },
   schema: supabaseSettingsSchema,
   example: "projectRef abcdefghijklmnopqrst",
+  readme: "Platforms > `supabase`",
   check: (_settings, common) =>
     common.ephemeral
       ? [

@@ -9,5 +9,6 @@ export { checksumOf } from "./files/checksum";
 export { type CreatedMigration, createMigration } from "./files/create";
 export { loadMigrations, migrationInputMap } from "./files/load";
 export { allowedSettingNames } from "./files/settings";
+export * from "./lint";
 export { Redactor, redactConnectionStrings } from "./redact";
 export * from "./types";

@@ -6,9 +6,16 @@ import { join } from "node:path";
 import pg from "pg";
 import type { MigrationsInputs, MigrationsOutputs } from "../../../infra/migrations";
 import { migrationsProvider } from "../../../infra/migrations";
+import type { Registration } from "../../infra/harness";
 import { repoRoot } from "../../support";
-import type { Registration } from "./mock-program";
-import { creationStep, deletionStep, destroyOrder, providerConnection, type Step } from "./provider-sql";
+import {
+  creationStep,
+  deletionStep,
+  destroyOrder,
+  postgresqlTypes,
+  providerConnection,
+  type Step,
+} from "./provider-sql";
 
 export const migrationsType = "pulumi-nodejs:dynamic/pgvector:Migrations";
 
@@ -37,11 +44,15 @@ export async function connectAs(
   return client;
 }
 
+/** Runs a step as the provider does: in one transaction, except CREATE and DROP DATABASE, which cannot be. */
 async function run(registrations: readonly Registration[], step: Step, log: Step[]): Promise<void> {
   log.push(step);
+  const transaction = step.registration.type !== postgresqlTypes.database;
   const client = await connectAs(registrations, step.registration, step.database);
   try {
+    if (transaction) await client.query("BEGIN");
     for (const statement of step.statements) await client.query(statement);
+    if (transaction) await client.query("COMMIT");
   } finally {
     await client.end();
   }

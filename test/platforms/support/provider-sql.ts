@@ -2,8 +2,9 @@
 // registers, so that the shared database layer's registrations can be executed against a real server without
 // the Pulumi CLI. Statements follow the provider's sources (resource_postgresql_{database,extension,role,grant,
 // default_privileges}.go): a grant first revokes everything, then grants, in one transaction. An unknown
-// postgresql resource type fails loudly: a new kind of resource in the layer must be added here.
-import type { Registration } from "./mock-program";
+// postgresql resource type fails loudly: a new kind of resource in the layer must be added here. Each step runs in
+// one transaction, as the provider runs each resource's statements.
+import type { Registration } from "../../infra/harness";
 
 export const postgresqlTypes = {
   provider: "pulumi:providers:postgresql",
@@ -31,6 +32,8 @@ export interface ProviderConnection {
   port: number;
   database: string;
   username: string;
+  /** The role the SQL names as the connected one (the provider's databaseUsername, else username). */
+  role: string;
   password: string;
   sslmode: string;
 }
@@ -44,6 +47,7 @@ export function providerConnection(registrations: readonly Registration[], resou
     port: Number(inputs.port),
     database: String(inputs.database),
     username: String(inputs.username),
+    role: String(inputs.databaseUsername ?? inputs.username),
     password: String(inputs.password ?? ""),
     sslmode: String(inputs.sslmode),
   };
@@ -148,12 +152,21 @@ export function deletionStep(registrations: readonly Registration[], registratio
       };
     }
     case postgresqlTypes.role: {
+      // resourcePostgreSQLRoleDelete: a non-superuser admin is made a member of the role for REASSIGN OWNED
+      // (withRolesGranted), which moves what the role owns to the admin; DROP OWNED then revokes the role's
+      // privileges in this database and on shared objects (its CONNECT); only then can DROP ROLE succeed.
       const role = ident(String(inputs.name));
-      const admin = ident(connection().username);
+      const admin = ident(connection().role);
       return {
         registration,
         database: connection().database,
-        statements: [`REASSIGN OWNED BY ${role} TO ${admin}`, `DROP OWNED BY ${role}`, `DROP ROLE ${role}`],
+        statements: [
+          `GRANT ${role} TO ${admin}`,
+          `REASSIGN OWNED BY ${role} TO ${admin}`,
+          `DROP OWNED BY ${role}`,
+          `REVOKE ${role} FROM ${admin}`,
+          `DROP ROLE ${role}`,
+        ],
       };
     }
     case postgresqlTypes.extension:
@@ -175,11 +188,13 @@ export function deletionStep(registrations: readonly Registration[], registratio
 
 /**
  * What `pulumi destroy` deletes, in order: dependents before what they depend on (the reverse of registration),
- * leaving out every resource whose `deletedWith` resource is deleted too (Pulumi skips those).
+ * leaving out what Pulumi does not delete: every resource whose `deletedWith` resource is deleted too, and every
+ * resource with `retainOnDelete` (it only leaves the state).
  */
 export function destroyOrder(registrations: readonly Registration[]): Registration[] {
   const deleted = new Set(registrations.map((registration) => registration.urn));
   return [...registrations]
     .reverse()
+    .filter((registration) => !registration.retainOnDelete)
     .filter((registration) => !(registration.deletedWith && deleted.has(registration.deletedWith)));
 }

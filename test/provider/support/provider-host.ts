@@ -36,6 +36,11 @@ export interface ProviderHost {
   delete(id: string, properties: Props): Promise<void>;
   /** Everything the host wrote to stdout (after the port) and stderr so far. */
   output(): string;
+  /**
+   * Everything the host wrote, once it contains `text`: its output reaches this process on pipes that are read
+   * independently of the gRPC answers, so a line written during a call may arrive just after the call's answer.
+   */
+  outputContaining(text: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -93,20 +98,31 @@ function waitForPort(child: ChildProcess, collect: (text: string) => void): Prom
 }
 
 /**
- * Starts `pulumi-resource-pulumi-nodejs` in `programDir`, as the Pulumi CLI does: the host resolves
- * `@pulumi/pulumi` and `pgvector-migrate` from there. The engine address argument is never dialled.
+ * Starts `pulumi-resource-pulumi-nodejs` in `workingDirectory`, as the Pulumi CLI does (in the program directory,
+ * or the project directory): the host resolves `@pulumi/pulumi` and `pgvector-migrate` from there. The engine
+ * address argument is never dialled. `env` adds environment variables.
  */
-export async function startProviderHost(programDir: string): Promise<ProviderHost> {
+export async function startProviderHost(
+  workingDirectory: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ProviderHost> {
   const child = spawn(hostLauncher, ["127.0.0.1:1"], {
-    cwd: programDir,
+    cwd: workingDirectory,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     // The launcher runs `node` from PATH: make it this Node (the SDK needs >= 22).
-    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
+    env: { ...process.env, ...env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
   });
   let output = "";
+  const waiting = new Set<{ text: string; resolve: (output: string) => void }>();
   const collect = (text: string) => {
     output += text;
+    for (const waiter of waiting) {
+      if (output.includes(waiter.text)) {
+        waiting.delete(waiter);
+        waiter.resolve(output);
+      }
+    }
   };
   child.stderr?.setEncoding("utf8").on("data", collect);
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
@@ -188,6 +204,8 @@ export async function startProviderHost(programDir: string): Promise<ProviderHos
       await unary("delete", (callback) => client.delete(request, callback));
     },
     output: () => output,
+    outputContaining: (text) =>
+      output.includes(text) ? Promise.resolve(output) : new Promise((resolve) => waiting.add({ text, resolve })),
     async stop() {
       client.close();
       await stop();

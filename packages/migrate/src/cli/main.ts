@@ -40,23 +40,29 @@ function addDatabaseOptions(command: CommandType, commander: Commander): Command
     .option("--verbose", "print progress messages on stderr");
 }
 
-function buildProgram(commander: Commander, output: () => Output, run: (work: () => Promise<number>) => void) {
+/** The command line; each action hands its work to `run`, which main() awaits after parsing. */
+function buildProgram(
+  commander: Commander,
+  writers: Writers,
+  output: Output,
+  run: (work: () => Promise<number>) => void,
+) {
   const program = new commander.Command("pgvector-migrate")
     .description("Apply SQL migrations to PostgreSQL with pgvector, in order, exactly once")
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => processWritersRef.current.stdout(text),
-      writeErr: (text) => processWritersRef.current.stderr(text),
+      writeOut: (text) => writers.stdout(text),
+      writeErr: (text) => writers.stderr(text),
     });
 
   addDatabaseOptions(program.command("plan").description("show pending migrations and problems"), commander)
     .option("--exit-code", "exit with code 3 when migrations are pending (for CI)")
-    .action((options: DatabaseCommandOptions & { exitCode?: boolean }) => run(() => planCommand(options, output())));
+    .action((options: DatabaseCommandOptions & { exitCode?: boolean }) => run(() => planCommand(options, output)));
 
   addDatabaseOptions(program.command("up").description("apply pending migrations"), commander).action(
-    (options: DatabaseCommandOptions) => run(() => upCommand(options, output())),
+    (options: DatabaseCommandOptions) => run(() => upCommand(options, output)),
   );
 
   addDatabaseOptions(
@@ -64,7 +70,7 @@ function buildProgram(commander: Commander, output: () => Output, run: (work: ()
     commander,
   )
     .requiredOption("--to <version>", "version to go back to (0 reverts everything)", parseTargetArgument(commander))
-    .action((options: DatabaseCommandOptions & { to: number }) => run(() => downCommand(options, output())));
+    .action((options: DatabaseCommandOptions & { to: number }) => run(() => downCommand(options, output)));
 
   program
     .command("new")
@@ -72,7 +78,7 @@ function buildProgram(commander: Commander, output: () => Output, run: (work: ()
     .argument("<name>", "what the migration does, e.g. add_documents")
     .option("--dir <path>", "migrations directory", "migrations")
     .option("--json", "print one JSON document on stdout")
-    .action((name: string, options: { dir: string; json?: boolean }) => run(() => newCommand(name, options, output())));
+    .action((name: string, options: { dir: string; json?: boolean }) => run(() => newCommand(name, options, output)));
 
   return program;
 }
@@ -93,9 +99,6 @@ function parseTargetArgument(commander: Commander) {
   };
 }
 
-/** Lets commander's own help and error output go to the writers of the current main() call. */
-const processWritersRef: { current: Writers } = { current: processWriters };
-
 function report(error: unknown, output: Output, command: string): number {
   const usage = error instanceof UsageError || (isMigrateError(error) && usageErrorCodes.has(error.code));
   const code = isMigrateError(error) ? error.code : usage ? "USAGE" : "UNEXPECTED";
@@ -109,18 +112,13 @@ function report(error: unknown, output: Output, command: string): number {
 }
 
 export async function main(argv: readonly string[], writers: Writers = processWriters): Promise<number> {
-  processWritersRef.current = writers;
   const commander = await import("commander");
   const output = new Output(writers, argv.includes("--json"));
   const command = argv.find((arg) => !arg.startsWith("-")) ?? "";
   let work: (() => Promise<number>) | undefined;
-  const program = buildProgram(
-    commander,
-    () => output,
-    (fn) => {
-      work = fn;
-    },
-  );
+  const program = buildProgram(commander, writers, output, (fn) => {
+    work = fn;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

@@ -3,6 +3,7 @@ import type { Database } from "../db/database";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
 import { concurrentIndex } from "../sql/analyze";
+import { loadParser } from "../sql/parser";
 import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
 import { checkSqlFiles } from "./check-sql";
 import { computePlan } from "./compute-plan";
@@ -24,6 +25,8 @@ import { appliedBySql, openRunner, withEngineErrors } from "./session";
 export async function up(set: MigrationSet, engineOptions: EngineOptions): Promise<UpResult> {
   const options = resolveOptions(engineOptions);
   return withEngineErrors(options, async () => {
+    // Compile the SQL parser (WASM) while connecting, when there may be something to parse.
+    if (set.migrations.length > 0) loadParser().catch(() => undefined);
     const database = await openRunner(options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.

@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformDatabase } from "../types";
+
+/** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
+export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
+
+export interface NeonPlatformDatabaseArgs {
+  /** The compute's direct host: migrations take session-level advisory locks, which Neon's pooler does not keep. */
+  host: pulumi.Input<string>;
+  database: pulumi.Input<string>;
+  /** The Neon role that owns the database; the shared layer's admin. */
+  ownerRole: pulumi.Input<string>;
+  ownerPassword: pulumi.Input<string>;
+  /** What must exist before the shared layer connects (the owner role, the branch's compute). */
+  connectivityPrerequisites: pulumi.Resource[];
+  databaseResource: pulumi.Resource;
+  teardownWith: pulumi.Resource;
+  /** The project or branch: Neon roles live on a branch and go with it. */
+  roleTeardownWith: pulumi.Resource;
+  projectId: pulumi.Output<string>;
+  branchId: pulumi.Output<string>;
+}
+
+/** What a Neon project or branch hands the shared layer. Neon needs no allow-list for `vector`. */
+export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDatabase {
+  return {
+    platform: "neon",
+    host: args.host,
+    port: 5432,
+    database: args.database,
+    adminUser: args.ownerRole,
+    adminPassword: pulumi.secret(args.ownerPassword),
+    sslmode: "require",
+    extensionPrerequisites: [],
+    connectivityPrerequisites: args.connectivityPrerequisites,
+    databaseResource: args.databaseResource,
+    teardownWith: args.teardownWith,
+    roleTeardownWith: args.roleTeardownWith,
+    outputs: { [neonParentOutputs.projectId]: args.projectId, [neonParentOutputs.branchId]: args.branchId },
+  };
+}
