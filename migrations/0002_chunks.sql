@@ -1,6 +1,9 @@
 -- Chunks of the documents with their embeddings, and a full-text column for hybrid search.
 -- vector(1536) matches OpenAI text-embedding-3-small; change the dimension to match your model.
 -- The vector extension is created before the migrations run (Pulumi Extension resource, or `npm run local`).
+-- The foreign key takes a SHARE ROW EXCLUSIVE lock on documents: give up quickly rather than queue behind
+-- long transactions and block every writer meanwhile.
+-- migrate:set lock_timeout = '5s'
 CREATE TABLE chunks (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   document_id bigint NOT NULL REFERENCES documents (id) ON DELETE CASCADE,

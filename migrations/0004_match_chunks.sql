@@ -1,5 +1,6 @@
 -- Hybrid search: reciprocal rank fusion (RRF) of the nearest neighbours by cosine distance (HNSW index)
 -- and the best full-text matches (GIN index). Returns the match_count best chunks, best first.
+-- migrate:set lock_timeout = '5s'
 CREATE FUNCTION match_chunks(
   query_embedding vector(1536),
   query_text text,

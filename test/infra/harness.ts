@@ -189,7 +189,7 @@ export interface MockRun {
 }
 
 /** The value of an Output, and whether it is secret (mocks resolve everything). */
-export async function resolve<T>(output: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+async function resolve<T>(output: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
   const internals = pulumi.output(output) as unknown as { promise(): Promise<T>; isSecret: Promise<boolean> };
   return { value: await internals.promise(), secret: await internals.isSecret };
 }
@@ -272,12 +272,6 @@ export function single(registrations: readonly Registration[], type: string, nam
     throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} among: ${all}`);
   }
   return found[0] as Registration;
-}
-
-export function byUrn(registrations: readonly Registration[], urn: string): Registration {
-  const match = registrations.find((registration) => registration.urn === urn);
-  if (!match) throw new Error(`no registration with URN ${urn}`);
-  return match;
 }
 
 /** Whether `from` waits for `to`, directly or through other registrations. */

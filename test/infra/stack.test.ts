@@ -12,30 +12,8 @@ import {
   runWithMocks,
   single,
 } from "./harness";
+import { T } from "./resource-types";
 import { stackFileConfig } from "./stack-files";
-
-const T = {
-  resourceGroup: "azure-native:resources:ResourceGroup",
-  password: "random:index/randomPassword:RandomPassword",
-  server: "azure-native:dbforpostgresql:Server",
-  firewallRule: "azure-native:dbforpostgresql:FirewallRule",
-  configuration: "azure-native:dbforpostgresql:Configuration",
-  database: "azure-native:dbforpostgresql:Database",
-  vnet: "azure-native:network:VirtualNetwork",
-  subnet: "azure-native:network:Subnet",
-  dnsZone: "azure-native:privatedns:PrivateZone",
-  dnsLink: "azure-native:privatedns:VirtualNetworkLink",
-  provider: "pulumi:providers:postgresql",
-  extension: "postgresql:index/extension:Extension",
-  migrations: "pulumi-nodejs:dynamic/pgvector:Migrations",
-  role: "postgresql:index/role:Role",
-  grant: "postgresql:index/grant:Grant",
-  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
-  serverComponent: "pgvector:azure:PostgresServer",
-  networkComponent: "pgvector:azure:PrivateNetwork",
-  databaseComponent: "pgvector:database:PgvectorDatabase",
-  appRoleComponent: "pgvector:database:AppRole",
-};
 
 const stacks = {
   dev: () => stackFileConfig("dev"),
@@ -151,6 +129,8 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
     const role = single(r, T.role).inputs;
     expect(role).toMatchObject({ name: appRole, login: true, createDatabase: false, createRole: false });
     expect(role.superuser ?? false).toBe(false);
+    // Azure needs no search path beyond the server's: vector is created in public.
+    expect(role.searchPaths).toBeUndefined();
     const grants = byType(r, T.grant).map((grant) => {
       const { objectType, schema, privileges } = grant.inputs;
       return { objectType, schema, privileges };

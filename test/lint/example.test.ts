@@ -11,10 +11,7 @@ import { lintErrors, lintMigrations } from "../../packages/migrate/src/lint";
  * Both go away with `-- migrate:set lock_timeout = '5s'` in the file's header; until then strict mode (prod) would
  * refuse them.
  */
-const expectedFindings = [
-  { displayPath: "migrations/0002_chunks.sql", line: 4, rule: "require-lock-timeout" },
-  { displayPath: "migrations/0004_match_chunks.sql", line: 3, rule: "require-lock-timeout" },
-];
+const expectedFindings: unknown[] = [];
 
 describe("the example migrations", () => {
   it("have only the reviewed findings, and nothing squawk cannot parse", async () => {

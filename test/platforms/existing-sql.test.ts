@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MigrationsOutputs } from "../../infra/migrations";
+import type { MigrationsInputs, MigrationsOutputs } from "../../infra/migrations";
 import { type Registration, runStack, single } from "../infra/harness";
 import { nativeAdminUrl, repoRoot, withAdminClient } from "../support";
 import {
@@ -62,87 +62,94 @@ const errorOf = (promise: Promise<unknown>) =>
     (error: Error) => error.message,
   );
 
-beforeAll(() => {
-  requireBuiltEngine();
-});
+interface Login {
+  name: string;
+  password: string;
+}
 
-describe("a pull-request stack on a shared native PostgreSQL server", () => {
-  // Roles are server-wide and test files share the server: every name here is unique to this run.
-  const tag = `e2e_${randomBytes(3).toString("hex")}`;
-  const admin = { name: `${tag}_admin`, password: `Admin-${randomBytes(6).toString("hex")}` };
+/**
+ * A stack of the `existing` platform on the run's native server, whose admin is like a managed server's: no
+ * superuser, allowed to create databases and roles. Roles are server-wide and test files share the server: every
+ * name is unique to this run.
+ */
+function existingStack(prefix: string, stack: string, settings: { ephemeral?: true; createDatabase?: false }) {
+  const tag = `${prefix}_${randomBytes(3).toString("hex")}`;
+  const admin: Login = { name: `${tag}_admin`, password: `Admin-${randomBytes(6).toString("hex")}` };
   const server = new URL(nativeAdminUrl());
-  const folder = migrationsFolder("platforms-native");
+  const folder = migrationsFolder(`platforms-${prefix}`);
   const config = {
     platform: "existing",
-    ephemeral: "true",
+    ...(settings.ephemeral ? { ephemeral: "true" } : {}),
     databaseName: tag,
     existing: JSON.stringify({
       host: server.hostname,
       port: Number(server.port),
       user: admin.name,
       sslmode: "disable",
+      ...(settings.createDatabase === false ? { createDatabase: false } : {}),
     }),
     existingPassword: admin.password,
     migrationsDirectory: folder.relative,
   };
+  return {
+    tag,
+    admin,
+    folder,
+    createAdmin: () =>
+      withAdminClient((client) =>
+        client.query(`CREATE ROLE ${admin.name} LOGIN CREATEDB CREATEROLE PASSWORD '${admin.password}'`),
+      ),
+    /** The registrations of `pulumi up`: the program under mocks, with this configuration. */
+    up: () => runStack(stack, config, { secretKeys: ["existingPassword"] }),
+    connect: <T>(database: string, login: Login, fn: (client: pg.Client) => Promise<T>) =>
+      withClient(
+        { host: server.hostname, port: Number(server.port), database, user: login.name, password: login.password },
+        fn,
+      ),
+  };
+}
+
+// This server has no pgvector: CREATE EXTENSION vector is proven on PGlite (pgvector-sql.test.ts); here it is the
+// one registration not applied, and the migrations are told not to require it.
+const withoutVector = {
+  skip: (registration: Registration) => registration.type === postgresqlTypes.extension,
+  migrationsInputs: (inputs: MigrationsInputs) => ({ ...inputs, requiredExtensions: [] }),
+};
+
+beforeAll(() => {
+  requireBuiltEngine();
+});
+
+describe("a pull-request stack on a shared native PostgreSQL server", () => {
+  const stack = existingStack("e2e", "pr-123", { ephemeral: true });
+  const { tag, admin, folder } = stack;
   const databaseName = `${tag}_pr_123`;
   let registrations: Registration[];
   let firstMigrations: MigrationsOutputs | undefined;
 
   beforeAll(async () => {
-    // Like a managed server's admin: no superuser, allowed to create databases and roles.
-    await withAdminClient((client) =>
-      client.query(`CREATE ROLE ${admin.name} LOGIN CREATEDB CREATEROLE PASSWORD '${admin.password}'`),
-    );
+    await stack.createAdmin();
     folder.write("0001_notes.sql", notesSql);
-    ({ registrations } = await runStack("pr-123", config, { secretKeys: ["existingPassword"] }));
+    ({ registrations } = await stack.up());
   });
 
   afterAll(async () => {
     folder.remove();
     await withAdminClient(async (client) => {
       await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-      await client.query(`DROP ROLE IF EXISTS ${tag}_app`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole().name}`);
       await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
     });
   });
 
-  const appRole = () => single(registrations, postgresqlTypes.role).inputs as { name: string; password: string };
-  const asApp = (fn: (client: pg.Client) => Promise<unknown>) =>
-    withClient(
-      {
-        host: server.hostname,
-        port: Number(server.port),
-        database: databaseName,
-        user: appRole().name,
-        password: appRole().password,
-      },
-      fn,
-    );
-  const asAdmin = (fn: (client: pg.Client) => Promise<unknown>) =>
-    withClient(
-      {
-        host: server.hostname,
-        port: Number(server.port),
-        database: databaseName,
-        user: admin.name,
-        password: admin.password,
-      },
-      fn,
-    );
+  const appRole = () => single(registrations, postgresqlTypes.role).inputs as unknown as Login;
+  const asApp = (fn: (client: pg.Client) => Promise<unknown>) => stack.connect(databaseName, appRole(), fn);
+  const asAdmin = (fn: (client: pg.Client) => Promise<unknown>) => stack.connect(databaseName, admin, fn);
 
   it("creates the stack's database, migrates it and sets up the app role with the registered settings", async () => {
-    // This server has no pgvector: CREATE EXTENSION vector is proven on PGlite below; here it is the one
-    // registration not applied, and the migrations are told not to require it.
     const extension = single(registrations, postgresqlTypes.extension);
     expect(extension.inputs).toEqual({ name: "vector", database: databaseName });
-    const applied = await applyRegistrations(registrations, {
-      skip: (registration) => registration === extension,
-      migrationsInputs: (inputs) => ({
-        ...inputs,
-        requiredExtensions: inputs.requiredExtensions.filter((name) => name !== "vector"),
-      }),
-    });
+    const applied = await applyRegistrations(registrations, withoutVector);
     expect(applied.steps[0]?.statements).toEqual([`CREATE DATABASE "${databaseName}" ENCODING 'UTF8'`]);
     expect(applied.steps[0]?.database).toBe("postgres");
     expect(applied.migrations?.latestMigration).toBe("0001_notes");
@@ -175,7 +182,7 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
 
   it("covers tables a later migration adds (default privileges), with no change to the grants", async () => {
     folder.write("0002_reactions.sql", laterSql);
-    const next = await runStack("pr-123", config, { secretKeys: ["existingPassword"] });
+    const next = await stack.up();
     const migrations = single(next.registrations, "pulumi-nodejs:dynamic/pgvector:Migrations");
     expect(Object.keys(migrations.inputs.migrations as object)).toEqual(["0001_notes", "0002_reactions"]);
     // The grants are registered with the same inputs as before: the update touches only the migrations.
@@ -196,7 +203,7 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     });
   });
 
-  it("is destroyed by dropping its database from the maintenance database, nothing inside one by one", async () => {
+  it("is destroyed by dropping its app role, then its database from the maintenance database, nothing inside one by one", async () => {
     const steps = await destroyRegistrations(registrations);
     const inside = [
       postgresqlTypes.extension,
@@ -207,16 +214,117 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     // Pulumi skips what is deleted with the database: the extension, the migrations, the grants.
     expect(destroyOrder(registrations).filter((registration) => inside.includes(registration.type))).toEqual([]);
     expect(steps.filter((step) => inside.includes(step.registration.type))).toEqual([]);
-    const drop = steps.find((step) => step.registration.type === postgresqlTypes.database);
-    expect(drop?.database).toBe("postgres");
-    expect(drop?.statements.at(-1)).toBe(`DROP DATABASE "${databaseName}"`);
-    const exists = await withAdminClient((client) =>
-      client.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]),
-    );
-    expect(exists.rows).toEqual([]);
+    // The role is server-wide and outlives the database: it is dropped first, in the database that holds its grants.
+    expect(steps.map((step) => [step.registration.type, step.database])).toEqual([
+      [postgresqlTypes.role, databaseName],
+      [postgresqlTypes.database, "postgres"],
+    ]);
+    expect(steps[1]?.statements.at(-1)).toBe(`DROP DATABASE "${databaseName}"`);
+    await withAdminClient(async (client) => {
+      expect((await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).rows).toEqual([]);
+      expect((await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [appRole().name])).rows).toEqual([]);
+    });
     await asAdmin(async () => undefined).then(
       () => expect.unreachable("the database should be gone"),
       (error: Error) => expect(error.message).toBe(`database "${databaseName}" does not exist`),
     );
+  });
+
+  it("can be created again after destroy: nothing of it is left on the server", async () => {
+    // `pulumi up` of a fresh stack with the same name: new registrations, a new generated password.
+    ({ registrations } = await stack.up());
+    const again = await applyRegistrations(registrations, withoutVector);
+    expect(again.migrations?.newlyApplied).toEqual(["0001_notes", "0002_reactions"]);
+    await asApp(async (client) => {
+      expect((await client.query("SELECT count(*)::int AS n FROM notes")).rows).toEqual([{ n: 0 }]);
+    });
+    await destroyRegistrations(registrations);
+  });
+});
+
+describe("a stack on a shared database it did not create (existing.createDatabase: false)", () => {
+  const stack = existingStack("shared", "dev", { createDatabase: false });
+  const { tag, admin, folder } = stack;
+  let registrations: Registration[];
+  const appRole = () => String(single(registrations, postgresqlTypes.role).inputs.name);
+  const asAdminIn = <T>(database: string, fn: (client: pg.Client) => Promise<T>) => stack.connect(database, admin, fn);
+  const roleExists = async () =>
+    (await withAdminClient((client) => client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [appRole()])))
+      .rowCount === 1;
+
+  beforeAll(async () => {
+    // The database exists before the stack and belongs to the admin.
+    await stack.createAdmin();
+    await withAdminClient((client) => client.query(`CREATE DATABASE ${tag} OWNER ${admin.name}`));
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+    await applyRegistrations(registrations, withoutVector);
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole()}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  it("cannot DROP ROLE the app role while it holds privileges in the database", async () => {
+    const message = await asAdminIn(tag, (client) => errorOf(client.query(`DROP ROLE ${appRole()}`)));
+    expect(message).toBe(`role "${appRole()}" cannot be dropped because some objects depend on it`);
+    expect(await roleExists()).toBe(true);
+  });
+
+  it("cannot drop it from another database either: DROP OWNED only clears the database it runs in", async () => {
+    const message = await asAdminIn("postgres", async (client) => {
+      await client.query("BEGIN");
+      try {
+        await client.query(`GRANT ${appRole()} TO ${admin.name}`);
+        await client.query(`DROP OWNED BY ${appRole()}`);
+        return await errorOf(client.query(`DROP ROLE ${appRole()}`));
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    });
+    expect(message).toBe(`role "${appRole()}" cannot be dropped because some objects depend on it`);
+  });
+
+  it("cannot REASSIGN OWNED without the role's privileges: the provider grants the role to the admin first", async () => {
+    const message = await asAdminIn(tag, async (client) => {
+      await client.query("BEGIN");
+      try {
+        return await errorOf(client.query(`REASSIGN OWNED BY ${appRole()} TO ${admin.name}`));
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    });
+    expect(message).toBe("permission denied to reassign objects");
+  });
+
+  it("is destroyed by revoking the grants and dropping the app role; the database and its tables stay, the extension is not dropped", async () => {
+    const steps = await destroyRegistrations(registrations);
+    const revoking = new Set<string>([postgresqlTypes.grant, postgresqlTypes.defaultPrivileges]);
+    const grantSteps = steps.filter((step) => revoking.has(step.registration.type));
+    expect(grantSteps).toHaveLength(6);
+    expect(grantSteps.every((step) => step.statements.every((sql) => /REVOKE/.test(sql)))).toBe(true);
+    // Dependents first: the grants, then the role, in the application database.
+    expect(steps.at(-1)?.registration.type).toBe(postgresqlTypes.role);
+    expect(steps.at(-1)?.database).toBe(tag);
+    expect(steps.map((step) => step.registration.type)).not.toContain(postgresqlTypes.extension);
+    expect(await roleExists()).toBe(false);
+    await asAdminIn(tag, async (client) => {
+      const tables = await client.query(
+        "SELECT to_regclass('notes') AS notes, to_regclass('public.schema_migrations') AS tracking",
+      );
+      expect(tables.rows).toEqual([{ notes: "notes", tracking: "schema_migrations" }]);
+    });
+  });
+
+  it("can be created again after destroy: the role name is free, the applied migrations are kept", async () => {
+    ({ registrations } = await stack.up());
+    const again = await applyRegistrations(registrations, withoutVector);
+    expect(again.migrations?.newlyApplied).toEqual([]);
+    expect(await roleExists()).toBe(true);
   });
 });

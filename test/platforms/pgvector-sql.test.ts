@@ -12,8 +12,14 @@ import { type Registration, runStack, single } from "../infra/harness";
 import { stackFileConfig } from "../infra/stack-files";
 import { type LocalProcess, startLocal } from "../local/local-process";
 import { freePort, type PgvectorServer, repoRoot, startPgvectorServer } from "../support";
-import { type Applied, applyRegistrations, migrationsType, requireBuiltEngine } from "./support/apply";
-import { creationStep, postgresqlTypes } from "./support/provider-sql";
+import {
+  type Applied,
+  applyRegistrations,
+  destroyRegistrations,
+  migrationsType,
+  requireBuiltEngine,
+} from "./support/apply";
+import { creationStep, deletionStep, postgresqlTypes } from "./support/provider-sql";
 
 const embedding = (hot: number) => `[${Array.from({ length: 1536 }, (_, i) => (i === hot ? 1 : 0)).join(",")}]`;
 const repositoryMigrations = ["0001_documents", "0002_chunks", "0003_chunks_embedding_hnsw", "0004_match_chunks"];
@@ -35,6 +41,8 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
   let dataDir: string;
   let registrations: Registration[];
   let applied: Applied;
+  /** Pulumi.local.yaml, pointed at this test's server. */
+  let pointed: Record<string, string>;
 
   // The real `npm run local` (built), on a free port instead of 54329 so that tests never meet a developer's server.
   beforeAll(async () => {
@@ -47,7 +55,7 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     const existing = JSON.parse(config["pgvector-stack:existing"] ?? "{}");
     expect(existing.port).toBe(54329);
     const port = Number(new URL(local.url).port);
-    const pointed = { ...config, "pgvector-stack:existing": JSON.stringify({ ...existing, port }) };
+    pointed = { ...config, "pgvector-stack:existing": JSON.stringify({ ...existing, port }) };
     ({ registrations } = await runStack("local", pointed));
     applied = await applyRegistrations(registrations);
   });
@@ -93,6 +101,29 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     } finally {
       await client.query("RESET ROLE");
     }
+  });
+
+  it("`pulumi destroy -s local` drops the app role and leaves vector, the tables and the tracking table", async () => {
+    const role = String(single(registrations, postgresqlTypes.role).inputs.name);
+    // What deleting the Extension would run: the migrated tables' vector columns forbid it.
+    const extension = deletionStep(registrations, single(registrations, postgresqlTypes.extension));
+    expect(extension?.statements).toEqual(['DROP EXTENSION "vector" RESTRICT']);
+    expect(await errorOf(client.query(extension?.statements[0] ?? ""))).toBe(
+      "cannot drop extension vector because other objects depend on it",
+    );
+    const steps = await destroyRegistrations(registrations);
+    expect(steps.map((step) => step.registration.type)).not.toContain(postgresqlTypes.extension);
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*)::int FROM pg_roles WHERE rolname = $1) AS roles,
+              (SELECT count(*)::int FROM pg_extension WHERE extname = 'vector') AS vector,
+              (SELECT count(*)::int FROM public.schema_migrations) AS applied,
+              to_regclass('chunks')::text AS chunks`,
+      [role],
+    );
+    expect(rows).toEqual([{ roles: 0, vector: 1, applied: repositoryMigrations.length, chunks: "chunks" }]);
+    // The next `pulumi up -s local` starts over cleanly: no "role already exists".
+    const again = await applyRegistrations((await runStack("local", pointed)).registrations);
+    expect(again.migrations?.newlyApplied).toEqual([]);
   });
 });
 

@@ -93,6 +93,21 @@ describe("an existing Supabase project by reference", () => {
       host: pooler,
       port: "5432",
       username: `postgres.${ref}`,
+      // The role the login stands for: the provider names it in REASSIGN OWNED ... TO when it drops the app role.
+      databaseUsername: "postgres",
+    });
+    // Default privileges are for the tables the admin role creates: postgres, not the pooler's login name.
+    const owners = byType(registrations, "postgresql:index/defaultPrivileges:DefaultPrivileges").map(
+      (d) => d.inputs.owner,
+    );
+    expect(owners).toEqual(["postgres", "postgres"]);
+  });
+
+  it("gives the app role the search path public, extensions, so that its queries resolve vector too", async () => {
+    const { registrations } = await runStack("dev", direct, { secretKeys });
+    expect(single(registrations, "postgresql:index/role:Role").inputs).toMatchObject({
+      login: true,
+      searchPaths: ["public", "extensions"],
     });
   });
 

@@ -3,22 +3,10 @@
 // what is removed over a connection, in which order. The SQL of that removal runs for real in existing-sql.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { byType, dependsOnTransitively, type MockRun, type Registration, runStack, single } from "../infra/harness";
+import { T } from "../infra/resource-types";
 import { stackFileConfig } from "../infra/stack-files";
 import { neonConfig, runNeonStack } from "./support/neon-mocks";
 
-const T = {
-  provider: "pulumi:providers:postgresql",
-  extension: "postgresql:index/extension:Extension",
-  migrations: "pulumi-nodejs:dynamic/pgvector:Migrations",
-  role: "postgresql:index/role:Role",
-  grant: "postgresql:index/grant:Grant",
-  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
-  azureServer: "azure-native:dbforpostgresql:Server",
-  neonProject: "neon:index/project:Project",
-  neonDatabase: "neon:index/database:Database",
-  neonBranch: "neon:index/branch:Branch",
-  database: "postgresql:index/database:Database",
-};
 const grantTypes = [T.grant, T.defaultPrivileges];
 
 const existing = {
@@ -46,14 +34,14 @@ const cases: Case[] = [
   {
     name: "azure dev",
     run: () => runStack("dev", stackFileConfig("dev")),
-    database: T.azureServer,
-    roles: T.azureServer,
+    database: T.server,
+    roles: T.server,
   },
   {
     name: "azure pr-123",
     run: () => runStack("pr-123", { ...stackFileConfig("dev"), "pgvector-stack:ephemeral": "true" }),
-    database: T.azureServer,
-    roles: T.azureServer,
+    database: T.server,
+    roles: T.server,
   },
   { name: "neon dev", run: () => runNeonStack("dev", neonConfig({})), database: T.neonDatabase, roles: T.neonProject },
   {
@@ -62,11 +50,11 @@ const cases: Case[] = [
     database: T.neonBranch,
     roles: T.neonBranch,
   },
-  { name: "existing dev", run: () => runStack("dev", existing, existingSecrets), database: T.database },
+  { name: "existing dev", run: () => runStack("dev", existing, existingSecrets), database: T.postgresDatabase },
   {
     name: "existing pr-123",
     run: () => runStack("pr-123", { ...existing, ephemeral: "true" }, existingSecrets),
-    database: T.database,
+    database: T.postgresDatabase,
   },
   {
     name: "existing, createDatabase false",
@@ -125,7 +113,7 @@ describe.each(cases)("destroying $name", ({ run, database, roles }) => {
         expect([grant.name, grant.dependencies]).toEqual([grant.name, expect.arrayContaining([role.urn])]);
       }
       // ...and the role is dropped while the database it connects to still exists.
-      const created = byType(registrations, T.database);
+      const created = byType(registrations, T.postgresDatabase);
       for (const createdDatabase of created) {
         expect(dependsOnTransitively(registrations, role, createdDatabase)).toBe(true);
       }

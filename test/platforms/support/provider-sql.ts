@@ -5,14 +5,15 @@
 // postgresql resource type fails loudly: a new kind of resource in the layer must be added here. Each step runs in
 // one transaction, as the provider runs each resource's statements.
 import type { Registration } from "../../infra/harness";
+import { T } from "../../infra/resource-types";
 
 export const postgresqlTypes = {
-  provider: "pulumi:providers:postgresql",
-  database: "postgresql:index/database:Database",
-  extension: "postgresql:index/extension:Extension",
-  role: "postgresql:index/role:Role",
-  grant: "postgresql:index/grant:Grant",
-  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
+  provider: T.provider,
+  database: T.postgresDatabase,
+  extension: T.extension,
+  role: T.role,
+  grant: T.grant,
+  defaultPrivileges: T.defaultPrivileges,
 } as const;
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
