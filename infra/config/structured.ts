@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { CommonSettings } from "./common";
+import { structuredIssueMessages } from "./issue-messages";
 import { type Parsed, type Problem, problemsFromZod, settingPath } from "./problems";
 import type { PlatformSection } from "./sections";
 import type { ConfigSource } from "./source";
@@ -59,7 +60,12 @@ export function structuredSection<T>(options: StructuredSectionOptions<T>): Plat
         const value = source.get(secretKey);
         if (value !== undefined) input[field] = value;
       }
-      const result = options.schema.safeParse(input);
+      const result = options.schema.safeParse(input, {
+        error: structuredIssueMessages({
+          secretFields: secretFields.map(([field]) => field),
+          secretSetting: source.isSecret(options.key),
+        }),
+      });
       if (!result.success) {
         return {
           ok: false,

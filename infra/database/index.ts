@@ -1,4 +1,4 @@
 export { AppRole, type AppRoleAccess, type AppRoleArgs } from "./app-role";
-export { type ConnectionParts, connectionString } from "./connection-string";
+export { connectionString } from "./connection-string";
 export { PgvectorDatabase, type PgvectorDatabaseArgs } from "./pgvector-database";
 export { defaultConnectTimeoutSeconds, type PostgresqlConnection, postgresqlProvider } from "./provider";

@@ -1,7 +1,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Platform } from "pgvector-migrate";
-import { Migrations, type MigrationsLint, type MigrationsOnDelete } from "../migrations";
+import { Migrations, type MigrationsConnection, type MigrationsLint, type MigrationsOnDelete } from "../migrations";
 import type { PlatformDatabase, PlatformName } from "../platforms/types";
 import { AppRole, type AppRoleAccess } from "./app-role";
 import { connectionString } from "./connection-string";
@@ -95,17 +95,18 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       );
     }
 
+    const admin: MigrationsConnection = {
+      host: platform.host,
+      port: platform.port,
+      database: platform.database,
+      user: platform.adminUser,
+      password: platform.adminPassword,
+      sslmode: platform.sslmode,
+    };
     this.migrations = new Migrations(
       `${name}-migrations`,
       {
-        connection: {
-          host: platform.host,
-          port: platform.port,
-          database: platform.database,
-          user: platform.adminUser,
-          password: platform.adminPassword,
-          sslmode: platform.sslmode,
-        },
+        connection: admin,
         directory: args.migrations.directory,
         trackingTable: args.migrations.trackingTable,
         lockTimeoutSeconds: args.migrations.lockTimeoutSeconds,
@@ -117,7 +118,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
         requiredExtensions: [...args.extensions],
       },
-      { parent: this, deletedWith, dependsOn: Object.values(this.extensions) },
+      { parent: this, deletedWith, dependsOn: [] },
     );
 
     this.appRole = new AppRole(
@@ -137,19 +138,9 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const endpoint = {
-      host: platform.host,
-      port: platform.port,
-      database: platform.database,
-      sslmode: platform.sslmode,
-    };
-    this.adminConnectionString = connectionString({
-      ...endpoint,
-      user: platform.adminUser,
-      password: platform.adminPassword,
-    });
+    this.adminConnectionString = connectionString(admin);
     this.appConnectionString = connectionString({
-      ...endpoint,
+      ...admin,
       user: this.appRole.roleName,
       password: this.appRole.password,
     });

@@ -125,8 +125,13 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
   if (!isRecord(migrations) || !Object.values(migrations).every((checksum) => typeof checksum === "string")) {
     fail("migrations", "migrations must map migration ids to checksums (the Migrations resource computes it)");
   }
-  if (typeof news.trackingTable !== "string" || news.trackingTable.trim() === "") {
-    fail("trackingTable", 'trackingTable must be a table name such as "public.schema_migrations"');
+  // The engine's rules (pgvector-migrate), checked here so that preview fails instead of `pulumi up`.
+  if (typeof news.trackingTable !== "string" || !trackingTablePattern.test(news.trackingTable)) {
+    fail(
+      "trackingTable",
+      `trackingTable ${JSON.stringify(news.trackingTable ?? null)} is not a table name: use table or schema.table, ` +
+        'each in lowercase letters, digits and underscores (at most 63 characters), e.g. "public.schema_migrations"',
+    );
   }
   const lockTimeout = news.lockTimeoutSeconds;
   if (typeof lockTimeout !== "number" || !Number.isFinite(lockTimeout) || lockTimeout <= 0) {
@@ -145,12 +150,27 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
   if (news.searchPath !== undefined && !isNameList(news.searchPath)) {
     fail("searchPath", 'searchPath must be a list of schema names, e.g. ["public", "extensions"]');
   }
-  if (!isNameList(news.requiredExtensions)) fail("requiredExtensions", "requiredExtensions must be a list of names");
+  const extensions = news.requiredExtensions;
+  if (!Array.isArray(extensions)) {
+    fail("requiredExtensions", 'requiredExtensions must be a list of extension names, e.g. ["pg_trgm"]');
+  } else {
+    for (const extension of extensions) {
+      if (typeof extension !== "string" || !extensionPattern.test(extension)) {
+        fail(
+          "requiredExtensions",
+          `requiredExtensions: ${JSON.stringify(extension)} is not an extension name; use the name as ` +
+            "pg_available_extensions lists it, e.g. vector or pg_trgm",
+        );
+      }
+    }
+  }
   if (!lintModes.includes(news.lint as string)) fail("lint", `lint must be one of ${lintModes.join(", ")}`);
   return failures;
 }
 
 const lintModes = ["off", "warn", "strict"];
+const trackingTablePattern = /^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/;
+const extensionPattern = /^[a-z0-9_][a-z0-9_-]*$/;
 
 /** Migrations that earlier updates applied must keep their content: the database already ran it. */
 function appliedMigrationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {

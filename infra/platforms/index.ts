@@ -19,6 +19,6 @@ export function createPlatform(config: StackConfig, opts?: pulumi.ComponentResou
     case "neon":
       return createNeonPlatform(config, platform.settings, opts);
     case "supabase":
-      return createSupabasePlatform(config, platform.settings);
+      return createSupabasePlatform(platform.settings);
   }
 }

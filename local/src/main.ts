@@ -29,14 +29,31 @@ async function applyMigrations(options: LocalOptions, url: string): Promise<UpRe
   });
 }
 
-function waitForShutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
+interface ShutdownSignal {
+  /** The signal, once one arrived. */
+  received?: NodeJS.Signals;
+  promise: Promise<NodeJS.Signals>;
+}
+
+/**
+ * Listens for Ctrl-C and SIGTERM from the start: without a listener Node dies at once, skipping the PGlite close
+ * that flushes the data, so a signal during start-up (or just after the URL is printed) would lose data.
+ */
+function listenForShutdown(): ShutdownSignal {
+  const shutdown: Partial<ShutdownSignal> = {};
+  shutdown.promise = new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      shutdown.received ??= signal;
+      resolve(signal);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
+  return shutdown as ShutdownSignal;
 }
 
 async function run(options: LocalOptions): Promise<number> {
+  const shutdown = listenForShutdown();
   const release = lockDataDir(options.dataDir);
   let server: RunningServer | undefined;
   try {
@@ -45,12 +62,14 @@ async function run(options: LocalOptions): Promise<number> {
     for (const applied of result?.applied ?? []) {
       process.stderr.write(`Applied ${applied.id} (${applied.durationMs} ms)\n`);
     }
-    process.stdout.write(`DATABASE_URL=${server.url}\n`);
-    process.stdout.write(
-      `PostgreSQL with pgvector (PGlite) on port ${server.port}, database ${options.database}, data in ${display(options.dataDir)}\n` +
-        `Migrations: ${result?.applied.length ?? 0} applied now, ${result?.state.length ?? 0} in total, 0 pending. Ctrl-C stops the server.\n`,
-    );
-    const signal = await waitForShutdownSignal();
+    if (shutdown.received === undefined) {
+      process.stdout.write(`DATABASE_URL=${server.url}\n`);
+      process.stdout.write(
+        `PostgreSQL with pgvector (PGlite) on port ${server.port}, database ${options.database}, data in ${display(options.dataDir)}\n` +
+          `Migrations: ${result?.applied.length ?? 0} applied now, ${result?.state.length ?? 0} in total, 0 pending. Ctrl-C stops the server.\n`,
+      );
+    }
+    const signal = await shutdown.promise;
     process.stderr.write(`${signal}: stopping, flushing data to ${display(options.dataDir)}\n`);
     return 0;
   } finally {

@@ -1,5 +1,5 @@
 // Connections: retries with backoff, clear errors, sslmode, and no secret in any message or log line.
-import { createServer, type Server } from "node:net";
+import { connect as connectTcp, createServer, type Server, type Socket } from "node:net";
 import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConnection } from "../../packages/migrate/src/db/connection-config";
@@ -43,6 +43,66 @@ describe("connection failures", () => {
     expect(logger.text()).toContain("attempt 1 of 3, retrying in 10 ms");
     for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
       expect(text).not.toContain(password);
+    }
+  });
+
+  it("retries a host name that does not resolve yet, then says so", async () => {
+    const url = withUrl((parsed) => {
+      parsed.hostname = "pgvm-not-created-yet.invalid";
+    });
+    const logger = new CapturingLogger();
+    const error = await failure(
+      readApplied({ connection: { url }, retry: { attempts: 2, initialDelayMs: 10 }, logger }),
+    );
+    expect(error.code).toBe("CONNECTION_FAILED");
+    expect(error.message).toContain(`Could not connect to postgres@pgvm-not-created-yet.invalid:`);
+    expect(error.message).toContain("after 2 attempts");
+    expect(error.message).toContain('The host name "pgvm-not-created-yet.invalid" does not resolve');
+    expect(logger.text()).toContain("attempt 1 of 2, retrying in 10 ms");
+    expect(`${error.message}${logger.text()}`).not.toContain(password);
+  });
+
+  it("waits for a server that is still starting up (57P03), and gives up after the last attempt", async () => {
+    const target = new URL(db.url);
+    let startingUp = Number.POSITIVE_INFINITY;
+    let refused = 0;
+    const sockets = new Set<Socket>();
+    // In front of the test server: answers "starting up" as PostgreSQL does while `startingUp` lasts, then passes
+    // connections through.
+    const proxy = createServer((socket) => {
+      sockets.add(socket);
+      if (refused < startingUp) {
+        refused += 1;
+        socket.once("data", () => socket.end(errorResponse("57P03", "the database system is starting up")));
+        return;
+      }
+      const upstream = connectTcp(Number(target.port), target.hostname);
+      sockets.add(upstream);
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = withUrl((parsed) => {
+      parsed.port = String((proxy.address() as { port: number }).port);
+      parsed.searchParams.set("sslmode", "disable");
+    });
+    try {
+      const gaveUp = await failure(readApplied({ connection: { url }, retry: fastRetry }));
+      expect(gaveUp.code).toBe("CONNECTION_FAILED");
+      expect(gaveUp.message).toContain("after 3 attempts: 57P03: the database system is starting up");
+      expect(refused).toBe(3);
+
+      refused = 0;
+      startingUp = 2;
+      const logger = new CapturingLogger();
+      expect(await readApplied({ connection: { url }, retry: fastRetry, logger })).toEqual([]);
+      expect(refused).toBe(2);
+      expect(logger.lines).toEqual([
+        expect.stringContaining("(57P03: the database system is starting up); attempt 1 of 3, retrying in 10 ms"),
+        expect.stringContaining("(57P03: the database system is starting up); attempt 2 of 3, retrying in 20 ms"),
+      ]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
     }
   });
 
@@ -167,6 +227,44 @@ describe("secrets", () => {
   });
 });
 
+describe("secrets in migration files", () => {
+  it("hides a role password when it quotes the failing statement", async () => {
+    const rolePassword = "S3cret-role-pw";
+    const dir = migrationsDir({
+      "0001_role.sql": `CREATE ROLE pgvm_app LOGIN PASSWORD '${rolePassword}' IN ROLE pgvm_no_such_role;`,
+    });
+    try {
+      const logger = new CapturingLogger();
+      // This file's database is shared: a tracking table of its own.
+      const options = { connection: { url: db.url }, trackingTable: "role_migrations", logger };
+      const error = await failure(up(loadMigrations(dir.path), options));
+      expect(error.message).toMatch(/^migrations\/0001_role\.sql:1:1: ERROR 42704: role "pgvm_no_such_role"/);
+      expect(error.message).toContain("CREATE ROLE pgvm_app LOGIN PASSWORD '***' IN ROLE pgvm_no_such_role");
+      for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
+        expect(text).not.toContain(rolePassword);
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+/** A PostgreSQL ErrorResponse message, as a server sends it to refuse a connection. */
+function errorResponse(sqlstate: string, message: string): Buffer {
+  const field = (type: string, value: string) => Buffer.from(`${type}${value}\0`, "utf8");
+  const body = Buffer.concat([
+    field("S", "FATAL"),
+    field("V", "FATAL"),
+    field("C", sqlstate),
+    field("M", message),
+    Buffer.from([0]),
+  ]);
+  const header = Buffer.alloc(5);
+  header.write("E", 0, "ascii");
+  header.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
+}
+
 describe("connection settings", () => {
   it("maps sslmode to TLS options with libpq's meaning", () => {
     const tls = (query: string) => resolveConnection({ url: `postgres://u:p@db.example.com/app${query}` }).tls;
@@ -186,7 +284,7 @@ describe("connection settings", () => {
 
   it("reads URL parameters, lets fields override the URL, and reports unknown parameters", () => {
     const resolved = resolveConnection({
-      url: "postgresql://app%40corp:p%40ss@[::1]:6000/my%20db?application_name=ci&connect_timeout=3&options=endpoint%3Dep-1&pgbouncer=true",
+      url: "postgresql://app%40corp:p%40ss@[::1]:6000/my%20db?application_name=ci&connect_timeout=3&options=endpoint%3Dep-1&pgbouncer=true&hostaddr=10.0.0.1",
       user: "override",
     });
     expect(resolved).toMatchObject({
@@ -199,7 +297,7 @@ describe("connection settings", () => {
       connectTimeoutMs: 3000,
       options: "endpoint=ep-1",
       target: "override@[::1]:6000/my db",
-      ignoredParameters: ["pgbouncer"],
+      ignoredParameters: ["pgbouncer", "hostaddr"],
     });
     expect(resolved.secrets).toContain("p@ss");
   });

@@ -250,6 +250,21 @@ describe("up", () => {
     expect(await tables(db.url)).toEqual(["inside", "schema_migrations"]);
   });
 
+  it("refuses a no-transaction file that leaves its own transaction open, and records nothing", async () => {
+    dir.write(
+      "0001_open.sql",
+      "-- migrate:no-transaction\nCREATE TABLE before_begin (id int);\nBEGIN;\nCREATE TABLE inside (id int);",
+    );
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.code).toBe("MIGRATION_FAILED");
+    expect(error.message).toMatch(
+      /^migrations\/0001_open\.sql:3:1: the file opens a transaction here and does not commit it\. That transaction was rolled back and the migration is not recorded: end it with COMMIT/,
+    );
+    expect(error.details).toMatchObject({ file: "migrations/0001_open.sql", line: 3, column: 1 });
+    expect(await tables(db.url)).toEqual(["before_begin", "schema_migrations"]);
+    expect(await readApplied(engineOptions(db.url))).toEqual([]);
+  });
+
   it("logs NOTICEs raised by the SQL", async () => {
     dir.write("0001_notice.sql", "CREATE TABLE IF NOT EXISTS pg_temp.x (id int);\nDROP TABLE IF EXISTS not_there;");
     const logger = new CapturingLogger();
@@ -402,6 +417,14 @@ describe("down", () => {
     expect(error.message).toContain("migrations/0002_b.sql has no down file: add 0002_b.down.sql");
     expect(await tables(db.url)).toEqual(["a", "b", "c", "schema_migrations"]);
     expect((await down(set, 2, engineOptions(db.url))).reverted.map((reverted) => reverted.version)).toEqual([3]);
+
+    dir.remove("0002_b.sql");
+    const gone = await failure(down(loadMigrations(dir.path), 0, engineOptions(db.url)));
+    expect(gone.code).toBe("DOWN_MISSING");
+    expect(gone.details?.problems).toEqual([
+      "migration 2 (b) is applied but its files are gone from migrations/: restore them, or choose a later target",
+    ]);
+    expect(await tables(db.url)).toEqual(["a", "b", "schema_migrations"]);
   });
 
   it("rejects a target that is not applied", async () => {
@@ -424,6 +447,9 @@ describe("down", () => {
     await up(set, engineOptions(db.url));
     const error = await failure(down(set, 0, engineOptions(db.url)));
     expect(error.message).toMatch(/^migrations\/0001_a\.down\.sql:2:1: ERROR 42P01: table "not_there" does not exist/);
+    expect(error.message).toContain(
+      "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.",
+    );
     expect(await tables(db.url)).toEqual(["a", "schema_migrations"]);
     expect(await readApplied(engineOptions(db.url))).toHaveLength(1);
   });

@@ -249,6 +249,47 @@ describe("configuration errors name the setting, the value and the accepted valu
     ]);
   });
 
+  it("settings of the other network mode", () => {
+    expect(problemLines({ ...publicAzure, delegatedSubnetId: "/x/subnets/s" })).toEqual([
+      "pgvector-stack:delegatedSubnetId: applies to networkAccess private only; unset it or set networkAccess to private.",
+    ]);
+    expect(problemLines({ "azure-native:location": "westeurope", allowAzureServices: "true" })).toEqual([
+      "pgvector-stack:allowAzureServices: applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
+    ]);
+  });
+
+  it("an existing private network given by halves or by wrong ids", () => {
+    const privateAzure = { "azure-native:location": "westeurope" };
+    expect(
+      problemLines({ ...privateAzure, delegatedSubnetId: "/subscriptions/s/virtualNetworks/v/subnets/db" }),
+    ).toEqual([
+      "pgvector-stack:privateDnsZoneId: is required too: an existing network needs both delegatedSubnetId and privateDnsZoneId.",
+    ]);
+    expect(problemLines({ ...privateAzure, delegatedSubnetId: "subnet-db", privateDnsZoneId: "zone" })).toEqual([
+      'pgvector-stack:delegatedSubnetId: "subnet-db" is not a subnet resource id (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>).',
+      'pgvector-stack:privateDnsZoneId: "zone" is not the resource id of a private DNS zone ending in .postgres.database.azure.com.',
+    ]);
+  });
+
+  it("a subnet outside the virtual network, and address prefixes that are not CIDR blocks", () => {
+    const privateAzure = { "azure-native:location": "westeurope" };
+    expect(problemLines({ ...privateAzure, subnetAddressPrefix: "10.43.0.0/24" })).toEqual([
+      'pgvector-stack:subnetAddressPrefix: "10.43.0.0/24" is not inside vnetAddressPrefix "10.42.0.0/16".',
+    ]);
+    expect(problemLines({ ...privateAzure, vnetAddressPrefix: "10.42.0.0" })).toEqual([
+      'pgvector-stack:vnetAddressPrefix: "10.42.0.0" is not an IPv4 CIDR block (e.g. 203.0.113.0/24).',
+    ]);
+  });
+
+  it("an Entra tenant without Entra sign-in, or one that is not a GUID", () => {
+    expect(problemLines({ ...publicAzure, entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47" })).toEqual([
+      "pgvector-stack:entraTenantId: is set but entraAuth is false; set entraAuth to true or unset it.",
+    ]);
+    expect(problemLines({ ...publicAzure, entraAuth: "true", entraTenantId: "contoso" })).toEqual([
+      'pgvector-stack:entraTenantId: "contoso" is not a tenant id (a GUID).',
+    ]);
+  });
+
   it("high availability on Burstable", () => {
     expect(problemLines({ ...publicAzure, highAvailability: "ZoneRedundant" })).toEqual([
       'pgvector-stack:highAvailability: "ZoneRedundant" needs the GeneralPurpose or MemoryOptimized tier; Burstable servers have no high availability. Set highAvailability to Disabled or change skuTier.',

@@ -66,19 +66,27 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
     }
   });
 
-  it("chains the server writes: allow-list, then TLS, then the database", () => {
+  it("writes to the server one at a time: firewall rules, allow-list, TLS, then the database", () => {
     const { r } = result;
-    const allowlist = allowlistOf(r);
     const tls = byType(r, T.configuration).find((c) => c.inputs.configurationName === "require_secure_transport");
     expect((tls as Registration).inputs).toMatchObject({ value: "on", source: "user-override" });
-    expect(tls?.dependencies).toContain(allowlist?.urn);
-    expect(single(r, T.database).dependencies).toContain(tls?.urn);
+    // Azure rejects a write while another one runs on the same server (ServerIsBusy).
+    const writes = [...byType(r, T.firewallRule), allowlistOf(r), tls, single(r, T.database)] as Registration[];
+    const waits = writes.slice(1).map((write, index) => ({
+      write: write.name,
+      waitsFor: write.dependencies.includes((writes[index] as Registration).urn) ? writes[index]?.name : "nothing",
+    }));
+    expect(waits).toEqual(
+      writes.slice(1).map((write, index) => ({ write: write.name, waitsFor: writes[index]?.name })),
+    );
   });
 
   it("runs everything in the database through the postgresql provider, which needs no superuser", () => {
     const { r } = result;
     const provider = single(r, T.provider);
     expect(provider.inputs).toMatchObject({
+      // The server's FQDN, an output of the server.
+      host: expect.stringMatching(/^postgres-server\w+\.postgres\.database\.azure\.com$/),
       sslmode: "require",
       superuser: "false",
       connectTimeout: "15",

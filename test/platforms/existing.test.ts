@@ -65,11 +65,27 @@ describe("connection settings", () => {
       { ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" },
       ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"],
     ],
-    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", port: 70000 }) }, ["existing.port: "]],
-    [{ ...shared, existing: JSON.stringify({ host: "h", user: "u", sslmode: "allow" }) }, ["existing.sslmode: "]],
+    [
+      { ...shared, existing: JSON.stringify({ host: "h", user: "u", port: 70000 }) },
+      ["existing.port: 70000 is too big: at most 65535."],
+    ],
+    [
+      { ...shared, existing: JSON.stringify({ host: "h", user: "u", port: "5432" }) },
+      ['existing.port: "5432" is not a number.'],
+    ],
+    [
+      { ...shared, existing: JSON.stringify({ host: "h", user: "u", sslmode: "allow" }) },
+      ['existing.sslmode: "allow" is not accepted. Accepted values: disable, prefer, require or verify-full.'],
+    ],
+    [
+      { ...shared, existing: JSON.stringify({ host: "", user: "u", createDatabase: "yes" }) },
+      ["existing.host: must not be empty.", 'existing.createDatabase: "yes" is not a boolean (true or false).'],
+    ],
     [
       { ...shared, existing: JSON.stringify({ host: "h", user: "u", database: "x" }) },
-      ['existing: Unrecognized key: "database"'],
+      [
+        'existing: has no field "database". Accepted fields: host, port, user, createDatabase, template, maintenanceDatabase or sslmode.',
+      ],
     ],
     [
       { ...shared, existing: '"db.example.com"' },
@@ -80,6 +96,13 @@ describe("connection settings", () => {
     expect(found).toHaveLength(expected.length);
     for (const [index, message] of expected.entries()) expect(found[index]).toContain(message);
     expect(found.join("\n")).not.toContain("Secret");
+  });
+
+  it("does not quote the values of an `existing` object that was set as a secret", () => {
+    const hidden = { ...shared, existing: JSON.stringify({ host: "db.hidden.example.com", user: "u", port: 70000 }) };
+    expect(configProblems(hidden, { secretKeys: [...secretKeys, "existing"] })).toEqual([
+      "existing.port: is too big: at most 65535.",
+    ]);
   });
 
   it("refuses an ephemeral stack that would share the dev database", () => {

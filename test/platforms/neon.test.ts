@@ -46,7 +46,12 @@ describe("neon settings", () => {
     ],
     [{ ownerRole: "Owner" }, 'neon.ownerRole: "Owner" is not a lower-case PostgreSQL identifier'],
     [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
-    [{ computeSize: 1 }, 'neon: Unrecognized key: "computeSize"'],
+    [
+      { computeSize: 1 },
+      'neon: has no field "computeSize". Accepted fields: projectName, region, orgId, compute, historyRetentionSeconds, ownerRole or parentStack.',
+    ],
+    [{ historyRetentionSeconds: -1 }, "neon.historyRetentionSeconds: -1 is too small: at least 0."],
+    [{ compute: { maxCu: "2" } }, 'neon.compute.maxCu: "2" is not a number.'],
   ])("rejects %j", (neon, message) => {
     expect(problems(neonConfig(neon))).toEqual([expect.stringContaining(message)]);
   });

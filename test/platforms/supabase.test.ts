@@ -23,7 +23,7 @@ describe("supabase settings", () => {
     ],
     [
       { ...direct, supabase: JSON.stringify({ projectRef: ref, connection: "transaction-pooler" }) },
-      ['supabase.connection: Invalid option: expected one of "direct"|"session-pooler"'],
+      ['supabase.connection: "transaction-pooler" is not accepted. Accepted values: direct or session-pooler.'],
     ],
     [
       {

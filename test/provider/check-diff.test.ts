@@ -77,6 +77,25 @@ describe("check", () => {
     ]);
   });
 
+  it("rejects a tracking table and extension names the engine would refuse, naming the value", async () => {
+    const news = { ...inputs, trackingTable: "Ops.Schema-Migrations", requiredExtensions: ["pg_trgm", "Vector!"] };
+    expect((await check({}, news))?.failures).toEqual([
+      {
+        property: "trackingTable",
+        reason: expect.stringMatching(
+          /^trackingTable "Ops\.Schema-Migrations" is not a table name: use table or schema/,
+        ),
+      },
+      {
+        property: "requiredExtensions",
+        reason: expect.stringMatching(/^requiredExtensions: "Vector!" is not an extension name/),
+      },
+    ]);
+    for (const trackingTable of ["schema_migrations", "ops.applied_migrations"]) {
+      expect((await check({}, { ...inputs, trackingTable }))?.failures).toEqual([]);
+    }
+  });
+
   it("rejects a lint mode other than off, warn and strict", async () => {
     expect((await check({}, { ...inputs, lint: "error" }))?.failures).toEqual([
       { property: "lint", reason: "lint must be one of off, warn, strict" },

@@ -242,6 +242,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
       ...programInputs(),
       lockTimeoutSeconds: 0,
       onDelete: "drop",
+      trackingTable: "Bad-Name",
       connection: { ...connection(), port: 0 },
     };
     const checked = await host.check(state.inputs, news);
@@ -249,6 +250,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
       "connection",
       "lockTimeoutSeconds",
       "onDelete",
+      "trackingTable",
     ]);
     expect(JSON.stringify(checked.failures)).not.toContain(password);
   });

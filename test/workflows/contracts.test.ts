@@ -224,6 +224,12 @@ describe("calls to the reusable Pulumi workflow", () => {
     expect(jobs.destroy?.with).toMatchObject({ command: "destroy", remove: true, ephemeral: true });
     expect(jobs.update?.with).toMatchObject({ command: "up", ephemeral: true });
   });
+
+  it("grants pull-request write access only to the jobs that comment", () => {
+    const writers = calls.filter(({ job }) => job.permissions?.["pull-requests"] === "write").map(({ name }) => name);
+    const commenters = calls.filter(({ job }) => job.with?.["comment-on-pr"] === true).map(({ name }) => name);
+    expect(writers).toEqual(commenters);
+  });
 });
 
 describe("the reusable Pulumi workflow", () => {
@@ -236,6 +242,11 @@ describe("the reusable Pulumi workflow", () => {
       "edit-pr-comment": true,
       "stack-name": "${{ inputs.stack }}",
     });
+  });
+
+  it("destroys from the base branch: a closed pull request may have no merge commit left to check out", () => {
+    const checkout = steps.find((step) => step.uses === "actions/checkout@v6");
+    expect(checkout?.with?.ref).toBe("${{ inputs.command == 'destroy' && github.event.pull_request.base.ref || '' }}");
   });
 });
 

@@ -50,8 +50,9 @@ const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", del
  * An Azure Database for PostgreSQL flexible server ready for pgvector: generated admin password, TLS required,
  * firewall rules or private access, `vector` allow-listed in `azure.extensions`, and the application database.
  *
- * Server parameter writes are chained (allow-list, then TLS, then the database): Azure rejects a write while
- * another one is still being applied (ServerIsBusy). Everything on the server is `deletedWith` the server, so
+ * Every write to the server (firewall rules, then the allow-list, TLS, then the database) waits for the one
+ * before: Azure applies one such operation per server at a time and rejects the others (ServerIsBusy), which is why
+ * the azurerm Terraform provider serializes them too. Everything on the server is `deletedWith` the server, so
  * deleting the server does not first remove its rules, parameters and database one by one.
  */
 export class AzurePostgresServer extends pulumi.ComponentResource {
@@ -135,15 +136,33 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     );
     this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
     const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
-    const child: pulumi.CustomResourceOptions = {
+    // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it.
+    const writeAfter = (
+      previous: pulumi.Resource | undefined,
+      extra: pulumi.CustomResourceOptions = {},
+    ): pulumi.CustomResourceOptions => ({
       parent: this,
       customTimeouts: childTimeouts,
       deletedWith: this.server,
-    };
+      dependsOn: previous ? [previous] : [],
+      ...extra,
+    });
 
-    this.firewallRules =
-      args.network.access === "public" ? this.createFirewallRules(name, args.network, onServer, child) : [];
-
+    this.firewallRules = [];
+    for (const rule of args.network.access === "public" ? firewallRules(args.network) : []) {
+      this.firewallRules.push(
+        new dbforpostgresql.FirewallRule(
+          `${name}-firewall-${rule.name}`,
+          {
+            ...onServer,
+            firewallRuleName: rule.name,
+            startIpAddress: rule.startIpAddress,
+            endIpAddress: rule.endIpAddress,
+          },
+          writeAfter(this.firewallRules.at(-1)),
+        ),
+      );
+    }
     this.extensionsAllowlistValue = azureExtensionsAllowlist(args.extensions);
     this.extensionsAllowlist = new dbforpostgresql.Configuration(
       `${name}-extensions-allowlist`,
@@ -153,18 +172,18 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         value: this.extensionsAllowlistValue,
         source: "user-override",
       },
-      child,
+      writeAfter(this.firewallRules.at(-1)),
     );
     // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.
     this.requireSecureTransport = new dbforpostgresql.Configuration(
       `${name}-require-secure-transport`,
       { ...onServer, configurationName: "require_secure_transport", value: "on", source: "user-override" },
-      { ...child, dependsOn: [this.extensionsAllowlist] },
+      writeAfter(this.extensionsAllowlist),
     );
     this.database = new dbforpostgresql.Database(
       `${name}-database`,
       { ...onServer, databaseName: args.databaseName, charset: "UTF8", collation: "en_US.utf8" },
-      { ...child, protect, dependsOn: [this.requireSecureTransport] },
+      writeAfter(this.requireSecureTransport, { protect }),
     );
     this.databaseName = this.database.name;
 
@@ -175,31 +194,14 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       extensionsAllowlist: this.extensionsAllowlistValue,
     });
   }
+}
 
-  private createFirewallRules(
-    name: string,
-    network: Extract<AzureServerNetwork, { access: "public" }>,
-    onServer: { resourceGroupName: pulumi.Input<string>; serverName: pulumi.Input<string> },
-    opts: pulumi.CustomResourceOptions,
-  ): dbforpostgresql.FirewallRule[] {
-    const rules: FirewallRule[] = [
-      ...network.firewallRules,
-      ...(network.allowAzureServices
-        ? [{ name: azureServicesRuleName, startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }]
-        : []),
-    ];
-    return rules.map(
-      (rule) =>
-        new dbforpostgresql.FirewallRule(
-          `${name}-firewall-${rule.name}`,
-          {
-            ...onServer,
-            firewallRuleName: rule.name,
-            startIpAddress: rule.startIpAddress,
-            endIpAddress: rule.endIpAddress,
-          },
-          opts,
-        ),
-    );
-  }
+/** The configured rules, and Azure's own 0.0.0.0 rule when any Azure service may connect. */
+function firewallRules(network: Extract<AzureServerNetwork, { access: "public" }>): FirewallRule[] {
+  return [
+    ...network.firewallRules,
+    ...(network.allowAzureServices
+      ? [{ name: azureServicesRuleName, startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }]
+      : []),
+  ];
 }

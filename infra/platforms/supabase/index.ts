@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import type { SupabaseSettings } from "./config";
 
@@ -19,7 +18,7 @@ export const supabaseSearchPath: readonly string[] = ["public", supabaseExtensio
  * the app role. The stack's settings databaseName and postgresVersion do not apply. The project outlives the stack,
  * so nothing is torn down with anything: destroy keeps the extension and the tables, and drops the app role.
  */
-export function createSupabasePlatform(_config: StackConfig, settings: SupabaseSettings): PlatformDatabase {
+export function createSupabasePlatform(settings: SupabaseSettings): PlatformDatabase {
   const direct = settings.connection === "direct";
   return {
     platform: "supabase",

@@ -1,9 +1,10 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
-import { loadEngine } from "./engine";
+import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
 import type { Output } from "./output";
+import { checkPending, type PendingChecks } from "./pending-checks";
 import { passwordsOf } from "./secrets";
 import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
 
@@ -48,33 +49,66 @@ function resultLine(verb: string, result: AppliedResult): string {
   return `${verb} ${result.id} (${result.durationMs} ms)`;
 }
 
-export async function planCommand(
-  options: DatabaseCommandOptions & { exitCode?: boolean },
-  output: Output,
-): Promise<number> {
+/** Options of `plan`, as commander parses them (`--no-lint` sets lint to false). */
+export interface PlanCommandOptions extends DatabaseCommandOptions {
+  exitCode?: boolean;
+  strict?: boolean;
+  lint: boolean;
+}
+
+export async function planCommand(options: PlanCommandOptions, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory);
   const plan: Plan = await engine.plan(set, context.options);
+  const strict = options.strict === true;
+  const checks = await checkPending(engine, set, plan.pending, {
+    lint: options.lint,
+    strict,
+    ...(context.options.sessionSettings && { sessionSettings: context.options.sessionSettings }),
+  });
   const errors = plan.problems.filter((problem) => problem.severity === "error");
-  const code =
-    errors.length > 0
-      ? ExitCode.failure
-      : options.exitCode && plan.pending.length > 0
-        ? ExitCode.pending
-        : ExitCode.success;
+  const lintErrors = engine.lintErrors(checks.lint);
+  const failures = [
+    ...(checks.invalidSql.length > 0
+      ? [
+          `${plural(checks.invalidSql.length, "problem")} in the SQL of pending migrations: \`up\` would refuse to run them`,
+        ]
+      : []),
+    ...(lintErrors.length > 0
+      ? [
+          `migration lint: ${plural(lintErrors.length, "error")}${strict ? " (--strict makes every finding an error)" : ""}: make the migrations safe, or after review accept a finding with "-- squawk-ignore <rule>" on the line above the statement`,
+        ]
+      : []),
+    ...(strict && checks.lintUnavailable ? [`migration lint is required with --strict but ${checks.lintSkipped}`] : []),
+  ];
+  const ok = errors.length === 0 && failures.length === 0;
+  const code = !ok
+    ? ExitCode.failure
+    : options.exitCode && plan.pending.length > 0
+      ? ExitCode.pending
+      : ExitCode.success;
 
   if (output.json) {
     output.document({
       command: "plan",
-      ok: errors.length === 0,
+      ok,
       applied: plan.applied.map(appliedJson),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
+      invalidSql: checks.invalidSql,
+      lint: checks.lint,
+      ...(checks.lintSkipped !== undefined && { lintSkipped: checks.lintSkipped }),
     });
-    return code;
+  } else {
+    printPlan(engine, plan, checks, output);
   }
+  if (!strict && checks.lintUnavailable) output.note(`warning: migration lint skipped: ${checks.lintSkipped}`);
+  for (const failure of failures) output.note(`error: ${failure}`);
+  return code;
+}
 
+function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output: Output): void {
   const latest = plan.applied.at(-1);
   output.line(
     `Applied: ${plan.applied.length}${latest ? ` (latest ${String(latest.version).padStart(4, "0")}_${latest.name})` : ""}`,
@@ -88,12 +122,21 @@ export async function planCommand(
         `  ${migration.up.displayPath}${migration.up.directives.transaction ? "" : "  (outside a transaction)"}`,
       );
     }
+    if (checks.lintSkipped !== undefined) {
+      output.line(`Lint: skipped (${checks.lintUnavailable ? "squawk could not run" : "--no-lint"})`);
+    } else {
+      output.line(`Lint: ${engine.lintCounts(checks.lint)}`);
+      for (const finding of checks.lint) output.line(`  ${engine.formatLintFinding(finding)}`);
+    }
+  }
+  if (checks.invalidSql.length > 0) {
+    output.line(`Invalid SQL: ${checks.invalidSql.length}`);
+    for (const problem of checks.invalidSql) output.line(`  ${problem}`);
   }
   if (plan.problems.length > 0) {
     output.line(`Problems: ${plan.problems.length}`);
     for (const problem of plan.problems) output.line(`  ${problem.severity}: ${problem.message}`);
   }
-  return code;
 }
 
 export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {

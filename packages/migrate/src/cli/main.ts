@@ -2,7 +2,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMigrateError } from "../errors";
-import { downCommand, newCommand, parseTargetVersion, planCommand, upCommand } from "./commands";
+import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
+import {
+  downCommand,
+  newCommand,
+  type PlanCommandOptions,
+  parseTargetVersion,
+  planCommand,
+  upCommand,
+} from "./commands";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Output, processWriters, type Writers } from "./output";
 import { type DatabaseCommandOptions, parseDuration, platforms } from "./settings";
@@ -10,78 +18,84 @@ import { type DatabaseCommandOptions, parseDuration, platforms } from "./setting
 /** Engine errors that mean "the invocation is wrong" rather than "the run failed". */
 const usageErrorCodes = new Set(["INVALID_OPTIONS", "INVALID_TARGET"]);
 
-// commander is ESM-only: loaded with import() and typed in import mode (this package compiles to CommonJS).
-type Commander = typeof import("commander", { with: { "resolution-mode": "import" }});
-type CommandType = InstanceType<Commander["Command"]>;
+const dirOption: OptionSpec = {
+  name: "dir",
+  value: "<path>",
+  description: "migrations directory",
+  default: "migrations",
+};
+const jsonOption: OptionSpec = { name: "json", description: "print one JSON document on stdout" };
 
-function addDatabaseOptions(command: CommandType, commander: Commander): CommandType {
-  const { Option, InvalidArgumentError } = commander;
-  const duration = (value: string) => {
-    try {
-      return parseDuration(value);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  };
-  return command
-    .option("--dir <path>", "migrations directory", "migrations")
-    .addOption(
-      new Option("--database-url <url>", "PostgreSQL connection URL (prefer the environment variable)").env(
-        "DATABASE_URL",
-      ),
-    )
-    .option("--tracking-table <name>", "tracking table, optionally schema-qualified (default public.schema_migrations)")
-    .option("--lock-timeout <duration>", "how long to wait for another runner, e.g. 30s, 2m (default 60s)", duration)
-    .option("--allow-out-of-order", "apply pending migrations older than the newest applied one")
-    .addOption(
-      new Option("--platform <platform>", "where the database runs (only changes advice in errors)").choices(platforms),
-    )
-    .option("--json", "print one JSON document on stdout")
-    .option("--verbose", "print progress messages on stderr");
-}
+const databaseOptions: readonly OptionSpec[] = [
+  dirOption,
+  {
+    name: "database-url",
+    value: "<url>",
+    description: "PostgreSQL connection URL (prefer the environment variable)",
+    env: "DATABASE_URL",
+  },
+  {
+    name: "tracking-table",
+    value: "<name>",
+    description: "tracking table, optionally schema-qualified (default public.schema_migrations)",
+  },
+  {
+    name: "lock-timeout",
+    value: "<duration>",
+    description: "how long to wait for another runner, e.g. 30s, 2m (default 60s)",
+    parse: parseDuration,
+  },
+  { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
+  {
+    name: "platform",
+    value: "<platform>",
+    description: "where the database runs (only changes advice in errors)",
+    choices: platforms,
+  },
+  jsonOption,
+  { name: "verbose", description: "print progress messages on stderr" },
+];
 
-/** The command line; each action hands its work to `run`, which main() awaits after parsing. */
-function buildProgram(
-  commander: Commander,
-  writers: Writers,
-  output: Output,
-  run: (work: () => Promise<number>) => void,
-) {
-  const program = new commander.Command("pgvector-migrate")
-    .description("Apply SQL migrations to PostgreSQL with pgvector, in order, exactly once")
-    .version(packageVersion(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => writers.stdout(text),
-      writeErr: (text) => writers.stderr(text),
-    });
+const commands: readonly CommandSpec[] = [
+  {
+    name: "plan",
+    description: "show pending migrations, problems, invalid SQL and migration lint findings (squawk)",
+    options: [
+      ...databaseOptions,
+      { name: "exit-code", description: "exit with code 3 when migrations are pending (for CI)" },
+      { name: "strict", description: "every lint finding is an error (exit 1), and lint must run: use for production" },
+      { name: "no-lint", description: "skip the migration lint (squawk)" },
+    ],
+  },
+  { name: "up", description: "apply pending migrations", options: databaseOptions },
+  {
+    name: "down",
+    description: "revert applied migrations newer than --to, newest first",
+    options: [
+      ...databaseOptions,
+      {
+        name: "to",
+        value: "<version>",
+        description: "version to go back to (0 reverts everything)",
+        required: true,
+        parse: parseTargetVersion,
+      },
+    ],
+  },
+  {
+    name: "new",
+    description: "create the next numbered migration pair: NNNN_<name>.sql and NNNN_<name>.down.sql",
+    argument: { name: "name", description: "what the migration does, e.g. add_documents" },
+    options: [dirOption, jsonOption],
+  },
+];
 
-  addDatabaseOptions(program.command("plan").description("show pending migrations and problems"), commander)
-    .option("--exit-code", "exit with code 3 when migrations are pending (for CI)")
-    .action((options: DatabaseCommandOptions & { exitCode?: boolean }) => run(() => planCommand(options, output)));
-
-  addDatabaseOptions(program.command("up").description("apply pending migrations"), commander).action(
-    (options: DatabaseCommandOptions) => run(() => upCommand(options, output)),
-  );
-
-  addDatabaseOptions(
-    program.command("down").description("revert applied migrations newer than --to, newest first"),
-    commander,
-  )
-    .requiredOption("--to <version>", "version to go back to (0 reverts everything)", parseTargetArgument(commander))
-    .action((options: DatabaseCommandOptions & { to: number }) => run(() => downCommand(options, output)));
-
-  program
-    .command("new")
-    .description("create the next numbered migration pair: NNNN_<name>.sql and NNNN_<name>.down.sql")
-    .argument("<name>", "what the migration does, e.g. add_documents")
-    .option("--dir <path>", "migrations directory", "migrations")
-    .option("--json", "print one JSON document on stdout")
-    .action((name: string, options: { dir: string; json?: boolean }) => run(() => newCommand(name, options, output)));
-
-  return program;
-}
+const program: ProgramSpec = {
+  name: "pgvector-migrate",
+  description: "Apply SQL migrations to PostgreSQL with pgvector, in order, exactly once",
+  version: packageVersion,
+  commands,
+};
 
 function packageVersion(): string {
   // dist/cli (and src/cli) are two levels below the package root.
@@ -89,14 +103,36 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-function parseTargetArgument(commander: Commander) {
-  return (value: string) => {
-    try {
-      return parseTargetVersion(value);
-    } catch (error) {
-      throw new commander.InvalidArgumentError((error as Error).message);
+function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
+  const options: DatabaseCommandOptions = { dir: values.dir as string };
+  if (values["database-url"] !== undefined) options.databaseUrl = values["database-url"] as string;
+  if (values["tracking-table"] !== undefined) options.trackingTable = values["tracking-table"] as string;
+  if (values["lock-timeout"] !== undefined) options.lockTimeout = values["lock-timeout"] as number;
+  if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
+  if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
+  if (values.json) options.json = true;
+  if (values.verbose) options.verbose = true;
+  return options;
+}
+
+function runCommand(command: string, values: OptionValues, argument: string | undefined, output: Output) {
+  switch (command) {
+    case "plan": {
+      const options: PlanCommandOptions = {
+        ...databaseCommandOptions(values),
+        lint: values["no-lint"] !== true,
+        ...(values["exit-code"] === true && { exitCode: true }),
+        ...(values.strict === true && { strict: true }),
+      };
+      return planCommand(options, output);
     }
-  };
+    case "up":
+      return upCommand(databaseCommandOptions(values), output);
+    case "down":
+      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output);
+    default:
+      return newCommand(argument ?? "", { dir: values.dir as string, json: values.json === true }, output);
+  }
 }
 
 function report(error: unknown, output: Output, command: string): number {
@@ -112,32 +148,33 @@ function report(error: unknown, output: Output, command: string): number {
 }
 
 export async function main(argv: readonly string[], writers: Writers = processWriters): Promise<number> {
-  const commander = await import("commander");
   const output = new Output(writers, argv.includes("--json"));
   const command = argv.find((arg) => !arg.startsWith("-")) ?? "";
-  let work: (() => Promise<number>) | undefined;
-  const program = buildProgram(commander, writers, output, (fn) => {
-    work = fn;
-  });
+  let invocation: ReturnType<typeof parseCommandLine>;
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    invocation = parseCommandLine(program, argv);
   } catch (error) {
-    if (error instanceof commander.CommanderError) {
-      // --help and --version end parsing with a CommanderError whose exit code is 0.
-      if (error.exitCode === 0) return ExitCode.success;
-      if (output.json) output.document({ command, ok: false, error: { code: "USAGE", message: error.message } });
-      return ExitCode.usage;
-    }
-    return report(error, output, command);
+    if (!(error instanceof UsageError)) throw error;
+    const code = report(error, output, command);
+    output.note("(run with --help for usage)");
+    return code;
   }
-  if (!work) {
-    // No command given: show the help on stderr as a usage error.
-    program.outputHelp({ error: true });
-    return ExitCode.usage;
-  }
-  try {
-    return await work();
-  } catch (error) {
-    return report(error, output, command);
+  switch (invocation.kind) {
+    case "help":
+      if (invocation.error) {
+        writers.stderr(invocation.text);
+        return ExitCode.usage;
+      }
+      writers.stdout(invocation.text);
+      return ExitCode.success;
+    case "version":
+      writers.stdout(`${invocation.text}\n`);
+      return ExitCode.success;
+    default:
+      try {
+        return await runCommand(invocation.command, invocation.values, invocation.argument, output);
+      } catch (error) {
+        return report(error, output, invocation.command);
+      }
   }
 }

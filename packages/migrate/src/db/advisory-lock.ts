@@ -12,7 +12,7 @@ import type { Logger } from "../types";
 import type { Database } from "./database";
 import type { TrackingTable } from "./tracking-table";
 
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   applicationName: string | null;
   user: string | null;
@@ -62,7 +62,7 @@ export async function releaseLock(database: Database, tracking: TrackingTable): 
 }
 
 /** The session holding the lock (pg_locks + pg_stat_activity), if it is still there. */
-export async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
+async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
   // A bigint advisory lock appears in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
   const high = tracking.lockKey >> 32n;
   const low = tracking.lockKey & 0xffff_ffffn;
@@ -93,7 +93,7 @@ export async function findHolder(database: Database, tracking: TrackingTable): P
   };
 }
 
-export function describeHolder(holder: LockHolder | undefined): string {
+function describeHolder(holder: LockHolder | undefined): string {
   if (!holder) return "the holder has just released it";
   const parts = [
     `application_name "${holder.applicationName ?? "unknown"}"`,

@@ -33,7 +33,6 @@ const sslModes: readonly SslMode[] = ["disable", "allow", "prefer", "require", "
 /** URL parameters the engine understands; others are reported and ignored. */
 const knownParameters = new Set([
   "host",
-  "hostaddr",
   "port",
   "dbname",
   "user",

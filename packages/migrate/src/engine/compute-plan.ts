@@ -51,7 +51,8 @@ export function computePlan(set: MigrationSet, applied: readonly AppliedMigratio
   return { applied: [...applied].sort((a, b) => a.version - b.version), pending, problems };
 }
 
-function displayDirectory(set: MigrationSet): string {
+/** "migrations/": the directory as messages name it, the same on every machine. */
+export function displayDirectory(set: MigrationSet): string {
   const parts = set.directory.split(/[\\/]/);
   return `${parts[parts.length - 1] ?? set.directory}/`;
 }

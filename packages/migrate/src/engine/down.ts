@@ -4,6 +4,7 @@ import { deleteRowSql, readTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import type { AppliedMigration, AppliedResult, DownResult, EngineOptions, MigrationFile, MigrationSet } from "../types";
 import { checkSqlFiles } from "./check-sql";
+import { displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { openRunner, withEngineErrors } from "./session";
@@ -88,6 +89,7 @@ async function revert(
     const durationMs = await runFile({
       database,
       checked: file,
+      direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),
       sessionSettings: options.sessionSettings,
       platform: options.platform,
@@ -102,7 +104,9 @@ async function revert(
 
 function missingDown(row: AppliedMigration, migration: MigrationFile | undefined, set: MigrationSet): string[] {
   if (!migration) {
-    return [`migration ${row.version} (${row.name}) is applied but its files are gone from ${set.directory}`];
+    return [
+      `migration ${row.version} (${row.name}) is applied but its files are gone from ${displayDirectory(set)}: restore them, or choose a later target`,
+    ];
   }
   if (!migration.down) {
     return [`${migration.up.displayPath} has no down file: add ${migration.id}.down.sql, or choose a later target`];

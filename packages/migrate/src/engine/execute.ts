@@ -14,6 +14,8 @@ import { isConnectionLoss } from "./session";
 export interface FileRun {
   database: Database;
   checked: CheckedFile;
+  /** Applying an up file (its tracking row is inserted) or reverting with a down file (its row is deleted). */
+  direction: "up" | "down";
   /**
    * The tracking-table statement that must commit with the file (INSERT or DELETE), given a SQL expression
    * of the migration's duration in milliseconds.
@@ -72,7 +74,10 @@ async function runInTransaction(run: FileRun): Promise<number> {
     const fileStart = [...prefix].length;
     const fileEnd = fileStart + parsed.source.codePointsBefore(file.sql.length);
     const position = cause.position === undefined ? undefined : Number(cause.position) - 1;
-    const rolledBack = "The migration was rolled back: none of its changes and no tracking row were applied.";
+    const rolledBack =
+      run.direction === "up"
+        ? "The migration was rolled back: none of its changes and no tracking row were applied."
+        : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.";
     if (position !== undefined && position >= fileStart && position < fileEnd) {
       const index = parsed.source.indexOfCodePoint(position - fileStart);
       const statement = statementAt(parsed, index);
@@ -119,6 +124,7 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
       throw await statementFailed(run, statement, error as PgError);
     }
   }
+  if (database.inTransaction) throw await transactionLeftOpen(run);
   const durationMs = Math.round(performance.now() - started);
   try {
     await database.query(run.trackingSql(String(durationMs)));
@@ -126,7 +132,7 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
     const cause = error as PgError;
     if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, false);
     throw migrationFailed(file, parsed, {}, cause, [
-      "All statements of this no-transaction migration ran, but recording it in the tracking table failed; fix the cause and run again (its statements run again, so they must be safe to re-run).",
+      `All statements of this no-transaction file ran, but ${run.direction === "up" ? "recording the migration in" : "removing it from"} the tracking table failed; fix the cause and run again (its statements run again, so they must be safe to re-run).`,
     ]);
   }
   await restoreSessionSettings(database, Object.keys(file.directives.settings), run.sessionSettings);
@@ -154,12 +160,37 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
       );
     }
   }
+  const unrecorded =
+    run.direction === "up" ? "The migration is not recorded" : "The migration stays recorded as applied";
   notes.push(
     statement.ordinal > 0
-      ? `This migration runs outside a transaction: the ${statement.ordinal} statement(s) before this one were applied and stay applied. The migration is not recorded, so the next run starts it again from the top: make its statements safe to re-run (IF NOT EXISTS).`
-      : "This migration runs outside a transaction; nothing of it was applied and it is not recorded.",
+      ? `This file runs outside a transaction: the ${statement.ordinal} statement(s) before this one were applied and stay applied. ${unrecorded}, so the next run starts the file again from the top: make its statements safe to re-run (IF NOT EXISTS, IF EXISTS).`
+      : `This file runs outside a transaction; nothing of it was applied. ${unrecorded}.`,
   );
   return migrationFailed(file, parsed, { statement, index }, cause, notes);
+}
+
+/**
+ * A no-transaction file that opens a transaction and never ends it: its changes would be committed by whatever
+ * runs next, or lost when the session closes, while the migration is recorded as done. Roll it back and refuse.
+ */
+async function transactionLeftOpen(run: FileRun): Promise<MigrateError> {
+  const { database, checked } = run;
+  await database.query("ROLLBACK").catch(() => undefined);
+  const { statements, source } = checked.parsed;
+  // Point at the last BEGIN: the transaction that was never committed (or the last statement, for an implicit one).
+  const begin = statements.findLast(
+    (statement) =>
+      statement.kind === "TransactionStmt" && /^TRANS_STMT_(BEGIN|START)$/.test(String(statement.node.kind)),
+  );
+  const { line, column } = source.lineColumn((begin ?? statements.at(-1))?.start ?? 0);
+  return new MigrateError(
+    "MIGRATION_FAILED",
+    `${checked.file.displayPath}:${line}:${column}: the file opens a transaction here and does not commit it. ` +
+      `That transaction was rolled back and the migration ${run.direction === "up" ? "is not recorded" : "stays recorded as applied"}: end it with COMMIT, or remove "-- migrate:no-transaction" and BEGIN/COMMIT to let the engine run the file in one transaction. ` +
+      "Statements before the BEGIN stay applied.",
+    { file: checked.file.displayPath, line, column },
+  );
 }
 
 /** What to do when CREATE EXTENSION fails, for the platform. */

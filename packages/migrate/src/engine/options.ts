@@ -45,13 +45,16 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     }
     const requiredExtensions = options.requiredExtensions ?? [];
     for (const extension of requiredExtensions) {
-      if (!/^[a-z0-9_][a-z0-9_-]*$/.test(extension)) {
-        throw new MigrateError("INVALID_OPTIONS", `Invalid extension name "${extension}" in requiredExtensions.`);
+      if (typeof extension !== "string" || !/^[a-z0-9_][a-z0-9_-]*$/.test(extension)) {
+        throw new MigrateError(
+          "INVALID_OPTIONS",
+          `Invalid extension name "${extension}" in requiredExtensions: use the name as PostgreSQL lists it in pg_available_extensions, e.g. vector or pg_trgm.`,
+        );
       }
     }
     const sessionSettings = options.sessionSettings ?? {};
     for (const [name, value] of Object.entries(sessionSettings)) {
-      if (!isSettingName(name) || typeof value !== "string") {
+      if (!isSettingName(name) || typeof value !== "string" || value.includes("\0")) {
         throw new MigrateError(
           "INVALID_OPTIONS",
           `Invalid session setting "${name}": use a PostgreSQL parameter name (lowercase, e.g. search_path) with a string value.`,
@@ -61,6 +64,12 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     const retry = options.retry ?? {};
     if (retry.attempts !== undefined && (!Number.isInteger(retry.attempts) || retry.attempts < 1)) {
       throw new MigrateError("INVALID_OPTIONS", `Invalid retry.attempts ${retry.attempts}: use a whole number >= 1.`);
+    }
+    for (const key of ["initialDelayMs", "maxDelayMs"] as const) {
+      const delay = retry[key];
+      if (delay !== undefined && (!Number.isFinite(delay) || delay < 0)) {
+        throw new MigrateError("INVALID_OPTIONS", `Invalid retry.${key} ${delay}: use a number of milliseconds >= 0.`);
+      }
     }
     const logger = redactingLogger(options.logger, redactor);
     if (connection.ignoredParameters.length > 0) {
@@ -85,7 +94,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     };
   } catch (error) {
     if (error instanceof MigrateError) {
-      throw new MigrateError(error.code, redactor.redact(error.message), error.details);
+      throw new MigrateError(error.code, redactor.redact(error.message), redactor.redactDetails(error.details));
     }
     throw error;
   }

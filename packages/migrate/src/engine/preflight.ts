@@ -14,7 +14,7 @@ interface Need {
 }
 
 /** Extensions the files need before they run: vector when used before a migration creates it, plus required ones. */
-export function neededExtensions(files: readonly CheckedFile[], required: readonly string[]): Need[] {
+function neededExtensions(files: readonly CheckedFile[], required: readonly string[]): Need[] {
   const needs: Need[] = required.map((extension) => ({ extension, reason: "the engine options (requiredExtensions)" }));
   if (required.includes("vector")) return needs;
   for (const { file, parsed } of files) {

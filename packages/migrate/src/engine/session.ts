@@ -55,7 +55,7 @@ export async function withEngineErrors<T>(options: ResolvedOptions, action: () =
 function toMigrateError(error: unknown, options: ResolvedOptions): MigrateError {
   const redact = (text: string) => options.redactor.redact(text);
   if (error instanceof MigrateError) {
-    return new MigrateError(error.code, redact(error.message), error.details);
+    return new MigrateError(error.code, redact(error.message), options.redactor.redactDetails(error.details));
   }
   const pgError = error as PgError;
   const message = pgError?.message ?? String(error);

@@ -25,9 +25,10 @@ import { appliedBySql, openRunner, withEngineErrors } from "./session";
 export async function up(set: MigrationSet, engineOptions: EngineOptions): Promise<UpResult> {
   const options = resolveOptions(engineOptions);
   return withEngineErrors(options, async () => {
-    // Compile the SQL parser (WASM) while connecting, when there may be something to parse.
+    const connecting = openRunner(options);
+    // Load the SQL parser (WASM) while the server sets up the session, when there may be something to parse.
     if (set.migrations.length > 0) loadParser().catch(() => undefined);
-    const database = await openRunner(options);
+    const database = await connecting;
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
@@ -89,6 +90,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       const durationMs = await runFile({
         database,
         checked: file,
+        direction: "up",
         trackingSql: (durationSql) =>
           insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
         asynchronousCommit: transactional,

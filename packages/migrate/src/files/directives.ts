@@ -13,7 +13,7 @@ export interface DirectivesResult {
 const directiveLine = /^\s*--\s*migrate:(.*)$/i;
 const commentOrBlank = /^\s*(--.*)?$/;
 
-export const directiveSyntax = "-- migrate:no-transaction, -- migrate:set <setting> = '<value>'";
+const directiveSyntax = "-- migrate:no-transaction, -- migrate:set <setting> = '<value>'";
 
 export function parseDirectives(sql: string): DirectivesResult {
   const settings: Record<string, string> = {};

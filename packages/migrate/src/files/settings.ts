@@ -28,7 +28,7 @@ const schemaList: SettingRule = {
 };
 
 /** Settings useful while migrating (pgvector recommends the first four for HNSW/IVFFlat builds). */
-export const allowedSettings: Readonly<Record<string, SettingRule>> = {
+const allowedSettings: Readonly<Record<string, SettingRule>> = {
   maintenance_work_mem: memory,
   max_parallel_maintenance_workers: workerCount,
   statement_timeout: duration,

@@ -1,0 +1,232 @@
+// Command-line parsing and help for pgvector-migrate, on node:util parseArgs. The CLI runs in CI loops and its
+// start-up is part of every run: parseArgs costs well under a millisecond, where loading commander (an ES module)
+// cost 10-20 ms. Messages and help follow commander's conventions.
+import { parseArgs } from "node:util";
+import { UsageError } from "./exit-codes";
+
+export interface OptionSpec {
+  /** Long name without the dashes, e.g. "dir". */
+  name: string;
+  /** Placeholder of the option's value, e.g. "<path>"; absent for a flag. */
+  value?: string;
+  description: string;
+  default?: string;
+  /** Environment variable used when the option is not given. */
+  env?: string;
+  choices?: readonly string[];
+  required?: boolean;
+  /** Converts the value; throws UsageError with a message saying what a valid value looks like. */
+  parse?: (value: string) => unknown;
+}
+
+export interface CommandSpec {
+  name: string;
+  description: string;
+  /** One required positional argument, e.g. `new <name>`. */
+  argument?: { name: string; description: string };
+  options: readonly OptionSpec[];
+}
+
+export interface ProgramSpec {
+  name: string;
+  description: string;
+  version: () => string;
+  commands: readonly CommandSpec[];
+}
+
+/** Values by option name: strings (or what `parse` returned) for value options, true for flags given. */
+export type OptionValues = Readonly<Record<string, unknown>>;
+
+export type Invocation =
+  /** `error`: no command was given, so the help goes to stderr with the usage exit code. */
+  | { kind: "help"; text: string; error?: boolean }
+  | { kind: "version"; text: string }
+  | { kind: "command"; command: string; values: OptionValues; argument?: string };
+
+const helpOption: OptionSpec = { name: "help", description: "display help for command" };
+
+/** What the arguments ask for. Throws UsageError for anything malformed. */
+export function parseCommandLine(spec: ProgramSpec, argv: readonly string[]): Invocation {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { kind: "help", text: programHelp(spec), error: true };
+  if (first === "-h" || first === "--help") return { kind: "help", text: programHelp(spec) };
+  if (first === "-V" || first === "--version") return { kind: "version", text: spec.version() };
+  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
+  if (first === "help") {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: "help", text: programHelp(spec) };
+    return { kind: "help", text: commandHelp(spec, findCommand(spec, topic)) };
+  }
+  const command = findCommand(spec, first);
+  return parseCommand(spec, command, rest);
+}
+
+function findCommand(spec: ProgramSpec, name: string): CommandSpec {
+  const command = spec.commands.find((candidate) => candidate.name === name);
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  return command;
+}
+
+function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly string[]): Invocation {
+  const byName = new Map(command.options.map((option) => [option.name, option]));
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: {
+      ...Object.fromEntries(
+        command.options.map((option) => [option.name, { type: option.value ? "string" : "boolean" } as const]),
+      ),
+      help: { type: "boolean", short: "h" },
+    },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  if (tokens.some((token) => token.kind === "option" && token.name === "help")) {
+    return { kind: "help", text: commandHelp(spec, command) };
+  }
+
+  const values: Record<string, unknown> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const option = byName.get(token.name);
+    if (!option) throw new UsageError(`unknown option '${token.rawName}'`);
+    if (!option.value) {
+      if (token.inlineValue) throw new UsageError(`option '${token.rawName}' takes no value`);
+      values[option.name] = true;
+      continue;
+    }
+    if (token.value === undefined) throw new UsageError(`option '${optionLabel(option)}' argument missing`);
+    values[option.name] = convert(option, token.value);
+  }
+  for (const option of command.options) {
+    if (values[option.name] !== undefined) continue;
+    const fromEnv = option.env ? process.env[option.env] : undefined;
+    if (fromEnv !== undefined) values[option.name] = convert(option, fromEnv);
+    else if (option.default !== undefined) values[option.name] = option.default;
+    else if (option.required) throw new UsageError(`required option '${optionLabel(option)}' not specified`);
+  }
+
+  const expected = command.argument ? 1 : 0;
+  if (command.argument && positionals.length === 0) {
+    throw new UsageError(`missing required argument '${command.argument.name}'`);
+  }
+  if (positionals.length > expected) {
+    throw new UsageError(
+      `too many arguments for '${command.name}'. Expected ${expected} argument${expected === 1 ? "" : "s"} but got ${positionals.length}: ${positionals.join(", ")}.`,
+    );
+  }
+  return {
+    kind: "command",
+    command: command.name,
+    values,
+    ...(command.argument && { argument: positionals[0] }),
+  };
+}
+
+function convert(option: OptionSpec, value: string): unknown {
+  const invalid = (reason: string) =>
+    new UsageError(`option '${optionLabel(option)}' argument '${value}' is invalid. ${reason}`);
+  if (option.choices && !option.choices.includes(value)) {
+    throw invalid(`Allowed choices are ${option.choices.join(", ")}.`);
+  }
+  if (!option.parse) return value;
+  try {
+    return option.parse(value);
+  } catch (error) {
+    if (error instanceof UsageError) throw invalid(error.message);
+    throw error;
+  }
+}
+
+function optionLabel(option: OptionSpec): string {
+  return option.value ? `--${option.name} ${option.value}` : `--${option.name}`;
+}
+
+export function programHelp(spec: ProgramSpec): string {
+  const options = [
+    { term: "-V, --version", description: "output the version number" },
+    { term: "-h, --help", description: helpOption.description },
+  ];
+  const commands = [
+    ...spec.commands.map((command) => ({
+      term: `${command.name} [options]${command.argument ? ` <${command.argument.name}>` : ""}`,
+      description: command.description,
+    })),
+    { term: "help [command]", description: "display help for command" },
+  ];
+  const termWidth = widestTerm([...options, ...commands]);
+  return [
+    `Usage: ${spec.name} [options] [command]`,
+    "",
+    spec.description,
+    "",
+    "Options:",
+    ...table(options, termWidth),
+    "",
+    "Commands:",
+    ...table(commands, termWidth),
+    "",
+  ].join("\n");
+}
+
+export function commandHelp(spec: ProgramSpec, command: CommandSpec): string {
+  const options = command.options.map((option) => ({ term: optionLabel(option), description: describe(option) }));
+  const lines = [
+    `Usage: ${spec.name} ${command.name} [options]${command.argument ? ` <${command.argument.name}>` : ""}`,
+    "",
+    ...wrap(command.description, 0),
+    "",
+  ];
+  if (command.argument) {
+    const argument = [{ term: command.argument.name, description: command.argument.description }];
+    lines.push("Arguments:", ...table(argument, widestTerm(argument)), "");
+  }
+  const all = [...options, { term: "-h, --help", description: helpOption.description }];
+  lines.push("Options:", ...table(all, widestTerm(all)), "");
+  return lines.join("\n");
+}
+
+function describe(option: OptionSpec): string {
+  const extras = [
+    ...(option.default !== undefined ? [`(default: ${JSON.stringify(option.default)})`] : []),
+    ...(option.choices ? [`(choices: ${option.choices.map((choice) => JSON.stringify(choice)).join(", ")})`] : []),
+    ...(option.env ? [`(env: ${option.env})`] : []),
+  ];
+  return [option.description, ...extras].join(" ");
+}
+
+const width = 80;
+
+interface Row {
+  term: string;
+  description: string;
+}
+
+function widestTerm(rows: readonly Row[]): number {
+  return Math.max(...rows.map((row) => row.term.length)) + 2;
+}
+
+/** Two columns, the second wrapped to the width, as commander lays out help. */
+function table(rows: readonly Row[], termWidth: number): string[] {
+  return rows.flatMap((row) => {
+    const [head = "", ...tail] = wrap(row.description, 2 + termWidth);
+    return [`  ${row.term.padEnd(termWidth)}${head}`, ...tail.map((line) => `${" ".repeat(2 + termWidth)}${line}`)];
+  });
+}
+
+function wrap(text: string, indent: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
