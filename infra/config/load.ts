@@ -1,3 +1,6 @@
+import { existsSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { programProjectDirectory } from "../migrations/resource";
 import {
   type AppRoleAccess,
   type CommonSettings,
@@ -9,7 +12,7 @@ import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
 import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
-import { settingsSchema } from "./setting";
+import { quote, settingsSchema } from "./setting";
 import { type ConfigSource, pulumiConfigSource } from "./source";
 
 export interface MigrationSettings {
@@ -55,6 +58,7 @@ export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): St
   if (common === undefined) throw configError(source, problems);
   const name = common.platform;
   const section: PlatformSection<unknown> = platformSections[name];
+  problems.push(...migrationsDirectoryProblems(common.migrationsDirectory));
   problems.push(...plainTextSecretProblems(source, section));
   const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
@@ -155,6 +159,21 @@ function unknownSettingProblems(source: ConfigSource): Problem[] {
         message: `is not a setting of this project${suggestion ? `; did you mean ${suggestion}?` : "."} Remove it with \`pulumi config rm ${key}\`.`,
       };
     });
+}
+
+/** The Migrations resource reads the folder while the program registers resources: a wrong one must stop it first. */
+function migrationsDirectoryProblems(directory: string): Problem[] {
+  const absolute = path.resolve(programProjectDirectory(), directory);
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) return [];
+  return [
+    {
+      setting: "migrationsDirectory",
+      message:
+        `${quote(directory)} is not a folder (looked for ${absolute}). Set it to the folder of the SQL migrations, ` +
+        "relative to the project directory (default migrations), or create the first migration there with " +
+        "`pgvector-migrate new <name> --dir <folder>`.",
+    },
+  ];
 }
 
 function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<unknown>): Problem[] {

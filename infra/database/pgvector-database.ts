@@ -118,7 +118,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
         requiredExtensions: [...args.extensions],
       },
-      { parent: this, deletedWith, dependsOn: [] },
+      { parent: this, deletedWith, dependsOn: Object.values(this.extensions) },
     );
 
     this.appRole = new AppRole(

@@ -77,6 +77,8 @@ function migrationFile(directory: string, id: string): string {
 
 // ---- check ----------------------------------------------------------------------------------------------------
 
+const sslmodes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
+
 function connectionFailures(connection: unknown): CheckFailure[] {
   if (isUnknown(connection)) return [];
   const fail = (reason: string): CheckFailure[] => [{ property: "connection", reason }];
@@ -87,6 +89,19 @@ function connectionFailures(connection: unknown): CheckFailure[] {
     if (isUnknown(url)) return [];
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
       return fail("connection.url must be a postgres:// or postgresql:// URL");
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return fail(
+        "connection.url cannot be parsed as a URL (it is not shown: it may contain a password); " +
+          "percent-encode special characters of the user name and password",
+      );
+    }
+    const sslmode = parsed.searchParams.get("sslmode");
+    if (sslmode !== null && !sslmodes.includes(sslmode)) {
+      return fail(`connection.url has sslmode=${sslmode}: use one of ${sslmodes.join(", ")}`);
     }
     return [];
   }
@@ -104,7 +119,6 @@ function connectionFailures(connection: unknown): CheckFailure[] {
   if (!isUnknown(connection.password) && typeof connection.password !== "string") {
     failures.push({ property: "connection", reason: "connection.password must be a string" });
   }
-  const sslmodes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
   if (!isUnknown(connection.sslmode) && !sslmodes.includes(connection.sslmode as string)) {
     failures.push({ property: "connection", reason: `connection.sslmode must be one of ${sslmodes.join(", ")}` });
   }
@@ -487,7 +501,11 @@ export const migrationsProvider: pulumi.dynamic.ResourceProvider<MigrationsInput
 
   // Runs during preview: compares values only, never connects.
   async diff(_id, olds, news) {
-    const replaces = targetChanged(olds.connection, news.connection) ? ["connection"] : [];
+    // A replacement deletes the old resource after creating the new one. With onDelete "down" that delete
+    // would revert every migration on the old target, which may be the very same database under another
+    // host name (a DNS alias), so such a resource is updated in place and the old target is left as it is.
+    const revertsOnDelete = olds.onDelete === "down" || news.onDelete === "down";
+    const replaces = !revertsOnDelete && targetChanged(olds.connection, news.connection) ? ["connection"] : [];
     const migrationsChanged =
       canonical(olds.migrations) !== canonical(news.migrations) ||
       canonical(olds.applied) !== canonical(news.migrations);

@@ -68,11 +68,26 @@ describe("usage", () => {
     { args: ["up", "--lock-timeout", "soon"], message: /use a duration such as 500ms, 30s, 2m/ },
     { args: ["up", "--platform", "oracle"], message: /Allowed choices are azure, neon, supabase, generic/ },
     { args: ["new"], message: /missing required argument 'name'/ },
+    { args: ["up", "extra"], message: /too many arguments for 'up'\. Expected 0 arguments but got 1: extra/ },
+    { args: ["up", "--dir"], message: /option '--dir <path>' argument missing/ },
+    { args: ["up", "--json=yes"], message: /option '--json' takes no value/ },
+    { args: ["--dir", "x", "up"], message: /unknown option '--dir'/ },
+    { args: ["help", "migrate"], message: /unknown command 'migrate'/ },
   ])("exits 2 on a usage error: $args", async ({ args, message }) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
+  });
+
+  it("prints a command's help with `help <command>`, and the version", async () => {
+    const help = await runCli(["help", "down"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: pgvector-migrate down \[options\]\n/);
+    expect(help.stdout).toContain("--to <version>");
+    const version = await runCli(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it("exits 2 when no database is given, naming DATABASE_URL and --database-url", async () => {

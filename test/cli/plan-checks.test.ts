@@ -222,6 +222,21 @@ describe("plan checks the SQL of pending migrations as up would", () => {
 });
 
 describe("plan when squawk cannot run", () => {
+  it("uses the squawk executable SQUAWK_PATH names, and says when it cannot run it", async () => {
+    const { dir, env } = await withPending({ "0002_title_index.sql": indexExistingTable });
+    const missing = join(tmpdir(), "no-such-dir", "squawk");
+
+    const warned = await runCli(["plan", "--dir", dir], { env: { ...env, SQUAWK_PATH: missing } });
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain(
+      `warning: migration lint skipped: squawk could not run: cannot run squawk at ${missing}`,
+    );
+
+    const strict = await runCli(["plan", "--dir", dir, "--strict"], { env: { ...env, SQUAWK_PATH: missing } });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("error: migration lint is required with --strict but squawk could not run");
+  });
+
   // The CLI installed without squawk-cli (its optional binary package skipped, or the package left out):
   // a copy of the built package that resolves every dependency except squawk-cli.
   let installed: string;
@@ -232,7 +247,7 @@ describe("plan when squawk cannot run", () => {
     for (const entry of ["bin", "dist", "package.json"])
       cpSync(join(packageDir, entry), join(installed, entry), { recursive: true });
     mkdirSync(join(installed, "node_modules"));
-    for (const dependency of ["commander", "libpg-query", "pg"]) {
+    for (const dependency of ["libpg-query", "pg"]) {
       symlinkSync(
         realpathSync(join(repoRoot, "node_modules", dependency)),
         join(installed, "node_modules", dependency),

@@ -1,5 +1,6 @@
 // Shared helpers of the engine tests: temporary migration directories, engine options, captured logs.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -79,4 +80,59 @@ export function thrown(action: () => unknown): Error & { code?: string; details?
     return error as Error & { code?: string };
   }
   throw new Error("expected the call to throw, but it returned");
+}
+
+export interface QueryRecorder {
+  /** The database URL through the recorder (sslmode=disable: it reads the protocol in the clear). */
+  url: string;
+  /** The SQL of every query the clients sent (simple Query and extended-protocol Parse messages), in order. */
+  queries: string[];
+  close(): void;
+}
+
+/**
+ * A TCP relay in front of a real server that records the queries clients send: it reads PostgreSQL's frontend
+ * protocol (after the startup message, each message is a type byte and a length) without changing anything.
+ */
+export async function recordQueries(url: string): Promise<QueryRecorder> {
+  const target = new URL(url);
+  const queries: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let buffered = Buffer.alloc(0);
+    let startup = true;
+    client.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const header = startup ? 0 : 1;
+        if (buffered.length < header + 4) break;
+        const length = buffered.readInt32BE(header);
+        if (buffered.length < header + length) break;
+        const type = startup ? "" : String.fromCharCode(buffered[0] ?? 0);
+        const body = buffered.subarray(header + 4, header + length);
+        if (type === "Q") queries.push(body.toString("utf8", 0, body.indexOf(0)));
+        if (type === "P") {
+          const statementNameEnd = body.indexOf(0);
+          queries.push(body.toString("utf8", statementNameEnd + 1, body.indexOf(0, statementNameEnd + 1)));
+        }
+        buffered = buffered.subarray(header + length);
+        startup = false;
+      }
+    });
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const proxied = new URL(url);
+  proxied.port = String((server.address() as AddressInfo).port);
+  proxied.searchParams.set("sslmode", "disable");
+  return {
+    url: proxied.toString(),
+    queries,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }

@@ -2,7 +2,15 @@
 import { down, loadMigrations, plan, readApplied, up, validateSql } from "pgvector-migrate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createNativeDatabase, type NativeDatabase } from "../support";
-import { CapturingLogger, engineOptions, failure, type MigrationsDir, migrationsDir, query } from "./helpers";
+import {
+  CapturingLogger,
+  engineOptions,
+  failure,
+  type MigrationsDir,
+  migrationsDir,
+  query,
+  recordQueries,
+} from "./helpers";
 
 let db: NativeDatabase;
 let dir: MigrationsDir;
@@ -72,6 +80,26 @@ describe("up", () => {
     const after = await plan(set, engineOptions(db.url));
     expect(after.pending).toEqual([]);
     expect(after.applied.map((row) => row.version)).toEqual([1, 2]);
+  });
+
+  it("plans with one query for the applied set, whatever its size", async () => {
+    for (let version = 1; version <= 60; version++) {
+      dir.write(`${String(version).padStart(4, "0")}_step.sql`, `CREATE TABLE t${version} (id int);`);
+    }
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+    dir.write("0061_new.sql", "CREATE TABLE t61 (id int);");
+    const recorder = await recordQueries(db.url);
+    try {
+      const result = await plan(loadMigrations(dir.path), engineOptions(recorder.url));
+      expect(result.applied).toHaveLength(60);
+      expect(result.pending.map((migration) => migration.id)).toEqual(["0061_new"]);
+      expect(recorder.queries).toEqual([
+        expect.stringMatching(/^SELECT .* FROM "public"\."schema_migrations" ORDER BY version$/),
+      ]);
+    } finally {
+      recorder.close();
+    }
   });
 
   it("uses a configurable, schema-qualified tracking table, creating its schema", async () => {
@@ -294,6 +322,19 @@ describe("up", () => {
     dir.write("0001_a.sql", "CREATE TABLE things (id int);");
     await up(loadMigrations(dir.path), engineOptions(db.url, { sessionSettings: { search_path: "app" } }));
     expect(await query(db.url, "SELECT to_regclass('app.things')::text AS t")).toEqual([{ t: "app.things" }]);
+  });
+
+  it("reports sessionSettings the server refuses before running anything", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE things (id int);");
+    const error = await failure(
+      up(loadMigrations(dir.path), engineOptions(db.url, { sessionSettings: { work_mem: "lots" } })),
+    );
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain(
+      'The server refused the session settings (sessionSettings): invalid value for parameter "work_mem": "lots"',
+    );
+    expect(error.details).toMatchObject({ sqlstate: "22023" });
+    expect(await tables(db.url)).toEqual([]);
   });
 });
 

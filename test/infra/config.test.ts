@@ -328,6 +328,15 @@ describe("configuration errors name the setting, the value and the accepted valu
     ]);
   });
 
+  it("a migrations directory that does not exist", () => {
+    expect(problemLines({ ...publicAzure, migrationsDirectory: "db/migrations" })).toEqual([
+      `pgvector-stack:migrationsDirectory: "db/migrations" is not a folder (looked for ${path.join(projectDirectory, "db/migrations")}). Set it to the folder of the SQL migrations, relative to the project directory (default migrations), or create the first migration there with \`pgvector-migrate new <name> --dir <folder>\`.`,
+    ]);
+    expect(problemLines({ ...publicAzure, migrationsDirectory: "README.md" })[0]).toContain(
+      '"README.md" is not a folder',
+    );
+  });
+
   it("extension names", () => {
     expect(problemLines({ ...publicAzure, extensions: JSON.stringify(["pg_trgm", "drop table"]) })).toEqual([
       'pgvector-stack:extensions[1]: "drop table" is not an extension name (letters, digits, _ and -, e.g. pg_trgm or uuid-ossp).',

@@ -19,11 +19,11 @@ export interface LocalRun {
   stderr: string;
 }
 
-const entry = join(repoRoot, "local/dist/main.js");
+export const localEntry = join(repoRoot, "local/dist/main.js");
 
 /** Starts the server and resolves once it printed DATABASE_URL (or rejects with its output if it exits first). */
 export function startLocal(args: readonly string[]): Promise<LocalProcess> {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot });
+  const child = spawn(process.execPath, [localEntry, ...args], { cwd: repoRoot });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -57,7 +57,7 @@ export function startLocal(args: readonly string[]): Promise<LocalProcess> {
 
 /** Runs the entry point to completion (for runs expected to fail at start-up). */
 export function runLocal(args: readonly string[]): Promise<LocalRun> {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot });
+  const child = spawn(process.execPath, [localEntry, ...args], { cwd: repoRoot });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

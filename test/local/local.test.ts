@@ -1,12 +1,13 @@
 // `npm run local`: PGlite + pgvector over TCP, migrations applied, data kept across restarts.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../support";
-import { type LocalProcess, runLocal, startLocal } from "./local-process";
+import { type LocalProcess, localEntry, runLocal, startLocal } from "./local-process";
 
 let work: string;
 let migrations: string;
@@ -80,6 +81,37 @@ describe("npm run local", () => {
     const third = await start(port);
     expect(third.stdout()).toContain("Migrations: 0 applied now, 3 in total, 0 pending");
     expect(await third.stop()).toBe(0);
+  });
+
+  it("stops cleanly on Ctrl-C during start-up, keeping what it applied", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [
+      localEntry,
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+      "--dir",
+      migrations,
+    ]);
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    // The pid file is written as start-up begins, long before PGlite is open and the migrations are applied.
+    for (let tries = 0; !existsSync(`${dataDir}.pid`); tries++) {
+      if (tries > 400) throw new Error(`the local server did not start:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("SIGINT: stopping");
+    expect(existsSync(`${dataDir}.pid`)).toBe(false);
+
+    const restarted = await start(port);
+    expect(restarted.stdout()).toContain("Migrations: 0 applied now, 2 in total, 0 pending");
+    expect(await restarted.stop()).toBe(0);
   });
 
   it("refuses a second server on the same data directory, naming the running one", async () => {

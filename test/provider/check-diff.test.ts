@@ -96,6 +96,23 @@ describe("check", () => {
     }
   });
 
+  it("rejects a URL that cannot be parsed, without showing it, and a bad sslmode in it", async () => {
+    const unparsable = { url: "postgres://migrator:p@ss:word@db.example.com:port/app" };
+    const failures = (await check({}, { ...inputs, connection: unparsable }))?.failures;
+    expect(failures).toEqual([
+      { property: "connection", reason: expect.stringContaining("connection.url cannot be parsed as a URL") },
+    ]);
+    expect(JSON.stringify(failures)).not.toContain("p@ss:word");
+    const badSslmode = { url: "postgres://migrator:pw@db.example.com/app?sslmode=on" };
+    expect((await check({}, { ...inputs, connection: badSslmode }))?.failures).toEqual([
+      {
+        property: "connection",
+        reason:
+          "connection.url has sslmode=on: use one of disable, allow, prefer, require, verify-ca, verify-full, no-verify",
+      },
+    ]);
+  });
+
   it("rejects a lint mode other than off, warn and strict", async () => {
     expect((await check({}, { ...inputs, lint: "error" }))?.failures).toEqual([
       { property: "lint", reason: "lint must be one of off, warn, strict" },
@@ -133,6 +150,17 @@ describe("diff", () => {
 
   it("does not replace when the whole connection is unknown during preview", async () => {
     expect(await diff(outputs, { ...inputs, connection: unknown })).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("updates in place instead of replacing when onDelete is down, so a replacement never reverts the old target", async () => {
+    const elsewhere = { ...inputs.connection, host: "alias.example.com" };
+    expect((await diff(outputs, { ...inputs, connection: elsewhere }))?.replaces).toEqual(["connection"]);
+    expect(
+      await diff({ ...outputs, onDelete: "down" }, { ...inputs, onDelete: "down", connection: elsewhere }),
+    ).toEqual({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("replaces when a URL points at another database, comparing hosts case-insensitively", async () => {

@@ -49,7 +49,7 @@ function resultLine(verb: string, result: AppliedResult): string {
   return `${verb} ${result.id} (${result.durationMs} ms)`;
 }
 
-/** Options of `plan`, as commander parses them (`--no-lint` sets lint to false). */
+/** Options of `plan` (`--no-lint` sets lint to false). */
 export interface PlanCommandOptions extends DatabaseCommandOptions {
   exitCode?: boolean;
   strict?: boolean;
@@ -66,22 +66,10 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
     lint: options.lint,
     strict,
     ...(context.options.sessionSettings && { sessionSettings: context.options.sessionSettings }),
+    ...(process.env.SQUAWK_PATH && { squawkPath: process.env.SQUAWK_PATH }),
   });
   const errors = plan.problems.filter((problem) => problem.severity === "error");
-  const lintErrors = engine.lintErrors(checks.lint);
-  const failures = [
-    ...(checks.invalidSql.length > 0
-      ? [
-          `${plural(checks.invalidSql.length, "problem")} in the SQL of pending migrations: \`up\` would refuse to run them`,
-        ]
-      : []),
-    ...(lintErrors.length > 0
-      ? [
-          `migration lint: ${plural(lintErrors.length, "error")}${strict ? " (--strict makes every finding an error)" : ""}: make the migrations safe, or after review accept a finding with "-- squawk-ignore <rule>" on the line above the statement`,
-        ]
-      : []),
-    ...(strict && checks.lintUnavailable ? [`migration lint is required with --strict but ${checks.lintSkipped}`] : []),
-  ];
+  const failures = checkFailures(checks, engine.lintErrors(checks.lint).length, strict);
   const ok = errors.length === 0 && failures.length === 0;
   const code = !ok
     ? ExitCode.failure
@@ -106,6 +94,24 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
   if (!strict && checks.lintUnavailable) output.note(`warning: migration lint skipped: ${checks.lintSkipped}`);
   for (const failure of failures) output.note(`error: ${failure}`);
   return code;
+}
+
+/** Why the checks of the pending migrations fail `plan`, one message each. */
+function checkFailures(checks: PendingChecks, lintErrors: number, strict: boolean): string[] {
+  const failures: string[] = [];
+  if (checks.invalidSql.length > 0) {
+    failures.push(
+      `${plural(checks.invalidSql.length, "problem")} in the SQL of pending migrations: \`up\` would refuse to run them`,
+    );
+  }
+  if (lintErrors > 0) {
+    failures.push(
+      `migration lint: ${plural(lintErrors, "error")}${strict ? " (--strict makes every finding an error)" : ""}: make the migrations safe, or after review accept a finding with "-- squawk-ignore <rule>" on the line above the statement`,
+    );
+  }
+  if (strict && checks.lintUnavailable)
+    failures.push(`migration lint is required with --strict but ${checks.lintSkipped}`);
+  return failures;
 }
 
 function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output: Output): void {

@@ -12,6 +12,8 @@ export interface PendingCheckOptions {
   strict: boolean;
   /** Settings every migration session gets: a lock_timeout there satisfies squawk's require-lock-timeout. */
   sessionSettings?: Readonly<Record<string, string>>;
+  /** Another squawk executable (SQUAWK_PATH); default the one installed with the squawk-cli package. */
+  squawkPath?: string;
 }
 
 export interface PendingChecks {
@@ -67,6 +69,7 @@ async function lintOf(
       findings: await engine.lintMigrations(pending, {
         strict: options.strict,
         ...(options.sessionSettings && { sessionSettings: options.sessionSettings }),
+        ...(options.squawkPath && { squawkPath: options.squawkPath }),
       }),
     };
   } catch (error) {

@@ -5,7 +5,7 @@ import { UsageError } from "./exit-codes";
 
 export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
 
-/** Options shared by the commands that connect to a database, as commander parses them. */
+/** Options shared by the commands that connect to a database, as parsed from the command line. */
 export interface DatabaseCommandOptions {
   dir: string;
   databaseUrl?: string;

@@ -28,6 +28,7 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
       await database.query(settings);
     } catch (error) {
       await database.close();
+      if (isConnectionLoss(error as PgError)) throw error;
       throw new MigrateError(
         "INVALID_OPTIONS",
         `The server refused the session settings (sessionSettings): ${(error as Error).message}`,
