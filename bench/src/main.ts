@@ -68,7 +68,11 @@ async function timedRun(
   },
 ): Promise<number> {
   const database = `bench_${context.label}_${runner}`;
-  await admin(context.adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
+  await admin(context.adminUrl, async (client) => {
+    await client.query(`CREATE DATABASE ${database}`);
+    // Every run starts from a clean server: no dirty buffers or WAL of the previous run left to write meanwhile.
+    await client.query("CHECKPOINT");
+  });
   const url = withDatabase(context.adminUrl, database, context.sslmode);
   try {
     const run =
@@ -85,7 +89,10 @@ async function timedRun(
             )
           : await timeProcess(process.execPath, [rawApply, context.script], { ...process.env, DATABASE_URL: url });
     // A benchmark of a run that did not do the work would be meaningless: check it did.
-    const tables = await countRows(url, "SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'bench_item_%'");
+    const tables = await countRows(
+      withDatabase(context.adminUrl, database, "disable"),
+      "SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'bench_item_%'",
+    );
     if (tables !== context.count) throw new Error(`${runner} run created ${tables} tables, expected ${context.count}`);
     return run.ms;
   } finally {

@@ -36,16 +36,11 @@ export class SqlSyntaxError extends Error {
 let parserModule: typeof PgQuery | undefined;
 let loading: Promise<typeof PgQuery> | undefined;
 
-/**
- * Loads the WASM parser once, on first use (it costs tens of milliseconds; `plan` never needs it). `up` starts it
- * while connecting, so the load and the warm-up parse below use time otherwise spent waiting for the server.
- */
+/** Loads the WASM parser once, on first use (it costs tens of milliseconds; `plan` never needs it). */
 export function loadParser(): Promise<typeof PgQuery> {
   loading ??= (async () => {
     const module = require("libpg-query") as typeof PgQuery;
     await module.loadModule();
-    // V8 compiles WASM functions on their first call: the first parse costs ~20 ms more than the next ones.
-    module.parseSync("CREATE TABLE t (id bigint PRIMARY KEY); CREATE INDEX i ON t (id); INSERT INTO t VALUES (1)");
     parserModule = module;
     return module;
   })();
