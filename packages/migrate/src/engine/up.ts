@@ -75,6 +75,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const droppedInvalidIndexes: string[] = [];
   const appliedBy = appliedBySql(options);
   let unflushedCommits = 0;
+  let completed = false;
   try {
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
@@ -107,9 +108,15 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
+    completed = true;
   } finally {
     const last = applied.at(-1);
-    if (unflushedCommits > 0 && last && !database.lostError) await flushCommits(database, tracking, last.version);
+    if (unflushedCommits > 0 && last && !database.lostError) {
+      const flushed = flushCommits(database, tracking, last.version);
+      // After a failed migration its error is the one to report; after a clean run a failed flush must fail
+      // the run, since the migrations it covers are then not known to be durable.
+      await (completed ? flushed : flushed.catch(() => undefined));
+    }
   }
   const state = applied.length === 0 ? [...plan.applied] : ((await readTrackingTable(database, tracking)) ?? []);
   return { applied, droppedInvalidIndexes, state };
@@ -121,9 +128,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
  * that writes no WAL, such as `SELECT txid_current()`, would not wait for the flush.
  */
 async function flushCommits(database: Database, tracking: TrackingTable, version: number): Promise<void> {
-  await database
-    .query(`UPDATE ${tracking.sql} SET duration_ms = duration_ms WHERE version = ${version}`)
-    .catch(() => undefined);
+  await database.query(`UPDATE ${tracking.sql} SET duration_ms = duration_ms WHERE version = ${version}`);
 }
 
 function refuseProblems(plan: Plan): void {
