@@ -2,26 +2,11 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNativeDatabase, type NativeDatabase, runCli } from "../support";
-import { basicMigrations, migrationsProject } from "./fixtures";
+import { basicMigrations, perTestResources } from "./fixtures";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function freshDatabase(): Promise<NativeDatabase> {
-  const database = await createNativeDatabase("cli");
-  cleanups.push(() => database.drop());
-  return database;
-}
-
-function project(files: Readonly<Record<string, string>>) {
-  const created = migrationsProject(files);
-  cleanups.push(created.remove);
-  return created;
-}
+const { freshDatabase, project } = perTestResources("cli");
 
 async function tablesOf(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });

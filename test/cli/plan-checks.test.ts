@@ -3,9 +3,9 @@
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, createNativeDatabase, repoRoot, runCli, runProcess } from "../support";
-import { migrationsProject } from "./fixtures";
+import { perTestResources } from "./fixtures";
 
 const createDocuments = "CREATE TABLE documents (id bigint PRIMARY KEY, title text NOT NULL);\n";
 /** An index built without CONCURRENTLY on a table that already exists: squawk's require-concurrent-index-creation. */
@@ -17,21 +17,12 @@ const safeIndex = `-- migrate:no-transaction
 CREATE INDEX CONCURRENTLY IF NOT EXISTS documents_title_idx ON documents (title);
 `;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function project(files: Readonly<Record<string, string>>) {
-  const created = migrationsProject(files);
-  cleanups.push(created.remove);
-  return created;
-}
+const { project, defer } = perTestResources("cli_plan");
 
 /** A database where 0001_documents is applied, and a project whose pending migration is `pending`. */
 async function withPending(pending: Readonly<Record<string, string>>) {
   const database = await createNativeDatabase("cli_plan");
-  cleanups.push(() => database.drop());
+  defer(() => database.drop());
   const { dir } = project({ "0001_documents.sql": createDocuments });
   const env = { DATABASE_URL: database.url };
   const up = await runCli(["up", "--dir", dir], { env });
@@ -152,7 +143,7 @@ CREATE INDEX documents_title_idx ON documents (title);
 
   it("lints only the pending migrations, not the applied ones", async () => {
     const database = await createNativeDatabase("cli_plan");
-    cleanups.push(() => database.drop());
+    defer(() => database.drop());
     const { dir } = project({ "0001_documents.sql": createDocuments, "0002_title_index.sql": indexExistingTable });
     const env = { DATABASE_URL: database.url };
     const before = json(await runCli(["plan", "--dir", dir, "--json"], { env }));

@@ -1,26 +1,11 @@
 // CLI options that change how a run behaves: --lock-timeout against a second runner, --platform advice.
 import { spawn } from "node:child_process";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
-import { cliBin, createNativeDatabase, type NativeDatabase, runCli } from "../support";
-import { migrationsProject } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { cliBin, runCli } from "../support";
+import { perTestResources } from "./fixtures";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function freshDatabase(): Promise<NativeDatabase> {
-  const database = await createNativeDatabase("cli_run");
-  cleanups.push(() => database.drop());
-  return database;
-}
-
-function project(files: Readonly<Record<string, string>>) {
-  const created = migrationsProject(files);
-  cleanups.push(created.remove);
-  return created;
-}
+const { freshDatabase, project } = perTestResources("cli_run");
 
 /** Polls until a session of the database runs a query matching `pattern`; returns its pid. */
 async function waitForQuery(url: string, pattern: string): Promise<number> {
