@@ -8,8 +8,8 @@ import {
 } from "./identifiers";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
 
-/** Where the README documents the common settings: the Azure section's table lists them with Azure's own. */
-export const commonSettingsReadme = "Azure > Settings";
+/** Where docs/ documents the common settings: the Azure section's table lists them with Azure's own. */
+export const commonSettingsDocs = "docs/azure.md#settings";
 
 export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
 export type AppRoleAccess = (typeof appRoleAccessLevels)[number];

@@ -1,4 +1,4 @@
-export { type AppRoleAccess, type CommonSettings, commonSettings, commonSettingsReadme } from "./common";
+export { type AppRoleAccess, type CommonSettings, commonSettings, commonSettingsDocs } from "./common";
 export { stackExtensions, vectorExtension } from "./extensions";
 export { type AppRoleSettings, loadStackConfig, type MigrationSettings, type StackConfig } from "./load";
 export { appRoleNameFor, maxIdentifierBytes, stackScopedName } from "./naming";

@@ -5,7 +5,7 @@ import {
   type AppRoleAccess,
   type CommonSettings,
   commonSettings,
-  commonSettingsReadme,
+  commonSettingsDocs,
   type MigrationsLintMode,
 } from "./common";
 import { stackExtensions } from "./extensions";
@@ -118,16 +118,16 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
 }
 
 function configError(source: ConfigSource, problems: readonly Problem[]): ConfigError {
-  return new ConfigError(source.project, source.stack, problems, readmeTopics(problems));
+  return new ConfigError(source.project, source.stack, problems, docsPages(problems));
 }
 
-/** The README sections that document the settings at fault, in the order of the problems. */
-function readmeTopics(problems: readonly Problem[]): string[] {
+/** The docs pages that document the settings at fault, in the order of the problems. */
+function docsPages(problems: readonly Problem[]): string[] {
   const sections: PlatformSection<unknown>[] = Object.values(platformSections);
   const topicOf = (setting: string) => {
     const key = setting.split(/[.[]/)[0] ?? setting;
     const section = sections.find((candidate) => sectionKeys(candidate).includes(key));
-    return section?.readme ?? commonSettingsReadme;
+    return section?.docs ?? commonSettingsDocs;
   };
   return [...new Set(problems.map((problem) => topicOf(problem.setting)))];
 }

@@ -38,15 +38,15 @@ export function problemsFromZod(
 export class ConfigError extends pulumi.RunError {
   readonly problems: readonly Problem[];
 
-  /** `readme`: where the README documents the settings at fault (`Section > Heading`), pointed to at the end. */
-  constructor(project: string, stack: string, problems: readonly Problem[], readme: readonly string[]) {
+  /** `docs`: the pages (`docs/<page>.md#<heading>`) that document the settings at fault, pointed to at the end. */
+  constructor(project: string, stack: string, problems: readonly Problem[], docs: readonly string[]) {
     const lines = problems.map((problem) => `  - ${qualifiedKey(project, problem.setting)}: ${problem.message}`);
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     super(
       [
         `The configuration of stack "${stack}" has ${count}:`,
         ...lines,
-        `Change a setting with \`pulumi config set <key> <value>\` (add --secret for secrets); see the README, ${readme.join(" and ")}.`,
+        `Change a setting with \`pulumi config set <key> <value>\` (add --secret for secrets); see ${docs.join(" and ")}.`,
       ].join("\n"),
     );
     this.name = "ConfigError";

@@ -19,8 +19,8 @@ export interface PlatformSection<T> {
   otherKeys: readonly string[];
   /** Keys that hold secrets: they must be set with `--secret` and their values never appear in messages. */
   secretKeys: readonly string[];
-  /** Where the README documents these settings, `Section > Heading`: configuration errors point there. */
-  readme: string;
+  /** The page and heading that document these settings (`docs/<page>.md#<heading>`): configuration errors point there. */
+  docs: string;
   /** Validates the platform's settings; `common` has passed validation already. */
   parse(source: ConfigSource, common: CommonSettings): Parsed<T>;
 }
@@ -29,7 +29,7 @@ const azureSection: PlatformSection<AzureSettings> = {
   settings: azureSettings,
   otherKeys: [locationSetting],
   secretKeys: [],
-  readme: "Azure > Settings",
+  docs: "docs/azure.md#settings",
   parse: parseAzureSettings,
 };
 

@@ -14,8 +14,8 @@ export interface StructuredSectionOptions<T> {
   schema: z.ZodType<T>;
   /** An example field and value for the "not an object" message, e.g. `region aws-eu-central-1`. */
   example: string;
-  /** See PlatformSection.readme. */
-  readme: string;
+  /** See PlatformSection.docs. */
+  docs: string;
   /** Secrets of other namespaces the platform reads (`neon:apiKey`): they must not be stored in plain text. */
   otherSecretKeys?: readonly string[];
   /** Rules that span the platform's settings and the common ones (ephemeral, postgresVersion...). */
@@ -32,7 +32,7 @@ export function structuredSection<T>(options: StructuredSectionOptions<T>): Plat
     settings: {},
     otherKeys: [options.key, ...secretFields.map(([, secretKey]) => secretKey)],
     secretKeys: [...secretFields.map(([, secretKey]) => secretKey), ...(options.otherSecretKeys ?? [])],
-    readme: options.readme,
+    docs: options.docs,
     parse(source: ConfigSource, common: CommonSettings): Parsed<T> {
       const raw = source.get(options.key);
       const plain = raw === undefined ? {} : parseJsonObject(raw);

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
-  commonSettingsReadme,
+  commonSettingsDocs,
   loadStackConfig,
   platformSections,
   type StackConfig,
@@ -12,6 +11,7 @@ import {
 } from "../../infra/config";
 import type { AzureSettings } from "../../infra/platforms/azure/config";
 import { createStack } from "../../infra/program";
+import { docsReferenceExists } from "../support/docs";
 import { project, runWithMocks } from "./harness";
 import { projectDirectory } from "./stack-files";
 
@@ -385,35 +385,29 @@ describe("secrets", () => {
   });
 });
 
-describe("the README pointer at the end of the error", () => {
+describe("the docs pointer at the end of the error", () => {
   const lastLine = (values: Record<string, string>, secretKeys: string[] = []) =>
     configError(values, secretKeys).message.split("\n").at(-1);
   const neon = { platform: "neon", "neon:apiKey": "napi_x" };
 
   it("names the section that documents the failing settings, and each such section once", () => {
     expect(lastLine({ ...publicAzure, storageSizeGb: "100", skuTier: "Cheap" })).toBe(
-      "Change a setting with `pulumi config set <key> <value>` (add --secret for secrets); see the README, Azure > Settings.",
+      "Change a setting with `pulumi config set <key> <value>` (add --secret for secrets); see docs/azure.md#settings.",
     );
     expect(lastLine({ ...neon, neon: JSON.stringify({ region: "mars" }) }, ["neon:apiKey"])).toMatch(
-      /; see the README, Platforms > `neon`\.$/,
+      /; see docs\/platforms\.md#neon\.$/,
     );
     expect(lastLine({ platform: "existing", existingUrl: "postgres://u@h/db" })).toMatch(
-      /; see the README, Platforms > `existing`\.$/,
+      /; see docs\/platforms\.md#existing-any-postgresql-you-can-reach\.$/,
     );
     expect(lastLine({ platform: "supabase", databaseName: "Bad-Name" })).toMatch(
-      /; see the README, Azure > Settings and Platforms > `supabase`\.$/,
+      /; see docs\/azure\.md#settings and docs\/platforms\.md#supabase\.$/,
     );
   });
 
-  it("points to headings the README has", () => {
-    const readme = readFileSync(path.join(projectDirectory, "README.md"), "utf8");
-    const topics = [commonSettingsReadme, ...Object.values(platformSections).map((section) => section.readme)];
-    const missing = topics.filter((topic) => {
-      const [section = "", heading = ""] = topic.split(" > ");
-      const marker = section.toLowerCase();
-      const body = new RegExp(`<!-- section:${marker} -->([\\s\\S]*)<!-- /section:${marker} -->`).exec(readme)?.[1];
-      return !body?.split("\n").some((line) => line.startsWith(`### ${heading}`));
-    });
+  it("points to headings the docs have", () => {
+    const topics = [commonSettingsDocs, ...Object.values(platformSections).map((section) => section.docs)];
+    const missing = topics.filter((topic) => !docsReferenceExists(projectDirectory, topic));
     expect(topics).toHaveLength(5);
     expect(missing).toEqual([]);
   });

@@ -125,10 +125,10 @@ describe("stack files", () => {
   });
 });
 
-describe("README", () => {
+describe("docs/azure.md", () => {
   it("documents every setting in the azure section", () => {
-    const readme = readFileSync(path.join(projectDirectory, "README.md"), "utf8");
-    const section = /<!-- section:azure -->([\s\S]*)<!-- \/section:azure -->/.exec(readme)?.[1] ?? "";
+    const page = readFileSync(path.join(projectDirectory, "docs", "azure.md"), "utf8");
+    const section = /<!-- section:azure -->([\s\S]*)<!-- \/section:azure -->/.exec(page)?.[1] ?? "";
     const undocumented = [...Object.keys(settings), "azure-native:location"].filter(
       (key) => !section.includes(`| \`${key}\``),
     );

@@ -9,7 +9,7 @@ export const existingSection = structuredSection<ExistingSettings>({
   secrets: { url: "existingUrl", password: "existingPassword" },
   schema: existingSettingsSchema,
   example: "host db.example.com",
-  readme: "Platforms > `existing`",
+  docs: "docs/platforms.md#existing-any-postgresql-you-can-reach",
   check: existingProblems,
 });
 

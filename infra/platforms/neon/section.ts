@@ -14,7 +14,7 @@ export const neonSection = structuredSection<NeonSettings>({
   otherSecretKeys: [neonApiKeySetting],
   schema: neonSettingsSchema,
   example: "region aws-eu-central-1",
-  readme: "Platforms > `neon`",
+  docs: "docs/platforms.md#neon",
   check: neonProblems,
 });
 

@@ -7,7 +7,7 @@ export const supabaseSection = structuredSection<SupabaseSettings>({
   secrets: { password: "supabaseDbPassword" },
   schema: supabaseSettingsSchema,
   example: "projectRef abcdefghijklmnopqrst",
-  readme: "Platforms > `supabase`",
+  docs: "docs/platforms.md#supabase",
   check: (_settings, common) =>
     common.ephemeral
       ? [
