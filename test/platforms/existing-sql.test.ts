@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationsInputs, MigrationsOutputs } from "../../infra/migrations";
 import { type Registration, runStack, single } from "../infra/harness";
-import { nativeAdminUrl, repoRoot, withAdminClient } from "../support";
+import { nativeAdminUrl, repoRoot, urlForDatabase, withAdminClient } from "../support";
 import {
   applyRegistrations,
   destroyRegistrations,
@@ -16,7 +16,7 @@ import {
   requireBuiltEngine,
   updateMigrations,
 } from "./support/apply";
-import { destroyOrder, postgresqlTypes } from "./support/provider-sql";
+import { createDatabaseSql, destroyOrder, postgresqlTypes, providerConnection } from "./support/provider-sql";
 
 const notesSql = `CREATE TABLE notes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,7 +72,11 @@ interface Login {
  * superuser, allowed to create databases and roles. Roles are server-wide and test files share the server: every
  * name is unique to this run.
  */
-function existingStack(prefix: string, stack: string, settings: { ephemeral?: true; createDatabase?: false }) {
+function existingStack(
+  prefix: string,
+  stack: string,
+  settings: { ephemeral?: true; createDatabase?: false; template?: string },
+) {
   const tag = `${prefix}_${randomBytes(3).toString("hex")}`;
   const admin: Login = { name: `${tag}_admin`, password: `Admin-${randomBytes(6).toString("hex")}` };
   const server = new URL(nativeAdminUrl());
@@ -87,6 +91,7 @@ function existingStack(prefix: string, stack: string, settings: { ephemeral?: tr
       user: admin.name,
       sslmode: "disable",
       ...(settings.createDatabase === false ? { createDatabase: false } : {}),
+      ...(settings.template ? { template: settings.template } : {}),
     }),
     existingPassword: admin.password,
     migrationsDirectory: folder.relative,
@@ -150,7 +155,10 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     const extension = single(registrations, postgresqlTypes.extension);
     expect(extension.inputs).toEqual({ name: "vector", database: databaseName });
     const applied = await applyRegistrations(registrations, withoutVector);
-    expect(applied.steps[0]?.statements).toEqual([`CREATE DATABASE "${databaseName}" ENCODING 'UTF8'`]);
+    // The provider's statement (see createDatabaseSql), with the template the stack always sends.
+    expect(applied.steps[0]?.statements).toEqual([
+      `CREATE DATABASE "${databaseName}" OWNER "${admin.name}" TEMPLATE "template1" ENCODING 'UTF8'  ALLOW_CONNECTIONS true CONNECTION LIMIT -1 IS_TEMPLATE false`,
+    ]);
     expect(applied.steps[0]?.database).toBe("postgres");
     expect(applied.migrations?.latestMigration).toBe("0001_notes");
     firstMigrations = applied.migrations;
@@ -326,5 +334,62 @@ describe("a stack on a shared database it did not create (existing.createDatabas
     const again = await applyRegistrations(registrations, withoutVector);
     expect(again.migrations?.newlyApplied).toEqual([]);
     expect(await roleExists()).toBe(true);
+  });
+});
+
+describe("the template of the database a stack creates", () => {
+  // bloom stands in for vector, which this server lacks: shipped with PostgreSQL, and like vector not trusted, so
+  // only a superuser can create it. A superuser installs it once in a template; template1 itself is shared by every
+  // test file on this server, so a template of this run's own plays its part.
+  const template = `tpl_${randomBytes(3).toString("hex")}`;
+  const stack = existingStack("template", "dev", { template });
+  const { tag, admin, folder } = stack;
+  const fromTemplate0 = `${tag}_t0`;
+  let registrations: Registration[];
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    await withAdminClient((client) => client.query(`CREATE DATABASE ${template}`));
+    await withClient({ connectionString: urlForDatabase(nativeAdminUrl(), template) }, (client) =>
+      client.query("CREATE EXTENSION bloom"),
+    );
+    await withAdminClient((client) => client.query(`ALTER DATABASE ${template} IS_TEMPLATE true`));
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      for (const database of [tag, fromTemplate0])
+        await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await client.query(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await client.query(`DROP DATABASE IF EXISTS ${template}`);
+      await client.query(`DROP ROLE IF EXISTS ${String(single(registrations, postgresqlTypes.role).inputs.name)}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  const extensionsIn = (database: string) =>
+    stack.connect(database, admin, async (client) =>
+      (await client.query("SELECT extname FROM pg_extension ORDER BY extname")).rows.map((row) => row.extname),
+    );
+
+  it("gives the new database what a superuser installed in the template, for a non-superuser admin", async () => {
+    await applyRegistrations(registrations, withoutVector);
+    expect(await extensionsIn(tag)).toEqual(["bloom", "plpgsql"]);
+  });
+
+  it("without a template the provider clones template0, where the admin cannot create the extension", async () => {
+    const database = single(registrations, postgresqlTypes.database);
+    const { template: _sent, ...unset } = database.inputs;
+    const sql = createDatabaseSql({ ...unset, name: fromTemplate0 }, providerConnection(registrations, database));
+    expect(sql).toContain(" TEMPLATE template0 ");
+    await stack.connect("postgres", admin, (client) => client.query(sql));
+    expect(await extensionsIn(fromTemplate0)).toEqual(["plpgsql"]);
+    const message = await stack.connect(fromTemplate0, admin, (client) =>
+      errorOf(client.query("CREATE EXTENSION bloom")),
+    );
+    expect(message).toBe('permission denied to create extension "bloom"');
   });
 });
