@@ -53,8 +53,10 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appRole: AppRole;
   /** Secret. */
   readonly adminConnectionString: pulumi.Output<string>;
-  /** Secret. */
+  /** Secret. The application's default route: the platform's pooler where it has one (Neon, Supabase). */
   readonly appConnectionString: pulumi.Output<string>;
+  /** Secret. The server itself, as the bare role: for sessions the pooler cannot keep (LISTEN, advisory locks). */
+  readonly appDirectConnectionString: pulumi.Output<string>;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:database:PgvectorDatabase", name, {}, opts);
@@ -139,10 +141,18 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     );
 
     this.adminConnectionString = connectionString(admin);
+    const app = { ...admin, password: this.appRole.password };
+    const loginName = platform.loginName ?? ((role: string) => role);
     this.appConnectionString = connectionString({
-      ...admin,
+      ...app,
+      host: platform.appHost ?? platform.host,
+      user: this.appRole.roleName.apply(loginName),
+    });
+    this.appDirectConnectionString = connectionString({
+      ...app,
+      host: platform.directHost?.host ?? platform.host,
+      port: platform.directHost?.port ?? platform.port,
       user: this.appRole.roleName,
-      password: this.appRole.password,
     });
     this.registerOutputs({
       latestMigration: this.migrations.latestMigration,

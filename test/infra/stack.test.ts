@@ -127,6 +127,8 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
     expect(outputs.appConnectionString?.value).toMatch(
       new RegExp(`^postgresql://${appRole}:Mock-[^@]+@.+:5432/app\\?sslmode=require$`),
     );
+    // Azure has no pooler in front of the server: the direct string is the same one, and as secret.
+    expect(outputs.appDirectConnectionString).toEqual(outputs.appConnectionString);
     expect(outputs.host).toEqual({ value: expect.stringMatching(/\.postgres\.database\.azure\.com$/), secret: false });
     expect(outputs.port).toEqual({ value: 5432, secret: false });
     expect(outputs.database).toEqual({ value: "app", secret: false });
@@ -340,6 +342,7 @@ describe("infra/index.ts, the program Pulumi runs", () => {
         "adminConnectionString",
         "adminUser",
         "appConnectionString",
+        "appDirectConnectionString",
         "appUser",
         "database",
         "extensions",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { neonSettingsSchema } from "../../infra/platforms/neon";
+import { neonPooledHost } from "../../infra/platforms/neon/platform-database";
 import { configProblems } from "../infra/config-problems";
 import { byType, generatedPasswords, plainTextLeaks, type Registration, single } from "../infra/harness";
 import {
@@ -219,6 +220,40 @@ describe("dev and prod stacks: a Neon project", () => {
     expect(single(registrations, "neon:index/project:Project").protect).toBe(true);
     expect(single(registrations, "neon:index/database:Database").protect).toBe(true);
     expect(single(registrations, "neon:index/project:Project").inputs.name).toBe("pgvector-stack-prod");
+  });
+});
+
+describe("the application's connection strings", () => {
+  const userAndHost = (value: unknown) => {
+    const url = new URL(String(value));
+    return `${url.username}@${url.hostname}`;
+  };
+
+  it.each([
+    ["dev", {}, "ep-neon-main"],
+    ["pr-3", { ephemeral: "true" }, "ep-neon-pr"],
+  ])(
+    "%s: appConnectionString goes through the compute's pooler, appDirectConnectionString to the compute",
+    async (stack, extra, endpoint) => {
+      const { registrations, outputs } = await run(stack, neonConfig({}, extra));
+      const appUser = String(single(registrations, "postgresql:index/role:Role").inputs.name);
+      expect(userAndHost(outputs.appConnectionString?.value)).toBe(
+        `${appUser}@${endpoint}-pooler.us-east-2.aws.neon.tech`,
+      );
+      expect(userAndHost(outputs.appDirectConnectionString?.value)).toBe(
+        `${appUser}@${endpoint}.us-east-2.aws.neon.tech`,
+      );
+      expect([outputs.appConnectionString?.secret, outputs.appDirectConnectionString?.secret]).toEqual([true, true]);
+      // The migrations keep the direct host: they hold session-level advisory locks, which PgBouncer does not keep.
+      expect(userAndHost(outputs.adminConnectionString?.value)).toBe(`app_owner@${endpoint}.us-east-2.aws.neon.tech`);
+    },
+  );
+
+  it("derives the pooled host by suffixing the endpoint id", () => {
+    expect(neonPooledHost("ep-cool-darkness-123456.us-east-2.aws.neon.tech")).toBe(
+      "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech",
+    );
+    expect(neonPooledHost("ep-x-pooler.eu-central-1.aws.neon.tech")).toBe("ep-x-pooler.eu-central-1.aws.neon.tech");
   });
 });
 

@@ -88,13 +88,28 @@ describe("an existing Supabase project by reference", () => {
       ...direct,
       supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: pooler }),
     };
-    const { registrations } = await runStack("dev", config, { secretKeys });
+    const { registrations, outputs } = await runStack("dev", config, { secretKeys });
     expect(single(registrations, "pulumi:providers:postgresql").inputs).toMatchObject({
       host: pooler,
       port: "5432",
       username: `postgres.${ref}`,
       // The role the login stands for: the provider names it in REASSIGN OWNED ... TO when it drops the app role.
       databaseUsername: "postgres",
+    });
+    // The app role logs in through the same pooler, so its login carries the project ref too; the direct string
+    // goes to the project's own server, where role names log in as they are.
+    const appUser = String(single(registrations, "postgresql:index/role:Role").inputs.name);
+    expect(outputs.appConnectionString).toEqual({
+      value: expect.stringMatching(
+        new RegExp(`^postgresql://${appUser}\\.${ref}:[^@]+@${pooler}:5432/postgres\\?sslmode=require$`),
+      ),
+      secret: true,
+    });
+    expect(outputs.appDirectConnectionString).toEqual({
+      value: expect.stringMatching(
+        new RegExp(`^postgresql://${appUser}:[^@]+@db\\.${ref}\\.supabase\\.co:5432/postgres\\?sslmode=require$`),
+      ),
+      secret: true,
     });
     // Default privileges are for the tables the admin role creates: postgres, not the pooler's login name.
     const owners = byType(registrations, "postgresql:index/defaultPrivileges:DefaultPrivileges").map(
