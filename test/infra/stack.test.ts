@@ -180,7 +180,7 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
     expect(single(r, T.migrations).inputs).toMatchObject({
       platform: "azure",
       requiredExtensions: ["pg_trgm", "vector"],
-      trackingTable: "public.schema_migrations",
+      trackingTable: "pgvector_migrate.schema_migrations",
       directory: "migrations",
     });
     expect((allowlistOf(r) as Registration).inputs.value).toBe("PG_TRGM,VECTOR");

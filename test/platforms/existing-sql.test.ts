@@ -323,9 +323,9 @@ describe("a stack on a shared database it did not create (existing.createDatabas
     expect(await roleExists()).toBe(false);
     await asAdminIn(tag, async (client) => {
       const tables = await client.query(
-        "SELECT to_regclass('notes') AS notes, to_regclass('public.schema_migrations') AS tracking",
+        "SELECT to_regclass('notes') AS notes, to_regclass('pgvector_migrate.schema_migrations') AS tracking",
       );
-      expect(tables.rows).toEqual([{ notes: "notes", tracking: "schema_migrations" }]);
+      expect(tables.rows).toEqual([{ notes: "notes", tracking: "pgvector_migrate.schema_migrations" }]);
     });
   });
 

@@ -111,7 +111,10 @@ export interface Logger {
 
 export interface EngineOptions {
   connection: ConnectionOptions;
-  /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
+  /**
+   * Tracking table, optionally schema-qualified. Default "pgvector_migrate.schema_migrations"; a
+   * public.schema_migrations of an earlier version is moved there by the next `up` or `down`.
+   */
   trackingTable?: string;
   /** How long `up`/`down` wait for another runner's advisory lock. Default 60 s. */
   lockTimeoutMs?: number;

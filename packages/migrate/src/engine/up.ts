@@ -1,5 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
+import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
 import { concurrentIndex } from "../sql/analyze";
@@ -31,7 +32,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
         set,
-        (await readTrackingTable(database, options.tracking)) ?? [],
+        (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
         options.allowOutOfOrder,
       );
       refuseProblems(before);
@@ -54,6 +55,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
 
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
   const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
