@@ -188,6 +188,29 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     });
   });
 
+  it("gives the app role no access to the migration history: its tracking table is outside the app's schemas", async () => {
+    const tracking = String(single(registrations, migrationsType).inputs.trackingTable);
+    const [schema] = tracking.split(".");
+    await asApp(async (client) => {
+      for (const statement of [
+        `INSERT INTO ${tracking} (version, name, checksum, duration_ms, applied_by) VALUES (99, 'x', 'x', 0, 'app')`,
+        `UPDATE ${tracking} SET checksum = 'forged'`,
+        `DELETE FROM ${tracking}`,
+        `TRUNCATE ${tracking}`,
+        `SELECT * FROM ${tracking}`,
+      ]) {
+        expect([statement, await errorOf(client.query(statement))]).toEqual([
+          statement,
+          `permission denied for schema ${schema}`,
+        ]);
+      }
+    });
+    await asAdmin(async (client) => {
+      const { rows } = await client.query(`SELECT version::int, checksum FROM ${tracking}`);
+      expect(rows).toEqual([{ version: 1, checksum: expect.not.stringMatching(/^forged$/) }]);
+    });
+  });
+
   it("covers tables a later migration adds (default privileges), with no change to the grants", async () => {
     folder.write("0002_reactions.sql", laterSql);
     const next = await stack.up();
@@ -391,5 +414,63 @@ describe("the template of the database a stack creates", () => {
       errorOf(client.query("CREATE EXTENSION bloom")),
     );
     expect(message).toBe('permission denied to create extension "bloom"');
+  });
+});
+
+describe("a stack whose tracking table an earlier version kept in public.schema_migrations", () => {
+  const stack = existingStack("upgrade", "dev", {});
+  const { tag, admin, folder } = stack;
+  const legacy = (inputs: MigrationsInputs) => ({
+    ...inputs,
+    requiredExtensions: [],
+    trackingTable: "public.schema_migrations",
+  });
+  let registrations: Registration[];
+  const appRole = () => single(registrations, postgresqlTypes.role).inputs as unknown as Login;
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole().name}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  it("was writable by the app role there; the next update moves it out of its reach and applies nothing twice", async () => {
+    // The first `pulumi up` with the old default: the grants on every table of public include the tracking table.
+    const first = await applyRegistrations(registrations, { ...withoutVector, migrationsInputs: legacy });
+    expect(first.migrations?.newlyApplied).toEqual(["0001_notes"]);
+    await stack.connect(tag, appRole(), (client) =>
+      client.query("UPDATE public.schema_migrations SET applied_by = applied_by"),
+    );
+
+    // The upgrade: the program now sends the new default; the provider updates the Migrations resource.
+    const defaults = single(registrations, migrationsType).inputs.trackingTable;
+    expect(defaults).toBe("pgvector_migrate.schema_migrations");
+    folder.write("0002_reactions.sql", laterSql);
+    const next = await stack.up();
+    const outputs = await updateMigrations(next.registrations, first.migrations as MigrationsOutputs, (inputs) => ({
+      ...inputs,
+      requiredExtensions: [],
+    }));
+    expect(outputs.newlyApplied).toEqual(["0002_reactions"]);
+    await stack.connect(tag, admin, async (client) => {
+      const { rows } = await client.query(
+        `SELECT to_regclass('public.schema_migrations') AS legacy,
+                (SELECT count(*)::int FROM pgvector_migrate.schema_migrations) AS applied`,
+      );
+      expect(rows).toEqual([{ legacy: null, applied: 2 }]);
+    });
+    const message = await stack.connect(tag, appRole(), (client) =>
+      errorOf(client.query("DELETE FROM pgvector_migrate.schema_migrations")),
+    );
+    expect(message).toBe("permission denied for schema pgvector_migrate");
   });
 });
