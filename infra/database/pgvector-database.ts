@@ -136,6 +136,8 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         dependsOn: [this.migrations],
         roleDeletedWith: platform.roleTeardownWith,
         grantsDeletedWith: deletedWith ?? platform.roleTeardownWith,
+        // The database goes with the stack's own resource exactly when it is the stack's.
+        restrictPublicSchema: deletedWith !== undefined,
       },
       { parent: this },
     );

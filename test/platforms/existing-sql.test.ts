@@ -7,9 +7,10 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationsInputs, MigrationsOutputs } from "../../infra/migrations";
-import { type Registration, runStack, single } from "../infra/harness";
+import { byType, type Registration, runStack, single } from "../infra/harness";
 import { nativeAdminUrl, repoRoot, urlForDatabase, withAdminClient } from "../support";
 import {
+  type Applied,
   applyRegistrations,
   destroyRegistrations,
   migrationsType,
@@ -472,5 +473,61 @@ describe("a stack whose tracking table an earlier version kept in public.schema_
       errorOf(client.query("DELETE FROM pgvector_migrate.schema_migrations")),
     );
     expect(message).toBe("permission denied for schema pgvector_migrate");
+  });
+});
+
+describe("on PostgreSQL 13 and 14, where PUBLIC may CREATE in schema public (simulated on 18)", () => {
+  const stack = existingStack("pg14", "dev", {});
+  const { tag, admin, folder } = stack;
+  let registrations: Registration[];
+  const appRole = () => single(registrations, postgresqlTypes.role).inputs as unknown as Login;
+  let applied: Applied;
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+    applied = await applyRegistrations(registrations, {
+      ...withoutVector,
+      // What 13 and 14 grant in every new database, and 15 and later no longer do.
+      afterApplying: async (registration) => {
+        if (registration.type !== postgresqlTypes.database) return;
+        await withClient({ connectionString: urlForDatabase(nativeAdminUrl(), tag) }, (client) =>
+          client.query("GRANT CREATE ON SCHEMA public TO PUBLIC"),
+        );
+      },
+    });
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole().name}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  it("reduces PUBLIC to USAGE on public, so the app role cannot create tables there; the admin still migrates", async () => {
+    const grant = byType(registrations, postgresqlTypes.grant).find((g) => g.inputs.role === "public");
+    expect(grant?.inputs).toEqual({
+      database: tag,
+      role: "public",
+      schema: "public",
+      objectType: "schema",
+      privileges: ["USAGE"],
+    });
+    expect(grant?.deletedWith).toBe(single(registrations, postgresqlTypes.database).urn);
+    const message = await stack.connect(tag, appRole(), (client) =>
+      errorOf(client.query("CREATE TABLE mine (id int)")),
+    );
+    expect(message).toBe("permission denied for schema public");
+    folder.write("0002_reactions.sql", laterSql);
+    const next = await stack.up();
+    const outputs = await updateMigrations(next.registrations, applied.migrations as MigrationsOutputs, (inputs) => ({
+      ...inputs,
+      requiredExtensions: [],
+    }));
+    expect(outputs.newlyApplied).toEqual(["0002_reactions"]);
   });
 });
