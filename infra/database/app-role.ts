@@ -13,6 +13,11 @@ export interface AppRoleArgs {
   access: AppRoleAccess;
   /** Schemas the role may use; they must exist (the migrations create them). */
   schemas: readonly string[];
+  /**
+   * Schemas whose types, operators and functions the role must reach, without rights on their tables: the
+   * schema of the extensions (Supabase's `extensions`, where vector lives). USAGE only.
+   */
+  usageSchemas?: readonly string[];
   /** The role that runs the migrations and so creates the tables: default privileges are set for its objects. */
   owner: pulumi.Input<string>;
   /** Resources the grants must wait for: the migrations that create the schemas and tables. */
@@ -111,6 +116,13 @@ export class AppRole extends pulumi.ComponentResource {
         `${name}-public-schema`,
         { database: args.database, role: "public", schema: "public", objectType: "schema", privileges: ["USAGE"] },
         { ...inDatabase, dependsOn: [...(args.dependsOn ?? []), this.role] },
+      );
+    }
+    for (const schema of args.usageSchemas ?? []) {
+      new postgresql.Grant(
+        `${name}-${schema}-usage`,
+        { ...target, schema, objectType: "schema", privileges: ["USAGE"] },
+        inDatabase,
       );
     }
     this.registerOutputs({ roleName: this.roleName });

@@ -131,6 +131,11 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         name: args.appRole.name,
         access: args.appRole.access,
         schemas: args.appRole.schemas,
+        // vector's type and operators, where the platform keeps extensions outside the app's schemas (Supabase).
+        usageSchemas:
+          platform.extensionSchema && !args.appRole.schemas.includes(platform.extensionSchema)
+            ? [platform.extensionSchema]
+            : [],
         owner: platform.adminRole ?? platform.adminUser,
         searchPath: platform.searchPath,
         dependsOn: [this.migrations],

@@ -130,7 +130,10 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
 describe("supabase: vector in the extensions schema", () => {
   const supabase = {
     platform: "supabase",
-    supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst" }),
+    supabase: JSON.stringify({
+      projectRef: "abcdefghijklmnopqrst",
+      poolerHost: "aws-0-eu-central-1.pooler.supabase.com",
+    }),
     supabaseDbPassword: "Supabase-Db-Pw-1",
   };
   let registrations: Registration[];
