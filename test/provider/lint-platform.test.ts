@@ -40,12 +40,12 @@ describe("lint in preview, by platform", () => {
   it("warns on supabase about a table in public without row level security; not elsewhere", async () => {
     const supabase = await migrationsProvider.check?.({} as MigrationsInputs, inputs("supabase"));
     expect(supabase?.failures).toEqual([]);
-    expect(supabase?.inputs.lintWarnings).toEqual([
+    expect(supabase?.inputs?.lintWarnings).toEqual([
       expect.stringMatching(
         /^migrations\/0001_documents\.sql:2:1: warning supabase-require-row-level-security: Table public\.documents is created in schema public, which Supabase exposes through its Data API/,
       ),
     ]);
     const generic = await migrationsProvider.check?.({} as MigrationsInputs, inputs("generic"));
-    expect(generic?.inputs.lintWarnings).toBeUndefined();
+    expect(generic?.inputs?.lintWarnings).toBeUndefined();
   });
 });
