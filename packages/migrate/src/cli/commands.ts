@@ -6,7 +6,13 @@ import { ExitCode, UsageError } from "./exit-codes";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
 import { passwordsOf } from "./secrets";
-import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
+import {
+  type DatabaseCommandOptions,
+  engineOptions,
+  loadOptions,
+  migrationsDirectory,
+  requireDatabaseUrl,
+} from "./settings";
 
 interface Context {
   options: EngineOptions;
@@ -32,6 +38,7 @@ function plural(count: number, word: string): string {
 function pendingJson(migration: MigrationFile) {
   return {
     version: migration.version,
+    versionText: migration.versionText,
     name: migration.name,
     id: migration.id,
     path: migration.up.displayPath,
@@ -59,7 +66,7 @@ export interface PlanCommandOptions extends DatabaseCommandOptions {
 export async function planCommand(options: PlanCommandOptions, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
+  const set = engine.loadMigrations(context.directory, context.options);
   const plan: Plan = await engine.plan(set, context.options);
   const strict = options.strict === true;
   const checks = await checkPending(engine, set, plan.pending, {
@@ -81,6 +88,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
     output.document({
       command: "plan",
       ok,
+      format: set.format,
       applied: plan.applied.map(appliedJson),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
@@ -148,7 +156,7 @@ function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output:
 export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
+  const set = engine.loadMigrations(context.directory, context.options);
   const started = performance.now();
   const result = await engine.up(set, context.options);
   const totalMs = Math.round(performance.now() - started);
@@ -179,7 +187,7 @@ export async function upCommand(options: DatabaseCommandOptions, output: Output)
 export async function downCommand(options: DatabaseCommandOptions & { to: number }, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
+  const set = engine.loadMigrations(context.directory, context.options);
   const result = await engine.down(set, options.to, context.options);
 
   if (output.json) {
@@ -203,17 +211,25 @@ export async function downCommand(options: DatabaseCommandOptions & { to: number
 
 export async function newCommand(
   name: string,
-  options: { dir: string; json?: boolean },
+  options: { dir: string; format?: DatabaseCommandOptions["format"]; json?: boolean },
   output: Output,
 ): Promise<number> {
-  const created = loadEngine().createMigration(migrationsDirectory(options.dir), name);
+  const created = loadEngine().createMigration(migrationsDirectory(options.dir), name, loadOptions(options));
   const upPath = relative(process.cwd(), created.upPath);
-  const downPath = relative(process.cwd(), created.downPath);
+  const downPath = created.downPath === undefined ? undefined : relative(process.cwd(), created.downPath);
   if (output.json) {
-    output.document({ command: "new", ok: true, version: created.version, upPath, downPath });
+    output.document({
+      command: "new",
+      ok: true,
+      format: created.format,
+      version: created.version,
+      versionText: created.versionText,
+      upPath,
+      ...(downPath !== undefined && { downPath }),
+    });
   } else {
     output.line(`Created ${upPath}`);
-    output.line(`Created ${downPath}`);
+    if (downPath !== undefined) output.line(`Created ${downPath}`);
   }
   return ExitCode.success;
 }
