@@ -8,20 +8,8 @@ import { createMigration, type LoadOptions, loadMigrations, type MigrationFormat
 import { afterEach, describe, expect, it } from "vitest";
 import { parseFileName, suggestFileName } from "../../packages/migrate/src/files/names";
 import { repoRoot } from "../support";
+import { copyFixture, fixtureFolders, formatFixtures } from "./format-fixtures";
 import { thrown } from "./helpers";
-
-export const formatFixtures = join(repoRoot, "test/fixtures/formats");
-
-/** Each fixture's migrations folder, relative to its fixture directory. */
-export const fixtureFolders: Readonly<Record<MigrationFormat, string>> = {
-  native: "native/migrations",
-  drizzle: "drizzle/migrations",
-  supabase: "supabase/supabase/migrations",
-  dbmate: "dbmate/migrations",
-  "golang-migrate": "golang-migrate/migrations",
-  flyway: "flyway/sql",
-  prisma: "prisma/migrations",
-};
 
 const roots: string[] = [];
 afterEach(() => {
@@ -39,14 +27,6 @@ function folder(files: Readonly<Record<string, string>>, relative = "migrations"
     writeFileSync(join(path, name), content);
   }
   return path;
-}
-
-/** A copy of a fixture folder (so `new` can write to it), at the same relative path. */
-export function copyFixture(format: MigrationFormat, root: string): string {
-  const relative = fixtureFolders[format];
-  const target = join(root, relative);
-  cpSync(join(formatFixtures, relative), target, { recursive: true });
-  return target;
 }
 
 function ids(path: string, options: LoadOptions = {}): string[] {
@@ -240,13 +220,14 @@ describe("Flyway", () => {
   });
 
   it("treats 1.0 as 1 (a duplicate), and refuses what it cannot honour, naming each file", () => {
+    const placeholder = ["$", "{schema_name}"].join("");
     const message = problems(
       folder({
         "V1__a.sql": "SELECT 1;",
         "V1.0__b.sql": "SELECT 1;",
         "R__views.sql": "SELECT 1;",
         "afterMigrate.sql": "SELECT 1;",
-        "V3__schema.sql": "CREATE TABLE t (id int);\nCREATE SCHEMA ${schema_name};\n",
+        "V3__schema.sql": `CREATE TABLE t (id int);\nCREATE SCHEMA ${placeholder};\n`,
         "V4__x.sql.conf": "executeInTransaction=false",
         "V5_x.sql": "SELECT 1;",
         "U9__orphan.sql": "SELECT 1;",
@@ -256,7 +237,7 @@ describe("Flyway", () => {
     expect(message).toContain("migrations/V1__a.sql: version 1 is also used by migrations/V1.0__b.sql");
     expect(message).toContain("migrations/R__views.sql: Flyway repeatable migrations (R__) are not supported");
     expect(message).toContain("migrations/afterMigrate.sql: Flyway SQL callbacks are not supported");
-    expect(message).toContain("migrations/V3__schema.sql:2: Flyway placeholder ${schema_name} is not supported");
+    expect(message).toContain(`migrations/V3__schema.sql:2: Flyway placeholder ${placeholder} is not supported`);
     expect(message).toContain("migrations/V4__x.sql.conf: per-script Flyway configuration is not supported");
     expect(message).toContain("migrations/V5_x.sql: Flyway reads V<version>__<description>.sql");
     expect(message).toContain("migrations/U9__orphan.sql: undo migration without a versioned migration");
