@@ -102,6 +102,27 @@ describe("--format", () => {
     );
   });
 
+  it("down --to takes a Flyway version as written: 1.9 keeps 1.9 and reverts 1.10", async () => {
+    const database = await freshDatabase();
+    const { dir } = folder({
+      "V1__a.sql": "CREATE TABLE a (id int);\n",
+      "U1__a.sql": "DROP TABLE a;\n",
+      "V1.9__b.sql": "CREATE TABLE b (id int);\n",
+      "U1.9__b.sql": "DROP TABLE b;\n",
+      "V1.10__c.sql": "CREATE TABLE c (id int);\n",
+      "U1.10__c.sql": "DROP TABLE c;\n",
+    });
+    const env = { DATABASE_URL: database.url };
+    const applied = await runCli(["up", "--dir", dir], { env });
+    expect(applied.stdout).toMatch(/Applied V1__a .*\nApplied V1\.9__b .*\nApplied V1\.10__c /);
+    const reverted = await runCli(["down", "--dir", dir, "--to", "1.9"], { env });
+    expect(reverted.stderr).toBe("");
+    expect(reverted.stdout).toMatch(/^Reverted V1\.10__c .*\nReverted 1 migration; 2 applied in total\n$/);
+    const unknown = await runCli(["down", "--dir", dir, "--to", "1.5"], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No migration in migrations/ has version 1.5");
+  });
+
   it("`new` refuses a drizzle-kit folder", async () => {
     const { dir } = folder({
       "meta/_journal.json": JSON.stringify({ dialect: "postgresql", entries: [{ idx: 0, when: 1, tag: "0000_a" }] }),

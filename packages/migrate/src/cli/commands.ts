@@ -1,6 +1,8 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
-import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
+import { displayDirectory } from "../engine/compute-plan";
+import { MigrateError } from "../errors";
+import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
 import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
 import type { Output } from "./output";
@@ -184,17 +186,18 @@ export async function upCommand(options: DatabaseCommandOptions, output: Output)
   return ExitCode.success;
 }
 
-export async function downCommand(options: DatabaseCommandOptions & { to: number }, output: Output): Promise<number> {
+export async function downCommand(options: DatabaseCommandOptions & { to: string }, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
-  const result = await engine.down(set, options.to, context.options);
+  const target = targetKey(set, options.to);
+  const result = await engine.down(set, target, context.options);
 
   if (output.json) {
     output.document({
       command: "down",
       ok: true,
-      target: options.to,
+      target,
       reverted: result.reverted,
       appliedTotal: result.state.length,
     });
@@ -234,10 +237,21 @@ export async function newCommand(
   return ExitCode.success;
 }
 
-/** `--to` must be a whole version number (0 reverts everything). */
-export function parseTargetVersion(value: string): number {
-  if (!/^\d+$/.test(value.trim())) {
+/** `--to` is a version as the file names write it: 3, 0003, 20260203101500, Flyway's 1.9 (0 reverts everything). */
+export function parseTargetVersion(value: string): string {
+  if (!/^\d+([._]\d+)*$/.test(value.trim())) {
     throw new UsageError("give a migration version number such as 3 (0 reverts everything)");
   }
-  return Number(value);
+  return value.trim();
+}
+
+/** The tracking key of the `--to` version: a migration written with that version, else the number itself. */
+function targetKey(set: MigrationSet, to: string): number {
+  const written = set.migrations.find((migration) => migration.versionText === to.replace(/_/g, "."));
+  if (written) return written.version;
+  if (/^\d+$/.test(to)) return Number(to);
+  throw new MigrateError(
+    "INVALID_TARGET",
+    `No migration in ${displayDirectory(set)} has version ${to}: give the version of an applied migration, or 0 to revert everything.`,
+  );
 }

@@ -141,7 +141,7 @@ function runCommand(command: string, values: OptionValues, argument: string | un
     case "up":
       return upCommand(databaseCommandOptions(values), output);
     case "down":
-      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output);
+      return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output);
     default:
       return newCommand(
         argument ?? "",
