@@ -115,6 +115,8 @@ describe("--format", () => {
     const env = { DATABASE_URL: database.url };
     const applied = await runCli(["up", "--dir", dir], { env });
     expect(applied.stdout).toMatch(/Applied V1__a .*\nApplied V1\.9__b .*\nApplied V1\.10__c /);
+    const planned = await runCli(["plan", "--dir", dir, "--no-lint"], { env });
+    expect(planned.stdout).toContain("Applied: 3 (latest V1.10__c)");
     const reverted = await runCli(["down", "--dir", dir, "--to", "1.9"], { env });
     expect(reverted.stderr).toBe("");
     expect(reverted.stdout).toMatch(/^Reverted V1\.10__c .*\nReverted 1 migration; 2 applied in total\n$/);

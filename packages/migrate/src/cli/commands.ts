@@ -99,7 +99,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
       ...(checks.lintSkipped !== undefined && { lintSkipped: checks.lintSkipped }),
     });
   } else {
-    printPlan(engine, plan, checks, output);
+    printPlan(engine, set, plan, checks, output);
   }
   if (!strict && checks.lintUnavailable) output.note(`warning: migration lint skipped: ${checks.lintSkipped}`);
   for (const failure of failures) output.note(`error: ${failure}`);
@@ -124,11 +124,13 @@ function checkFailures(checks: PendingChecks, lintErrors: number, strict: boolea
   return failures;
 }
 
-function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output: Output): void {
+function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: PendingChecks, output: Output): void {
   const latest = plan.applied.at(-1);
-  output.line(
-    `Applied: ${plan.applied.length}${latest ? ` (latest ${String(latest.version).padStart(4, "0")}_${latest.name})` : ""}`,
-  );
+  const latestId =
+    latest &&
+    (set.migrations.find((migration) => migration.version === latest.version)?.id ??
+      `${String(latest.version).padStart(4, "0")}_${latest.name}`);
+  output.line(`Applied: ${plan.applied.length}${latestId ? ` (latest ${latestId})` : ""}`);
   if (plan.pending.length === 0) {
     output.line("Pending: none, the database is up to date");
   } else {
