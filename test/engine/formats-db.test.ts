@@ -1,11 +1,16 @@
 // Each migration format's fixture against real PostgreSQL with pgvector (PGlite): plan, up, a second up that does
 // nothing, down where the format has down scripts, and a migration made by `new` applied after the others.
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate as drizzleMigrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import { createMigration, down, loadMigrations, type MigrationFormat, plan, up } from "pgvector-migrate";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type PgvectorServer, startPgvectorServer } from "../support";
+import { type PgvectorServer, repoRoot, startPgvectorServer } from "../support";
 import { copyFixture } from "./format-fixtures";
 import { engineOptions, query } from "./helpers";
 
@@ -122,5 +127,50 @@ describe.each([
     expect(result.applied.map((applied) => applied.id)).toEqual([next.migrations.at(-1)?.id]);
     const columns = await query(server.url, "SELECT 1 FROM information_schema.columns WHERE column_name = 'tags'");
     expect(columns).toHaveLength(1);
+  });
+});
+
+describe("the tools themselves", () => {
+  function fixtureCopy(format: MigrationFormat): string {
+    const root = mkdtempSync(join(tmpdir(), "pgvm-formats-tool-"));
+    roots.push(root);
+    return copyFixture(format, root);
+  }
+
+  it("dbmate applies its fixture in the order, and records the versions, this engine reads", async () => {
+    const path = fixtureCopy("dbmate");
+    // Asynchronously: the PGlite server answers from this process.
+    await promisify(execFile)(join(repoRoot, "node_modules/.bin/dbmate"), [
+      "--url",
+      server.url,
+      "--migrations-dir",
+      path,
+      "--no-dump-schema",
+      "up",
+    ]);
+    const rows = await query<{ version: string }>(server.url, "SELECT version FROM schema_migrations ORDER BY 1");
+    expect(rows.map((row) => row.version)).toEqual(loadMigrations(path).migrations.map((m) => m.versionText));
+    await expectSchema();
+  });
+
+  it("drizzle-orm's migrator records each migration's `when` and a hash equal to this engine's checksum", async () => {
+    const path = fixtureCopy("drizzle");
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    try {
+      await drizzleMigrate(drizzle(client), { migrationsFolder: path });
+    } finally {
+      await client.end();
+    }
+    const rows = await query<{ hash: string; created_at: string }>(
+      server.url,
+      "SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id",
+    );
+    const set = loadMigrations(path);
+    expect(rows.map((row) => [row.hash, Number(row.created_at)])).toEqual(
+      set.migrations.map((migration) => [migration.up.checksum, migration.version]),
+    );
+    await expectSchema();
+    await query(server.url, "DROP SCHEMA drizzle CASCADE");
   });
 });
