@@ -1,6 +1,8 @@
 // Supabase CLI folders (supabase/migrations): `<version>_<name>.sql`, as the CLI's pkg/migration/file.go matches
 // them (migrateFilePattern `^([0-9]+)_(.*)\.sql$`, so dashes and capitals are allowed), applied in file-name order,
-// each file in its own transaction, with no down files. The CLI skips other .sql files with a warning; here they
+// with no down files. The CLI sends each file's statements as one batch (file.go ExecBatch) in a transaction, and
+// recent versions run pipeline-incompatible statements such as CREATE INDEX CONCURRENTLY on their own (supabase/cli
+// #5156, #6354); here each file runs in one transaction, and such a statement is refused before anything runs. The CLI skips other .sql files with a warning; here they
 // are errors, so nothing is silently left out.
 import type { MigrationFile } from "../../types";
 import {
