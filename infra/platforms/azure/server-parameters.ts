@@ -72,7 +72,9 @@ export function parseServerParameters(raw: string | undefined): ParsedServerPara
   }
   const problems: Problem[] = [];
   const value: Record<string, string> = {};
-  for (const [name, item] of Object.entries(parsed as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, item] of Object.entries(parsed as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
     const setting = `${serverParametersSetting}.${name}`;
     if (!parameterNamePattern.test(name)) {
       problems.push({
