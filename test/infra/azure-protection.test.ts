@@ -1,11 +1,13 @@
 // Protection of long-lived Azure stacks under Pulumi mocks: the replacement guard the server waits for, Azure
 // management locks and `protect` on the network with `protect: true`, and the high-availability standby's zone.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { settingsFixedAtCreation } from "../../infra/platforms/azure/replacement-guard";
 import { configProblems } from "./config-problems";
 import { byType, dependsOnTransitively, type Registration, runStack, single } from "./harness";
 import { T } from "./resource-types";
-import { stackFileConfig } from "./stack-files";
+import { projectDirectory, stackFileConfig } from "./stack-files";
 
 const publicAzure: Record<string, string> = {
   "azure-native:location": "westeurope",
@@ -49,6 +51,14 @@ describe("the replacement guard", () => {
       allowServerReplacement: true,
       settings: { networkAccess: "private", delegatedSubnetId: subnet },
     });
+  });
+
+  it("guards exactly the settings docs/azure.md lists as fixed at creation", () => {
+    const page = readFileSync(path.join(projectDirectory, "docs", "azure.md"), "utf8");
+    const section = /## Settings fixed at creation\n([\s\S]*?)\n## /.exec(page)?.[1] ?? "";
+    const table = section.split("\n").filter((line) => line.startsWith("| `"));
+    const listed = table.flatMap((line) => [...(line.split("|")[1] ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+    expect(listed.sort()).toEqual(Object.keys(settingsFixedAtCreation).sort());
   });
 
   it("is left out of ephemeral stacks, whose servers are thrown away anyway", async () => {

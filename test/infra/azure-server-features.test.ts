@@ -2,9 +2,9 @@
 // the built-in PgBouncer and diagnostic settings, each a write to the server that waits for the one before.
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { diagnosticLogCategories } from "../../infra/platforms/azure/server";
+import { AzurePostgresServer, diagnosticLogCategories } from "../../infra/platforms/azure/server";
 import { configProblems } from "./config-problems";
-import { byType, type Registration, runStack, single } from "./harness";
+import { byType, type Registration, runStack, runWithMocks, single } from "./harness";
 import { T } from "./resource-types";
 
 const publicAzure: Record<string, string> = {
@@ -239,5 +239,45 @@ describe("diagnostic settings", () => {
     expect(configProblems({ ...publicAzure, logAnalyticsWorkspaceId: "ops" })).toEqual([
       expect.stringMatching(/^logAnalyticsWorkspaceId: "ops" is not a Log Analytics workspace id/),
     ]);
+  });
+});
+
+describe("AzurePostgresServer for other programs: Entra-only sign-in", () => {
+  const serverArgs = {
+    resourceGroupName: "rg",
+    location: "westeurope",
+    postgresVersion: "17",
+    sku: { tier: "GeneralPurpose" as const, name: "Standard_D2ds_v5" },
+    storageSizeGb: 32,
+    storageAutoGrow: true,
+    backupRetentionDays: 7,
+    geoRedundantBackup: false,
+    highAvailability: "Disabled" as const,
+    administratorLogin: "pgadmin",
+    network: { access: "public" as const, firewallRules: [], allowAzureServices: true },
+    extensions: [],
+    databaseName: "app",
+  };
+  const administrator = { objectId, principalName: "dba@contoso.com", principalType: "User" as const };
+
+  it("switches password sign-in off when the caller has an Entra administrator (and token-capable clients)", async () => {
+    const { registrations } = await runWithMocks("lib", {}, () => {
+      new AzurePostgresServer("pg", { ...serverArgs, entra: { enabled: true, administrator, passwordAuth: false } });
+      return {};
+    });
+    expect(single(registrations, T.server).inputs.authConfig).toMatchObject({
+      passwordAuth: "Disabled",
+      activeDirectoryAuth: "Enabled",
+    });
+    expect(single(registrations, T.entraAdministrator).inputs).toMatchObject({ objectId });
+  });
+
+  it("refuses Entra-only without an administrator, before registering anything", async () => {
+    await expect(
+      runWithMocks("lib", {}, () => {
+        new AzurePostgresServer("pg", { ...serverArgs, entra: { enabled: true, passwordAuth: false } });
+        return {};
+      }),
+    ).rejects.toThrow(/entra\.passwordAuth false needs entra\.enabled and entra\.administrator/);
   });
 });
