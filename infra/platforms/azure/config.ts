@@ -456,6 +456,8 @@ function crossFieldProblems(values: AzureRawValues, common: CommonSettings): Pro
     });
   }
   problems.push(...standbyZoneProblems(values), ...entraProblems(values));
+  // "PgBouncer is supported on General Purpose and Memory Optimized compute tiers" (learn.microsoft.com/azure/
+  // postgresql/flexible-server/concepts-pgbouncer); ephemeral stacks, always Burstable, switch it off instead.
   if (values.pgbouncer && tier === "Burstable" && !common.ephemeral) {
     problems.push({
       setting: "pgbouncer",

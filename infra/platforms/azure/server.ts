@@ -274,9 +274,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       lastWrite = this.pgbouncer;
     }
     this.serverParameters = {};
-    for (const [parameter, value] of Object.entries(args.serverParameters ?? {}).sort(([a], [b]) =>
-      a.localeCompare(b),
-    )) {
+    for (const [parameter, value] of Object.entries(args.serverParameters ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const configuration = new dbforpostgresql.Configuration(
         `${name}-parameter-${parameter}`,
         { ...onServer, configurationName: parameter, value, source: "user-override" },
