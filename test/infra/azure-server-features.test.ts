@@ -18,6 +18,17 @@ const entra = { entraAuth: "true", entraAdminObjectId: objectId, entraAdminName:
 const workspace =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/ops";
 
+/** The tenant azure-native's credentials belong to, as its getClientConfig function answers. */
+const clientTenant = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+const calls = {
+  "azure-native:authorization:getClientConfig": () => ({
+    clientId: "c",
+    objectId: "o",
+    subscriptionId: "00000000-0000-0000-0000-000000000000",
+    tenantId: clientTenant,
+  }),
+};
+
 const configuration = (registrations: readonly Registration[], name: string): Registration | undefined =>
   byType(registrations, T.configuration).find((c) => c.inputs.configurationName === name);
 
@@ -27,13 +38,17 @@ afterEach(() => {
 
 describe("every write to the server, one at a time", () => {
   it("firewall rule, allow-list, TLS, Entra administrator, PgBouncer, parameters by name, diagnostics, database", async () => {
-    const { registrations: r } = await runStack("dev", {
-      ...generalPurpose,
-      ...entra,
-      pgbouncer: "true",
-      serverParameters: JSON.stringify({ work_mem: "65536", maintenance_work_mem: 2097151 }),
-      logAnalyticsWorkspaceId: workspace,
-    });
+    const { registrations: r } = await runStack(
+      "dev",
+      {
+        ...generalPurpose,
+        ...entra,
+        pgbouncer: "true",
+        serverParameters: JSON.stringify({ work_mem: "65536", maintenance_work_mem: 2097151 }),
+        logAnalyticsWorkspaceId: workspace,
+      },
+      { calls },
+    );
     const writes = [
       single(r, T.firewallRule),
       configuration(r, "azure.extensions"),
@@ -76,6 +91,11 @@ describe("the Microsoft Entra administrator", () => {
     });
     // Password sign-in stays on: the postgresql provider and the migrations use it.
     expect(server.inputs.authConfig).toMatchObject({ passwordAuth: "Enabled", activeDirectoryAuth: "Enabled" });
+  });
+
+  it("takes the tenant of Pulumi's Azure credentials when entraTenantId is unset", async () => {
+    const { registrations } = await runStack("dev", { ...publicAzure, ...entra }, { calls });
+    expect(single(registrations, T.entraAdministrator).inputs.tenantId).toBe(clientTenant);
   });
 
   it("is not created without an object id", async () => {
@@ -261,10 +281,15 @@ describe("AzurePostgresServer for other programs: Entra-only sign-in", () => {
   const administrator = { objectId, principalName: "dba@contoso.com", principalType: "User" as const };
 
   it("switches password sign-in off when the caller has an Entra administrator (and token-capable clients)", async () => {
-    const { registrations } = await runWithMocks("lib", {}, () => {
-      new AzurePostgresServer("pg", { ...serverArgs, entra: { enabled: true, administrator, passwordAuth: false } });
-      return {};
-    });
+    const { registrations } = await runWithMocks(
+      "lib",
+      {},
+      () => {
+        new AzurePostgresServer("pg", { ...serverArgs, entra: { enabled: true, administrator, passwordAuth: false } });
+        return {};
+      },
+      { calls },
+    );
     expect(single(registrations, T.server).inputs.authConfig).toMatchObject({
       passwordAuth: "Disabled",
       activeDirectoryAuth: "Enabled",

@@ -259,7 +259,8 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
           objectId: entra.administrator.objectId,
           principalName: entra.administrator.principalName,
           principalType: entra.administrator.principalType,
-          tenantId: entra.tenantId,
+          // The API wants the principal's tenant; the reference modules pass the deployment's (tenant().tenantId).
+          tenantId: entra.tenantId ?? authorization.getClientConfigOutput({ parent: this }).tenantId,
         },
         writeAfter(lastWrite),
       );
