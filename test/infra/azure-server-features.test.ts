@@ -1,11 +1,15 @@
 // What the Azure reference modules offer, under Pulumi mocks: the Microsoft Entra administrator, server parameters,
 // the built-in PgBouncer and diagnostic settings, each a write to the server that waits for the one before.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AzurePostgresServer, diagnosticLogCategories } from "../../infra/platforms/azure/server";
+import { parametersNeedingRestart } from "../../infra/platforms/azure/server-parameters";
 import { configProblems } from "./config-problems";
 import { byType, type Registration, runStack, runWithMocks, single } from "./harness";
 import { T } from "./resource-types";
+import { projectDirectory } from "./stack-files";
 
 const publicAzure: Record<string, string> = {
   "azure-native:location": "westeurope",
@@ -176,6 +180,13 @@ describe("server parameters", () => {
     });
     expect(dynamicOnly.outputs.serverParametersPendingRestart).toBeUndefined();
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("that need a restart are the ones docs/azure.md lists", () => {
+    const page = readFileSync(path.join(projectDirectory, "docs", "azure.md"), "utf8");
+    const item = /parameters\): (`[\s\S]*?)\. Neither Azure/.exec(page)?.[1] ?? "";
+    const listed = [...item.matchAll(/`([a-z_.]+)`/g)].map((match) => match[1]);
+    expect(listed).toEqual([...parametersNeedingRestart]);
   });
 
   it("refuse bad names, the stack's own parameters and values that are not single values", () => {

@@ -97,7 +97,7 @@ describe("the guard in the SDK's dynamic-provider host", () => {
 
     const refused = await host.check(withProvider(inputs()), withProvider(inputs({ adminLogin: "dbowner" })));
     expect(refused.failures).toEqual([
-      { property: "settings", reason: expect.stringContaining('adminLogin "pgadmin" -> "dbowner"') },
+      { property: "", reason: expect.stringContaining('adminLogin "pgadmin" -> "dbowner"') },
     ]);
 
     const confirmed = withProvider(inputs({ adminLogin: "dbowner" }, true));

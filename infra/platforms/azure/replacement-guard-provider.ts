@@ -86,7 +86,9 @@ export const replacementGuardProvider: pulumi.dynamic.ResourceProvider = {
       inputs: news,
       failures: [
         {
-          property: "settings",
+          // No property: the engine then prints "<type> resource '<name>' has a problem: <reason>", without
+          // dumping every recorded setting.
+          property: "",
           reason:
             `this update would replace the PostgreSQL server: ${list}. Replacing creates a new, empty server and deletes ` +
             "the old one with all its data. Set the previous value again, or, if you mean it, confirm for this update " +
