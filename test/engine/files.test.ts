@@ -1,5 +1,5 @@
 // The file layer: names, directives, checksums, the input map, new files. No database.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { checksumOf, createMigration, loadMigrations, migrationInputMap } from "pgvector-migrate";
 import { afterEach, describe, expect, it } from "vitest";
@@ -173,6 +173,20 @@ describe("loadMigrations", () => {
     for (const name of ["0001_a.sql", "0001_b.sql", "x.sql", "0003_c.down.sql", "0004_d.down.sql"]) {
       expect(error.message).toContain(`migrations/${name}: `);
     }
+  });
+
+  it("reports a directory or dangling symlink named like a migration instead of skipping it", () => {
+    dir = migrationsDir({ "0001_a.sql": "SELECT 1;", "0003_c.sql": "SELECT 3;" });
+    mkdirSync(join(dir.path, "0002_b.sql"));
+    symlinkSync(join(dir.path, "missing.sql"), join(dir.path, "0004_d.sql"));
+    mkdirSync(join(dir.path, "archive"));
+    const path = dir.path;
+    const error = thrown(() => loadMigrations(path));
+    expect(error.code).toBe("INVALID_FILES");
+    expect(error.details?.problems).toEqual([
+      "migrations/0002_b.sql: named like a migration but it is a directory; make it a regular file, or rename or remove it",
+      "migrations/0004_d.sql: named like a migration but it is a symbolic link to a missing file; make it a regular file, or rename or remove it",
+    ]);
   });
 
   it("reports a file that is not UTF-8", () => {
