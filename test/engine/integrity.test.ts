@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createNativeDatabase, type NativeDatabase, withAdminClient } from "../support";
+import { createNativeDatabase, type NativeDatabase, urlForDatabase, withAdminClient } from "../support";
 import { CapturingLogger, engineOptions, failure, type MigrationsDir, migrationsDir, query } from "./helpers";
 
 let db: NativeDatabase;
@@ -182,5 +182,38 @@ describe("session state a migration changes", () => {
       { schemaname: "public", timeout: "5min" },
     ]);
     expect(logger.text()).toContain("search_path (line 2), statement_timeout (line 3)");
+  });
+});
+
+describe("error positions in a SQL_ASCII database", () => {
+  let asciiUrl: string;
+  let name: string;
+  beforeEach(async () => {
+    name = `ascii_${randomBytes(4).toString("hex")}`;
+    await withAdminClient((client) =>
+      client.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`),
+    );
+    asciiUrl = urlForDatabase(db.url, name);
+  });
+  afterEach(async () => {
+    await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  });
+
+  // The server counts bytes in SQL_ASCII: multibyte characters before the error must not shift the position.
+  const sql =
+    "-- Überblick: ÄÖÜ äöü ✓✓✓ 🚀\nCREATE TABLE notes (note text DEFAULT 'déjà vu ✓');\nSELECT missing_column FROM notes;";
+
+  it.each([
+    ["in a transaction", sql],
+    ["outside a transaction", `-- migrate:no-transaction\n${sql}`],
+  ])("reports the line and column of the error %s", async (_how, content) => {
+    dir.write("0001_a.sql", content);
+    const line = content.startsWith("-- migrate:no-transaction") ? 4 : 3;
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(asciiUrl)));
+    expect(error.code).toBe("MIGRATION_FAILED");
+    expect(error.message).toMatch(
+      new RegExp(`^migrations/0001_a\\.sql:${line}:8: ERROR 42703: column "missing_column" does not exist`),
+    );
+    expect(error.details).toMatchObject({ line, column: 8 });
   });
 });

@@ -6,9 +6,10 @@ import type { TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
+import { SourceText } from "../sql/source-text";
 import type { Logger, Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
-import { migrationFailed, statementAt } from "./failure";
+import { migrationFailed, positionUnitOf, statementAt } from "./failure";
 import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
 import { platformAdvice } from "./preflight";
 import { isConnectionLoss } from "./session";
@@ -99,15 +100,16 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
     const cause = error.error;
     if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, true);
 
-    const fileStart = [...prefix].length;
-    const fileEnd = fileStart + parsed.source.codePointsBefore(file.sql.length);
     const position = cause.position === undefined ? undefined : Number(cause.position) - 1;
+    const unit = position === undefined ? "character" : await positionUnitOf(database);
+    const fileStart = new SourceText(prefix).positionsBefore(prefix.length, unit);
+    const fileEnd = fileStart + parsed.source.positionsBefore(file.sql.length, unit);
     const rolledBack =
       run.direction === "up"
         ? "The migration was rolled back: none of its changes and no tracking row were applied."
         : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.";
     if (position !== undefined && position >= fileStart && position < fileEnd) {
-      const index = parsed.source.indexOfCodePoint(position - fileStart);
+      const index = parsed.source.indexOfPosition(position - fileStart, unit);
       const statement = statementAt(parsed, index);
       throw migrationFailed(file, parsed, { statement, index }, cause, [...advice(run, statement), rolledBack]);
     }
@@ -213,8 +215,9 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
   if (database.inTransaction) await database.query("ROLLBACK").catch(() => undefined);
   let index = statement.start;
   if (cause.position !== undefined) {
-    const statementStart = parsed.source.codePointsBefore(statement.start);
-    index = parsed.source.indexOfCodePoint(statementStart + Number(cause.position) - 1);
+    const unit = await positionUnitOf(database);
+    const statementStart = parsed.source.positionsBefore(statement.start, unit);
+    index = parsed.source.indexOfPosition(statementStart + Number(cause.position) - 1, unit);
   }
   const notes: string[] = advice(run, statement);
   const index_ = concurrentIndex(statement);
