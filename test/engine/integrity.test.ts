@@ -201,7 +201,7 @@ describe("error positions in a SQL_ASCII database", () => {
 
   // The server counts bytes in SQL_ASCII: multibyte characters before the error must not shift the position.
   const sql =
-    "-- Überblick: ÄÖÜ äöü ✓✓✓ 🚀\nCREATE TABLE notes (note text DEFAULT 'déjà vu ✓');\nSELECT missing_column FROM notes;";
+    "-- Überblick: ÄÖÜ äöü ✓✓✓ 🚀\nCREATE TABLE notes (note text DEFAULT 'déjà vu ✓');\nSELECT 'ÄÖÜ✓' AS x, missing_column FROM notes;";
 
   it.each([
     ["in a transaction", sql],
@@ -212,8 +212,8 @@ describe("error positions in a SQL_ASCII database", () => {
     const error = await failure(up(loadMigrations(dir.path), engineOptions(asciiUrl)));
     expect(error.code).toBe("MIGRATION_FAILED");
     expect(error.message).toMatch(
-      new RegExp(`^migrations/0001_a\\.sql:${line}:8: ERROR 42703: column "missing_column" does not exist`),
+      new RegExp(`^migrations/0001_a\\.sql:${line}:21: ERROR 42703: column "missing_column" does not exist`),
     );
-    expect(error.details).toMatchObject({ line, column: 8 });
+    expect(error.details).toMatchObject({ line, column: 21 });
   });
 });
