@@ -217,3 +217,15 @@ describe("error positions in a SQL_ASCII database", () => {
     expect(error.details).toMatchObject({ line, column: 21 });
   });
 });
+
+describe("files with CR-only line endings", () => {
+  it("run outside a transaction as their directive says, and report errors on the right line", async () => {
+    dir.write("0001_table.sql", "CREATE TABLE t (x int);");
+    dir.write("0002_index.sql", "-- migrate:no-transaction\rCREATE INDEX CONCURRENTLY t_x ON t (x);\r");
+    dir.write("0003_broken.sql", "-- Broken\rSELECT 1;\rSELECT missing FROM t;\r");
+    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    expect(error.message).toMatch(/^migrations\/0003_broken\.sql:3:8: ERROR 42703: column "missing" does not exist/);
+    expect(await appliedVersions(db.url)).toEqual([1, 2]);
+    expect(await indexValidity(db.url, "t_x")).toEqual([{ indisvalid: true }]);
+  });
+});

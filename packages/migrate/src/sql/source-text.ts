@@ -121,8 +121,9 @@ function lowerBound(offsets: Uint32Array, target: number): number {
   return low;
 }
 
+/** Line breaks are LF, CRLF or a lone CR (old Mac files), as PostgreSQL's lexer reads them. */
 function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) starts.push(index + 1);
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
   return starts;
 }
