@@ -166,6 +166,31 @@ describe("session state a migration changes", () => {
     );
   });
 
+  it("resets the role for a runner that is not a superuser, too", async () => {
+    const runner = `runner_${randomBytes(4).toString("hex")}`;
+    const password = randomBytes(12).toString("hex");
+    await withAdminClient(async (client) => {
+      await client.query(`CREATE ROLE ${runner} LOGIN PASSWORD '${password}'`);
+      await client.query(`GRANT ${role} TO ${runner}`);
+      await client.query(`ALTER DATABASE "${db.name}" OWNER TO ${runner}`);
+    });
+    try {
+      const url = new URL(db.url);
+      url.username = runner;
+      url.password = password;
+      dir.write("0001_role.sql", `CREATE TABLE a (id int);\nSET ROLE ${role};`);
+      dir.write("0002_no_transaction.sql", `-- migrate:no-transaction\nCREATE TABLE b (id int);\nSET ROLE ${role};`);
+      dir.write("0003_last.sql", "CREATE TABLE c (id int);");
+
+      const result = await up(loadMigrations(dir.path), engineOptions(url.toString()));
+      expect(result.applied.map((applied) => applied.version)).toEqual([1, 2, 3]);
+      for (const table of ["a", "b", "c"]) expect(await owner(db.url, table)).toEqual([{ owner: runner }]);
+    } finally {
+      await db.drop();
+      await withAdminClient((client) => client.query(`DROP ROLE IF EXISTS ${runner}`));
+    }
+  });
+
   it("a session search_path or setting of one migration does not apply to the next", async () => {
     dir.write(
       "0001_path.sql",
