@@ -269,6 +269,12 @@ describe("dbmate, golang-migrate, Supabase and Prisma rules", () => {
     expect(message).toContain("migrations/3_c.sql: golang-migrate only reads");
   });
 
+  it("refuses a directory named like a migration in another tool's folder", () => {
+    const path = folder({ "1_a.up.sql": "SELECT 1;" });
+    mkdirSync(join(path, "2_b.up.sql"));
+    expect(problems(path)).toContain("migrations/2_b.up.sql: named like a migration but it is a directory");
+  });
+
   it("refuses Supabase files the CLI would skip, and versions whose name order differs", () => {
     const path = folder(
       { "20260203101500_a.sql": "SELECT 1;", "seed.sql": "SELECT 2;", "202602031016_b.sql": "SELECT 3;" },

@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
 import type { LoadOptions, MigrationFile, MigrationFormat, MigrationSet, SqlFile } from "../types";
 import { checksumOf, normaliseSql } from "./checksum";
 import { parseDirectives } from "./directives";
 import { checkFormat, detectFormat, emptyFolderError, foreignReaders } from "./formats";
-import { directoriesOf, type FormatSource } from "./formats/source";
+import type { FormatSource } from "./formats/source";
 import { type ParsedFileName, parseFileName } from "./names";
 import { readUtf8 } from "./read-text";
 
@@ -21,6 +21,7 @@ export function loadMigrations(directory: string, options: LoadOptions = {}): Mi
   const source = readFolder(absolute);
   const format: MigrationFormat = requested === "auto" ? detectFormat(source) : requested;
   const migrations = format === "native" ? readNative(source) : foreignReaders[format](source);
+  if (format !== "native") reportSqlDirectories(source);
   if (source.problems.length > 0) {
     throw problemsError(
       "INVALID_FILES",
@@ -34,26 +35,54 @@ export function loadMigrations(directory: string, options: LoadOptions = {}): Mi
 
 /** The entries of a migrations folder, for the format readers. Throws when it is missing or not a directory. */
 export function readFolder(absolute: string): FormatSource {
+  const entries = listFiles(absolute);
+  const directories = entries.filter((name) => isDirectory(join(absolute, name)));
   return {
     root: absolute,
     displayRoot: basename(absolute),
-    files: listFiles(absolute),
-    directories: directoriesOf(absolute),
+    // Everything else, dangling links included, so that nothing named like a migration is silently skipped.
+    files: entries.filter((name) => !directories.includes(name)),
+    directories,
     problems: [],
   };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A directory named like a SQL file is never skipped silently (native reports it as it reads names). */
+function reportSqlDirectories(source: FormatSource): void {
+  for (const directory of source.directories) {
+    if (!/\.sql$/i.test(directory)) continue;
+    source.problems.push(
+      `${source.displayRoot}/${directory}: named like a migration but it is a directory; rename or remove it`,
+    );
+  }
+}
+
 /** NNNN_name.sql / NNNN_name.down.sql with `-- migrate:` directives (files/names.ts, files/directives.ts). */
-function readNative({ root: absolute, displayRoot, files, problems }: FormatSource): MigrationFile[] {
+function readNative({ root: absolute, displayRoot, files, directories, problems }: FormatSource): MigrationFile[] {
   const ups = new Map<number, { parsed: ParsedFileName; file: SqlFile }>();
   const downs: { parsed: ParsedFileName; file: SqlFile }[] = [];
 
-  for (const fileName of files) {
+  for (const fileName of [...files, ...directories].sort()) {
     const displayPath = `${displayRoot}/${fileName}`;
     const parsed = parseFileName(fileName);
     if (parsed.ok === "ignored") continue;
     if (!parsed.ok) {
       problems.push(`${displayPath}: ${parsed.problem}`);
+      continue;
+    }
+    const notAFile = notRegularFile(join(absolute, fileName));
+    if (notAFile) {
+      problems.push(
+        `${displayPath}: named like a migration but ${notAFile}; make it a regular file, or rename or remove it`,
+      );
       continue;
     }
     const file = readSqlFile(join(absolute, fileName), displayPath, problems);
@@ -122,14 +151,27 @@ function listFiles(directory: string): string[] {
     }
     throw new MigrateError("INVALID_OPTIONS", `Cannot read the migrations directory ${directory}: ${code ?? error}`);
   }
-  return entries.filter((name) => isFile(join(directory, name))).sort();
+  return entries.sort();
 }
 
-function isFile(path: string): boolean {
+/** Why a directory entry is not a readable regular file (following symlinks), or undefined when it is one. */
+function notRegularFile(path: string): string | undefined {
   try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+    const stats = statSync(path);
+    if (stats.isFile()) return undefined;
+    return stats.isDirectory() ? "it is a directory" : "it is not a regular file";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const isLink = (() => {
+      try {
+        return lstatSync(path).isSymbolicLink();
+      } catch {
+        return false;
+      }
+    })();
+    return isLink && code === "ENOENT"
+      ? "it is a symbolic link to a missing file"
+      : `it cannot be read (${code ?? error})`;
   }
 }
 

@@ -1,5 +1,4 @@
 // What a format reader gets: the folder's entries, a way to read its files, and the list problems go to.
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { MigrationDirectives, MigrationFile, SqlFile } from "../../types";
 import { checksumOf, normaliseSql } from "../checksum";
@@ -46,18 +45,6 @@ export function sqlFileOf(
     checksum: checksumOf(checksummed),
     directives,
   };
-}
-
-/** Sorted names of the sub-directories of `root` ([] when it cannot be read: the file listing reports that). */
-export function directoriesOf(root: string): string[] {
-  try {
-    return readdirSync(root, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 /** Versions must sort the same as numbers and as the file names the tool sorts: "9_a" before "10_b" fails that. */
