@@ -113,8 +113,27 @@ export interface EngineOptions {
   connection: ConnectionOptions;
   /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
   trackingTable?: string;
-  /** How long `up`/`down` wait for another runner's advisory lock. Default 60 s. */
+  /**
+   * How long `up`/`down` wait for another runner's advisory lock. Default 60 s. A wall-clock deadline: an
+   * attempt the server does not answer (a stalled connection) ends the wait at the deadline as well.
+   */
   lockTimeoutMs?: number;
+  /**
+   * Client-side deadline of each of the engine's own queries (tracking table, lock attempts, preflight,
+   * session setup): without an answer in time the connection is closed and the run fails. Default 30 s.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * Client-side deadline of one migration round trip (a transactional file, or one statement of a
+   * no-transaction file). It bounds a stall that TCP keepalive cannot see (a frozen proxy). 0 = no limit.
+   * Default 24 h: index builds may legitimately run for hours.
+   */
+  migrationTimeoutMs?: number;
+  /**
+   * Idle time before the first TCP keepalive probe; Node then probes every second, 10 times, so a dead
+   * server or network path fails the run after about this + 10 s, even during a long statement. Default 10 s.
+   */
+  keepAliveDelayMs?: number;
   /** Apply pending migrations older than the newest applied one instead of failing. Default false. */
   allowOutOfOrder?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */

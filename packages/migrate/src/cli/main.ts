@@ -45,6 +45,30 @@ const databaseOptions: readonly OptionSpec[] = [
     description: "how long to wait for another runner, e.g. 30s, 2m (default 60s)",
     parse: parseDuration,
   },
+  {
+    name: "query-timeout",
+    value: "<duration>",
+    description:
+      "give up (closing the connection) when the server does not answer one of the tool's own queries in time (default 30s)",
+    env: "PGVECTOR_MIGRATE_QUERY_TIMEOUT",
+    parse: parseDuration,
+  },
+  {
+    name: "migration-timeout",
+    value: "<duration>",
+    description:
+      "give up when a migration (a transactional file, or one statement of a no-transaction file) gets no answer in time; 0 = no limit (default 24h)",
+    env: "PGVECTOR_MIGRATE_MIGRATION_TIMEOUT",
+    parse: parseDuration,
+  },
+  {
+    name: "keepalive",
+    value: "<duration>",
+    description:
+      "idle time before TCP keepalive probes (then every second, 10 times) detect a dead server or network (default 10s)",
+    env: "PGVECTOR_MIGRATE_KEEPALIVE",
+    parse: parseDuration,
+  },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
   {
     name: "platform",
@@ -108,6 +132,9 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["database-url"] !== undefined) options.databaseUrl = values["database-url"] as string;
   if (values["tracking-table"] !== undefined) options.trackingTable = values["tracking-table"] as string;
   if (values["lock-timeout"] !== undefined) options.lockTimeout = values["lock-timeout"] as number;
+  if (values["query-timeout"] !== undefined) options.queryTimeout = values["query-timeout"] as number;
+  if (values["migration-timeout"] !== undefined) options.migrationTimeout = values["migration-timeout"] as number;
+  if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.json) options.json = true;

@@ -119,7 +119,7 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
   }
   for (const statement of parsed.statements) {
     try {
-      await database.query(statement.text);
+      await database.runStatement(statement.text);
     } catch (error) {
       throw await statementFailed(run, statement, error as PgError);
     }

@@ -8,7 +8,13 @@ import type { ResolvedOptions } from "./options";
 
 /** A connection for reading (plan, readApplied): no session setup. */
 export function openReader(options: ResolvedOptions): Promise<Database> {
-  return connect(options.connection, { retry: options.retry, logger: options.logger, redactor: options.redactor });
+  return connect(options.connection, {
+    deadlines: options.deadlines,
+    keepAliveDelayMs: options.keepAliveDelayMs,
+    retry: options.retry,
+    logger: options.logger,
+    redactor: options.redactor,
+  });
 }
 
 /** A connection for running migrations, with the session settings applied. */
@@ -16,10 +22,21 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
   const database = await openReader(options);
   // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
   // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
-  // Best effort: older servers and other platforms do not have it.
+  // idle_session_timeout (PostgreSQL 14+) ends the session, and so releases the migration lock, when the
+  // runner gave up behind a stalled network path the server cannot see (a frozen proxy keeps its socket open).
+  // The engine itself never idles that long between queries. Best effort: older servers do not have them.
+  const serverSettings = {
+    client_connection_check_interval: "1000",
+    idle_session_timeout: String(idleSessionTimeoutMs(options)),
+  };
   await database
     .query(
-      "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$",
+      `DO $$ BEGIN ${Object.entries(serverSettings)
+        .map(
+          ([name, value]) =>
+            `BEGIN PERFORM set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, false); EXCEPTION WHEN OTHERS THEN NULL; END;`,
+        )
+        .join(" ")} END $$`,
     )
     .catch(() => undefined);
   const settings = setConfigStatement(options.sessionSettings, false);
@@ -37,6 +54,11 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
     }
   }
   return database;
+}
+
+/** Twice the query timeout, at least 10 s: longer than any pause of the engine between its queries. */
+function idleSessionTimeoutMs(options: ResolvedOptions): number {
+  return Math.max(2 * options.deadlines.queryMs, 10_000);
 }
 
 /** SQL expression for the tracking table's applied_by column: the database user and where the run came from. */
