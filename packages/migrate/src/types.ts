@@ -143,7 +143,30 @@ export interface EngineOptions {
   sessionSettings?: Readonly<Record<string, string>>;
   retry?: RetryOptions;
   logger?: Logger;
+  /**
+   * Stops `up`/`down`: the statement running is cancelled on the server (a PostgreSQL cancel request), the
+   * migration in progress is rolled back (transactional files), no further migration starts, the lock is
+   * released and the call throws INTERRUPTED. Migrations committed before stay applied.
+   */
+  signal?: AbortSignal;
+  /** Called as `up`/`down` progress, e.g. to say what was rolled back and what stays applied on interruption. */
+  onProgress?: (event: ProgressEvent) => void;
 }
+
+/** Progress of `up`/`down`, in order: started, (statement...), done, for each migration. */
+export type ProgressEvent =
+  | {
+      kind: "migration-started";
+      direction: "up" | "down";
+      id: string;
+      displayPath: string;
+      transactional: boolean;
+      statements: number;
+    }
+  /** No-transaction files only: statement `ordinal` (0-based) starts; those before it have completed. */
+  | { kind: "statement-started"; id: string; ordinal: number; line: number }
+  /** The migration (up) or its revert (down) committed together with its tracking row. */
+  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult };
 
 export interface AppliedResult {
   version: number;
@@ -176,4 +199,5 @@ export type MigrateErrorCode =
   | "MIGRATION_FAILED"
   | "DOWN_MISSING"
   | "INVALID_TARGET"
-  | "INVALID_OPTIONS";
+  | "INVALID_OPTIONS"
+  | "INTERRUPTED"; // the run was stopped through EngineOptions.signal

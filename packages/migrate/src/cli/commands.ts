@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
 import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
+import type { Interruption } from "./interrupt";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
 import { passwordsOf } from "./secrets";
@@ -13,7 +14,7 @@ interface Context {
   directory: string;
 }
 
-function prepare(options: DatabaseCommandOptions, output: Output): Context {
+function prepare(options: DatabaseCommandOptions, output: Output, interruption?: Interruption): Context {
   const url = requireDatabaseUrl(options.databaseUrl);
   output.addSecrets(passwordsOf(url));
   const logger = {
@@ -22,7 +23,9 @@ function prepare(options: DatabaseCommandOptions, output: Output): Context {
     },
     warn: (message: string) => output.note(`warning: ${message}`),
   };
-  return { options: engineOptions(options, url, logger), directory: migrationsDirectory(options.dir) };
+  const base = engineOptions(options, url, logger);
+  const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
+  return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }
 
 function plural(count: number, word: string): string {
@@ -145,8 +148,12 @@ function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output:
   }
 }
 
-export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function upCommand(
+  options: DatabaseCommandOptions,
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory);
   const started = performance.now();
@@ -176,8 +183,12 @@ export async function upCommand(options: DatabaseCommandOptions, output: Output)
   return ExitCode.success;
 }
 
-export async function downCommand(options: DatabaseCommandOptions & { to: number }, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function downCommand(
+  options: DatabaseCommandOptions & { to: number },
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory);
   const result = await engine.down(set, options.to, context.options);

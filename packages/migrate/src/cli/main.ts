@@ -12,6 +12,7 @@ import {
   upCommand,
 } from "./commands";
 import { ExitCode, UsageError } from "./exit-codes";
+import { Interruption } from "./interrupt";
 import { Output, processWriters, type Writers } from "./output";
 import { type DatabaseCommandOptions, parseDuration, platforms } from "./settings";
 
@@ -142,7 +143,13 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   return options;
 }
 
-function runCommand(command: string, values: OptionValues, argument: string | undefined, output: Output) {
+function runCommand(
+  command: string,
+  values: OptionValues,
+  argument: string | undefined,
+  output: Output,
+  interruption: Interruption,
+) {
   switch (command) {
     case "plan": {
       const options: PlanCommandOptions = {
@@ -154,9 +161,9 @@ function runCommand(command: string, values: OptionValues, argument: string | un
       return planCommand(options, output);
     }
     case "up":
-      return upCommand(databaseCommandOptions(values), output);
+      return upCommand(databaseCommandOptions(values), output, interruption);
     case "down":
-      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output);
+      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output, interruption);
     default:
       return newCommand(argument ?? "", { dir: values.dir as string, json: values.json === true }, output);
   }
@@ -197,11 +204,18 @@ export async function main(argv: readonly string[], writers: Writers = processWr
     case "version":
       writers.stdout(`${invocation.text}\n`);
       return ExitCode.success;
-    default:
+    default: {
+      const interruption = new Interruption(invocation.command === "up" || invocation.command === "down");
+      const uninstall = interruption.install(output);
       try {
-        return await runCommand(invocation.command, invocation.values, invocation.argument, output);
+        const code = await runCommand(invocation.command, invocation.values, invocation.argument, output, interruption);
+        return interruption.received ? interruption.report(output, invocation.command, undefined) : code;
       } catch (error) {
+        if (interruption.received) return interruption.report(output, invocation.command, error);
         return report(error, output, invocation.command);
+      } finally {
+        uninstall();
       }
+    }
   }
 }

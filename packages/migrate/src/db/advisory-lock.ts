@@ -35,6 +35,7 @@ export async function acquireLock(
   tracking: TrackingTable,
   timeoutMs: number,
   logger?: Logger,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -72,7 +73,10 @@ export async function acquireLock(
       logger?.info(`Waiting for the migration lock: ${describeHolder(holder)}`);
       nextReport = now + reportEveryMs;
     }
-    await sleep(Math.min(poll, Math.max(0, started + timeoutMs - now)));
+    await sleep(Math.min(poll, Math.max(0, started + timeoutMs - now)), signal);
+    if (signal?.aborted) {
+      throw new MigrateError("INTERRUPTED", "The run was interrupted while waiting for the migration lock.");
+    }
     poll = Math.min(maxPollMs, poll * 2);
   }
 }
@@ -139,6 +143,14 @@ function describeHolder(holder: LockHolder | undefined): string {
   return `held by pid ${holder.pid} (${parts.join(", ")})`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

@@ -28,6 +28,8 @@ export interface FileRun {
   /** For the advice added when CREATE EXTENSION fails. */
   platform: Platform;
   logger: Logger;
+  /** No-transaction files: called before each statement runs. */
+  onStatement?: (statement: ParsedStatement) => void;
 }
 
 /** Runs the file; returns its duration in milliseconds. Throws MigrateError("MIGRATION_FAILED"). */
@@ -118,6 +120,7 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
     }
   }
   for (const statement of parsed.statements) {
+    run.onStatement?.(statement);
     try {
       await database.runStatement(statement.text);
     } catch (error) {

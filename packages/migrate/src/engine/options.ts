@@ -5,7 +5,7 @@ import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/settings";
 import { Redactor } from "../redact";
-import type { EngineOptions, Logger, Platform, RetryOptions } from "../types";
+import type { EngineOptions, Logger, Platform, ProgressEvent, RetryOptions } from "../types";
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
@@ -21,6 +21,8 @@ export interface ResolvedOptions {
   /** The caller's logger with secrets removed from every line; silent when none was given. */
   logger: Logger;
   redactor: Redactor;
+  signal?: AbortSignal;
+  onProgress: (event: ProgressEvent) => void;
 }
 
 const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
@@ -114,6 +116,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       retry,
       logger,
       redactor,
+      ...(options.signal && { signal: options.signal }),
+      onProgress: options.onProgress ?? (() => {}),
     };
   } catch (error) {
     if (error instanceof MigrateError) {

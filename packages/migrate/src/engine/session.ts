@@ -1,5 +1,6 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
+import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
 import type { Database, PgError } from "../db/database";
 import { quoteLiteral, setConfigStatement } from "../db/quote";
@@ -71,8 +72,35 @@ export async function withEngineErrors<T>(options: ResolvedOptions, action: () =
   try {
     return await action();
   } catch (error) {
-    throw toMigrateError(error, options);
+    const failure = toMigrateError(error, options);
+    if (!options.signal?.aborted || failure.code === "INTERRUPTED") throw failure;
+    // The cancelled statement's error (57014) is the interruption itself; the cause is kept for the record.
+    throw interrupted(options, { cause: failure.message, causeCode: failure.code });
   }
+}
+
+/** Throws INTERRUPTED once the run's signal fired: called before each step that would change something. */
+export function throwIfInterrupted(options: ResolvedOptions): void {
+  if (options.signal?.aborted) throw interrupted(options, {});
+}
+
+function interrupted(options: ResolvedOptions, details: Record<string, string>): MigrateError {
+  const reason = options.signal?.reason;
+  const why = typeof reason === "string" ? ` (${reason})` : "";
+  return new MigrateError(
+    "INTERRUPTED",
+    `The run was interrupted${why}: the statement in progress was cancelled and no further migration was started.`,
+    details,
+  );
+}
+
+/** While the run lasts, an abort sends a cancel request for the statement the connection is running. */
+export function cancelOnAbort(database: Database, options: ResolvedOptions): () => void {
+  const signal = options.signal;
+  if (!signal) return () => {};
+  const cancel = () => void sendCancelRequest(database.client);
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
 }
 
 function toMigrateError(error: unknown, options: ResolvedOptions): MigrateError {
