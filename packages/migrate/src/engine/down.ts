@@ -82,7 +82,7 @@ async function revert(
   }
 
   const downFiles = plan.map(({ migration }) => migration?.down).filter((file) => file !== undefined);
-  const checked = await checkSqlFiles(downFiles, "down");
+  const checked = await checkSqlFiles(downFiles, "down", tracking.lockKey);
   const reverted: AppliedResult[] = [];
   for (const { row, migration } of plan) {
     const downFile = migration?.down;
@@ -99,12 +99,13 @@ async function revert(
       transactional,
       statements: file.parsed.statements.length,
     });
-    const durationMs = await runFile({
+    const { durationMs } = await runFile({
       database,
       checked: file,
       direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),
       sessionSettings: options.sessionSettings,
+      tracking,
       platform: options.platform,
       logger,
       onStatement: (statement) =>

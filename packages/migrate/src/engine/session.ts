@@ -18,6 +18,10 @@ export function openReader(options: ResolvedOptions): Promise<Database> {
   });
 }
 
+/** Sets client_connection_check_interval where the server has it (see openRunner). */
+export const connectionCheckSql =
+  "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$";
+
 /** A connection for running migrations, with the session settings applied. */
 export async function openRunner(options: ResolvedOptions): Promise<Database> {
   const database = await openReader(options);
@@ -25,21 +29,9 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
   // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
   // idle_session_timeout (PostgreSQL 14+) ends the session, and so releases the migration lock, when the
   // runner gave up behind a stalled network path the server cannot see (a frozen proxy keeps its socket open).
-  // The engine itself never idles that long between queries. Best effort: older servers do not have them.
-  const serverSettings = {
-    client_connection_check_interval: "1000",
-    idle_session_timeout: String(idleSessionTimeoutMs(options)),
-  };
-  await database
-    .query(
-      `DO $$ BEGIN ${Object.entries(serverSettings)
-        .map(
-          ([name, value]) =>
-            `BEGIN PERFORM set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, false); EXCEPTION WHEN OTHERS THEN NULL; END;`,
-        )
-        .join(" ")} END $$`,
-    )
-    .catch(() => undefined);
+  // The engine itself never idles that long between queries. Best effort: older servers and other platforms
+  // do not have them.
+  await database.query(`${connectionCheckSql};\n${idleSessionTimeoutSql(options)}`).catch(() => undefined);
   const settings = setConfigStatement(options.sessionSettings, false);
   if (settings) {
     try {
@@ -58,8 +50,9 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
 }
 
 /** Twice the query timeout, at least 10 s: longer than any pause of the engine between its queries. */
-function idleSessionTimeoutMs(options: ResolvedOptions): number {
-  return Math.max(2 * options.deadlines.queryMs, 10_000);
+function idleSessionTimeoutSql(options: ResolvedOptions): string {
+  const ms = Math.max(2 * options.deadlines.queryMs, 10_000);
+  return `DO $$ BEGIN PERFORM set_config('idle_session_timeout', '${ms}', false); EXCEPTION WHEN OTHERS THEN NULL; END $$`;
 }
 
 /** SQL expression for the tracking table's applied_by column: the database user and where the run came from. */
