@@ -53,9 +53,9 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appRole: AppRole;
   /** Secret. */
   readonly adminConnectionString: pulumi.Output<string>;
-  /** Secret. The application's default route: the platform's pooler where it has one (Neon, Supabase). */
+  /** Secret. The application's default route: the platform's pooler where it has one (Neon, Supabase, Azure's PgBouncer). */
   readonly appConnectionString: pulumi.Output<string>;
-  /** Secret. The server itself, as the bare role: for sessions the pooler cannot keep (LISTEN, advisory locks). */
+  /** Secret. The server itself, as the bare role: for sessions a pooler cannot keep (LISTEN, advisory locks). */
   readonly appDirectConnectionString: pulumi.Output<string>;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -153,6 +153,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     this.appConnectionString = connectionString({
       ...app,
       host: platform.appHost ?? platform.host,
+      port: platform.applicationPort ?? platform.port,
       user: this.appRole.roleName.apply(loginName),
     });
     this.appDirectConnectionString = connectionString({

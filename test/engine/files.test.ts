@@ -1,7 +1,8 @@
 // The file layer: names, directives, checksums, the input map, new files. No database.
-import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { checksumOf, createMigration, loadMigrations, migrationInputMap } from "pgvector-migrate";
+import { checksumOf, createMigration, type LoadOptions, loadMigrations, migrationInputMap } from "pgvector-migrate";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MigrationsDir, migrationsDir, thrown } from "./helpers";
 
@@ -11,10 +12,10 @@ afterEach(() => {
   dir = undefined;
 });
 
-function invalidFiles(files: Record<string, string>) {
+function invalidFiles(files: Record<string, string>, options: LoadOptions = {}) {
   dir = migrationsDir(files);
   const path = dir.path;
-  const error = thrown(() => loadMigrations(path));
+  const error = thrown(() => loadMigrations(path, options));
   expect(error.code).toBe("INVALID_FILES");
   return error;
 }
@@ -90,6 +91,41 @@ describe("loadMigrations", () => {
     });
   });
 
+  it("treats a -- migrate: line inside a string, dollar-quoted body or block comment as SQL, not a directive", () => {
+    dir = migrationsDir({
+      "0001_function.sql": [
+        "-- migrate:set lock_timeout = '5s'",
+        "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$",
+        "-- migrate:no-transaction",
+        "SELECT 'x'",
+        "$body$;",
+        "INSERT INTO notes VALUES ('line one",
+        "-- migrate:bogus', E'it\\'s",
+        "-- migrate:set x = 1');",
+        "/* a comment /* nested */",
+        "-- migrate:no-transaction */",
+        "SELECT 1;",
+      ].join("\n"),
+    });
+    const [migration] = loadMigrations(dir.path).migrations;
+    expect(migration?.up.directives).toEqual({ transaction: true, settings: { lock_timeout: "5s" } });
+
+    dir.write("0002_late.sql", "SELECT 1;\n-- migrate:no-transaction\n");
+    const path = dir.path;
+    expect(thrown(() => loadMigrations(path)).details?.problems).toEqual([
+      'migrations/0002_late.sql: line 2: directive "-- migrate:no-transaction" comes after SQL; directives must be in the comment block at the top of the file',
+    ]);
+  });
+
+  it("reads directives of a file with CR-only line endings, keeping its checksum", () => {
+    const content =
+      "-- migrate:no-transaction\r-- migrate:set lock_timeout = '5s'\rCREATE INDEX CONCURRENTLY i ON t (x);\r";
+    dir = migrationsDir({ "0001_index.sql": content });
+    const [migration] = loadMigrations(dir.path).migrations;
+    expect(migration?.up.directives).toEqual({ transaction: false, settings: { lock_timeout: "5s" } });
+    expect(migration?.up.checksum).toBe(createHash("sha256").update(content).digest("hex"));
+  });
+
   it("reports a missing directory clearly", () => {
     const error = thrown(() => loadMigrations("/nonexistent/pgvm/migrations"));
     expect(error.code).toBe("INVALID_OPTIONS");
@@ -101,16 +137,29 @@ describe("loadMigrations", () => {
     expect(error.message).toContain("migrations/002_b.sql: version 2 is also used by migrations/0002_a.sql");
   });
 
+  it("accepts names with dashes and capitals, as hand-written runners and Supabase write them", () => {
+    dir = migrationsDir({
+      "001-initial-schema.sql": "SELECT 1;",
+      "001-initial-schema.down.sql": "SELECT -1;",
+      "0002_Init.sql": "SELECT 2;",
+    });
+    const set = loadMigrations(dir.path);
+    expect(set.format).toBe("native");
+    expect(set.migrations.map((migration) => [migration.version, migration.versionText, migration.id])).toEqual([
+      [1, "001", "001-initial-schema"],
+      [2, "0002", "0002_Init"],
+    ]);
+    expect(set.migrations[0]?.down?.displayPath).toBe("migrations/001-initial-schema.down.sql");
+  });
+
   it.each([
     ["init.sql", "does not start with a version number"],
-    ["0001-init.sql", "separate the version and the name with an underscore: 0001_init"],
-    ["0001_Init.sql", 'the name "Init" may only contain lowercase letters, digits and underscores'],
-    ["0001_add index.sql", "may only contain lowercase letters"],
+    ["0001_add index.sql", "rename it to 0001_add_index.sql"],
     ["0001_init.up.sql", "rename it to 0001_init.sql"],
     ["0001_init.SQL", 'the extension must be lowercase ".sql"'],
     ["0000_zero.sql", "version 0 is reserved"],
   ])("reports the unparsable file name %s", (fileName, expected) => {
-    const error = invalidFiles({ [fileName]: "SELECT 1;" });
+    const error = invalidFiles({ [fileName]: "SELECT 1;" }, { format: "native" });
     expect(error.message).toContain(`migrations/${fileName}: `);
     expect(error.message).toContain(expected);
   });
@@ -155,7 +204,7 @@ describe("loadMigrations", () => {
       'line 2: directive "-- migrate:no-transaction" comes after SQL',
     ],
   ])("reports the bad directive in %j", (sql, expected) => {
-    const error = invalidFiles({ "0001_a.sql": sql });
+    const error = invalidFiles({ "0001_a.sql": sql }, { format: "native" });
     expect(error.message).toContain("migrations/0001_a.sql: line ");
     expect(error.message).toContain(expected);
   });
@@ -175,6 +224,20 @@ describe("loadMigrations", () => {
     }
   });
 
+  it("reports a directory or dangling symlink named like a migration instead of skipping it", () => {
+    dir = migrationsDir({ "0001_a.sql": "SELECT 1;", "0003_c.sql": "SELECT 3;" });
+    mkdirSync(join(dir.path, "0002_b.sql"));
+    symlinkSync(join(dir.path, "missing.sql"), join(dir.path, "0004_d.sql"));
+    mkdirSync(join(dir.path, "archive"));
+    const path = dir.path;
+    const error = thrown(() => loadMigrations(path));
+    expect(error.code).toBe("INVALID_FILES");
+    expect(error.details?.problems).toEqual([
+      "migrations/0002_b.sql: named like a migration but it is a directory; make it a regular file, or rename or remove it",
+      "migrations/0004_d.sql: named like a migration but it is a symbolic link to a missing file; make it a regular file, or rename or remove it",
+    ]);
+  });
+
   it("reports a file that is not UTF-8", () => {
     dir = migrationsDir();
     writeFileSync(join(dir.path, "0001_latin1.sql"), Buffer.from("SELECT 'caf\xe9';", "latin1"));
@@ -191,7 +254,7 @@ describe("createMigration", () => {
     const created = createMigration(dir.path, "add_chunks");
     expect(created.version).toBe(8);
     expect(basename(created.upPath)).toBe("00008_add_chunks.sql");
-    expect(basename(created.downPath)).toBe("00008_add_chunks.down.sql");
+    expect(basename(created.downPath ?? "")).toBe("00008_add_chunks.down.sql");
     const set = loadMigrations(dir.path);
     expect(set.migrations.at(-1)?.id).toBe("00008_add_chunks");
     expect(set.migrations.at(-1)?.up.directives).toEqual({ transaction: true, settings: {} });

@@ -3,15 +3,13 @@ import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
-import { concurrentIndex } from "../sql/analyze";
 import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
 import { checkSqlFiles } from "./check-sql";
 import { computePlan } from "./compute-plan";
 import { runFile } from "./execute";
-import { dropInvalidIndexes } from "./invalid-indexes";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
-import { appliedBySql, openRunner, withEngineErrors } from "./session";
+import { appliedBySql, cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -28,6 +26,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
@@ -39,15 +38,18 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       await checkSqlFiles(
         before.pending.map((migration) => migration.up),
         "up",
+        options.tracking.lockKey,
       );
 
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
         return await applyPending(database, set, options);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
+      stopCancelling();
       await database.close();
     }
   });
@@ -55,20 +57,22 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
 
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
-  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
-  await ensureTrackingTable(database, tracking);
-  const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
+  const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   for (const problem of plan.problems) logger.warn(problem.message);
 
   const checked = await checkSqlFiles(
     plan.pending.map((migration) => migration.up),
     "up",
+    tracking.lockKey,
   );
   const checkedInOrder = plan.pending
     .map((migration) => checked.get(migration.up))
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
+  // Only now that every check passed: a run refused before running anything leaves nothing behind.
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
+  await ensureTrackingTable(database, tracking);
 
   if (plan.pending.length === 0) {
     logger.info(`Nothing to apply: ${plan.applied.length} migration(s) applied, none pending`);
@@ -82,13 +86,18 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
+      throwIfInterrupted(options);
       const transactional = migration.up.directives.transaction;
-      if (!transactional) {
-        const indexes = file.parsed.statements.map(concurrentIndex).filter((index) => index !== undefined);
-        droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, indexes, logger)));
-      }
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
-      const durationMs = await runFile({
+      options.onProgress({
+        kind: "migration-started",
+        direction: "up",
+        id: migration.id,
+        displayPath: migration.up.displayPath,
+        transactional,
+        statements: file.parsed.statements.length,
+      });
+      const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
         checked: file,
         direction: "up",
@@ -96,18 +105,29 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
           insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
         asynchronousCommit: transactional,
         sessionSettings: options.sessionSettings,
+        tracking,
         platform: options.platform,
         logger,
+        onStatement: (statement) =>
+          options.onProgress({
+            kind: "statement-started",
+            id: migration.id,
+            ordinal: statement.ordinal,
+            line: file.parsed.source.lineColumn(statement.start).line,
+          }),
       });
+      droppedInvalidIndexes.push(...dropped);
       if (transactional) unflushedCommits += 1;
       else unflushedCommits = 0;
-      applied.push({
+      const result = {
         version: migration.version,
         name: migration.name,
         id: migration.id,
         checksum: migration.up.checksum,
         durationMs,
-      });
+      };
+      applied.push(result);
+      options.onProgress({ kind: "migration-done", direction: "up", result });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
     completed = true;
