@@ -10,6 +10,7 @@ export const T = {
   subnet: "azure-native:network:Subnet",
   dnsZone: "azure-native:privatedns:PrivateZone",
   dnsLink: "azure-native:privatedns:VirtualNetworkLink",
+  peering: "azure-native:network:VirtualNetworkPeering",
   neonProject: "neon:index/project:Project",
   neonDatabase: "neon:index/database:Database",
   neonBranch: "neon:index/branch:Branch",

@@ -257,7 +257,9 @@ describe("environments", () => {
       [T.vnet]: 1,
       [T.subnet]: 1,
       [T.dnsZone]: 1,
-      [T.dnsLink]: 1,
+      // The stack's own network and the runner's (peerVnetId), peered both ways.
+      [T.dnsLink]: 2,
+      [T.peering]: 2,
     });
     const server = single(r, T.server);
     const subnet = single(r, T.subnet);
@@ -274,13 +276,17 @@ describe("environments", () => {
         privateDnsZoneArmResourceId: expect.stringContaining("/privateDnsZones/"),
       },
     });
-    expect(server.dependencies).toEqual(expect.arrayContaining([subnet.urn, zone.urn, single(r, T.dnsLink).urn]));
+    expect(server.dependencies).toEqual(
+      expect.arrayContaining([subnet.urn, zone.urn, single(r, T.dnsLink, "postgres-network-dns-link").urn]),
+    );
     expect(subnet.inputs).toMatchObject({
       addressPrefix: "10.42.0.0/24",
       delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
     });
     expect(zone.inputs.privateZoneName).toBe("pgvector-stack-prod.private.postgres.database.azure.com");
-    expect(single(r, T.dnsLink).inputs).toMatchObject({ registrationEnabled: false, location: "Global" });
+    for (const link of byType(r, T.dnsLink)) {
+      expect(link.inputs).toMatchObject({ registrationEnabled: false, location: "Global" });
+    }
     expect(byType(r, T.firewallRule)).toEqual([]);
     expect(
       r
