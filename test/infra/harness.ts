@@ -128,6 +128,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
   }
 }
 
+/** The ARM token azure-native's getClientToken hands out under the mocks (a secret input of the readiness gate). */
+export const mockArmToken = "mock-arm-token-eyJ0eXAiOiJKV1Qi";
+
+/** Invokes every Azure stack makes, answered unless a test passes its own. */
+const defaultCalls: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "azure-native:authorization:getClientToken": () => ({ token: mockArmToken }),
+};
+
 export interface MockOptions {
   /** Config keys that were set with --secret (keys without namespace are the project's). */
   secretKeys?: readonly string[];
@@ -218,7 +226,7 @@ export async function runWithMocks(
         return { id: mocked.id, state: { ...mocked.state, ...extra } };
       },
       call(args) {
-        const handler = options.calls?.[args.token];
+        const handler = options.calls?.[args.token] ?? defaultCalls[args.token];
         if (!handler) throw new Error(`test: no result mocked for function ${args.token}`);
         return handler(args.inputs);
       },

@@ -18,6 +18,7 @@ export const T = {
   postgresDatabase: "postgresql:index/database:Database",
   extension: "postgresql:index/extension:Extension",
   migrations: "pulumi-nodejs:dynamic/pgvector:Migrations",
+  serverReadiness: "pulumi-nodejs:dynamic/pgvector:AzureServerReadiness",
   role: "postgresql:index/role:Role",
   grant: "postgresql:index/grant:Grant",
   defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",

@@ -192,6 +192,7 @@ describe("environments", () => {
     [T.password]: 2,
     [T.serverComponent]: 1,
     [T.server]: 1,
+    [T.serverReadiness]: 1,
     [T.configuration]: 2,
     [T.database]: 1,
     [T.databaseComponent]: 1,

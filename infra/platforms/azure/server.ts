@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 import type { AzureServerSpec, FirewallRule } from "./config";
+import { AzureServerReadiness } from "./readiness";
 
 export const postgresPort = 5432;
 
@@ -52,11 +53,14 @@ const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", del
  *
  * Every write to the server (firewall rules, then the allow-list, TLS, then the database) waits for the one
  * before: Azure applies one such operation per server at a time and rejects the others (ServerIsBusy), which is why
- * the azurerm Terraform provider serializes them too. Everything on the server is `deletedWith` the server, so
+ * the azurerm Terraform provider serializes them too. The first write also waits for `readiness`, which holds until
+ * Azure reports the new server Ready: Azure rejects even that first write for a while after the create. Everything on the server is `deletedWith` the server, so
  * deleting the server does not first remove its rules, parameters and database one by one.
  */
 export class AzurePostgresServer extends pulumi.ComponentResource {
   readonly server: dbforpostgresql.Server;
+  /** Created once Azure reports the new server Ready; the first write waits for it. */
+  readonly readiness: AzureServerReadiness;
   readonly administratorLogin: string;
   /** Secret. */
   readonly administratorPassword: pulumi.Output<string>;
@@ -134,9 +138,11 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         dependsOn: args.network.access === "private" ? args.network.dependsOn : undefined,
       },
     );
+    this.readiness = new AzureServerReadiness(`${name}-ready`, { server: this.server }, { parent: this });
     this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
     const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
-    // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it.
+    // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it;
+    // the first write waits for the server to be Ready.
     const writeAfter = (
       previous: pulumi.Resource | undefined,
       extra: pulumi.CustomResourceOptions = {},
@@ -144,7 +150,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       parent: this,
       customTimeouts: childTimeouts,
       deletedWith: this.server,
-      dependsOn: previous ? [previous] : [],
+      dependsOn: [previous ?? this.readiness],
       ...extra,
     });
 
