@@ -189,7 +189,7 @@ describe("configuration errors name the setting, the value and the accepted valu
 
   it("storage size Azure does not offer", () => {
     expect(problemLines({ ...publicAzure, storageSizeGb: "100" })).toEqual([
-      'pgvector-stack:storageSizeGb: "100" is not a storage size Azure offers, in GiB. Accepted values: 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384 or 32768.',
+      'pgvector-stack:storageSizeGb: "100" is not a storage size Azure offers, in GiB. Accepted values: 32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384 or 32767.',
     ]);
   });
 

@@ -19,8 +19,19 @@ import { guidPattern, resourceGroupNamePattern, sameResourceId, virtualNetworkId
 /** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
 export const azurePostgresVersions = [13, 14, 15, 16, 17, 18] as const;
 
-/** The storage sizes (GiB) flexible server offers on Premium SSD; nothing in between. */
-export const azureStorageSizesGb = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
+/**
+ * The storage sizes (GiB) flexible server offers on Premium SSD; nothing in between. The azurerm provider's
+ * `storage_mb` allowed values (internal/services/postgres/postgresql_flexible_server_resource.go: 32768 ... 2097152,
+ * 4193280, 4194304, 8388608, 16777216, 33553408 MiB) divided by 1024: the largest is 32767 GiB, not 32768, and
+ * 4095 GiB is offered besides 4096.
+ */
+export const azureStorageSizesGb = [32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384, 32767] as const;
+
+/** backup_retention_days: validation.IntBetween(7, 35) in the same azurerm file. */
+export const backupRetentionDaysRange = { min: 7, max: 35 } as const;
+
+/** Firewall rule names: 1 to 128 characters (azurerm validate/flexible_server_firewall_rule_name.go). */
+export const firewallRuleNameMaxLength = 128;
 
 export const skuTiers = ["Burstable", "GeneralPurpose", "MemoryOptimized"] as const;
 export type SkuTier = (typeof skuTiers)[number];
@@ -77,7 +88,10 @@ export interface MaintenanceWindow {
   startMinute: number;
 }
 
-/** "Sun 02:30" (UTC) -> the window; undefined when the text is not of that form. */
+/**
+ * "Sun 02:30" (UTC) -> the window; undefined when the text is not of that form. Day 0-6, hour 0-23, minute 0-59, as
+ * azurerm's maintenance_window block validates them (postgresql_flexible_server_resource.go).
+ */
 export function parseMaintenanceWindow(value: string): MaintenanceWindow | undefined {
   const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(value.trim());
   if (!match) return undefined;
@@ -108,10 +122,16 @@ export function parseFirewallRule(text: string): ParsedRule {
       problem: `${quote(text)} is not NAME=RANGE (e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20).`,
     };
   }
-  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(name)) {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     return {
       ok: false,
       problem: `${quote(text)}: the rule name ${quote(name)} may use only letters, digits, _ . and -.`,
+    };
+  }
+  if (name.length > firewallRuleNameMaxLength) {
+    return {
+      ok: false,
+      problem: `${quote(text)}: the rule name is ${name.length} characters long; Azure takes at most ${firewallRuleNameMaxLength}.`,
     };
   }
   const range = parseIpv4Range(text.slice(separator + 1));
@@ -124,6 +144,7 @@ export function parseFirewallRule(text: string): ParsedRule {
   };
 }
 
+/** 3 to 63 lower-case letters, digits and - (azurerm validate/flexible_server_name.go: at most 63). */
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const reservedAdminLogins = new Set([
   "admin",
@@ -184,8 +205,7 @@ export const azureSettings = {
   }),
   backupRetentionDays: integer({
     default: 7,
-    min: 7,
-    max: 35,
+    ...backupRetentionDaysRange,
     what: "a backup retention Azure offers",
     description: "Days of point-in-time restore, 7 to 35.",
   }),
