@@ -192,6 +192,8 @@ const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promi
 
 export interface MockRun {
   registrations: Registration[];
+  /** The state the mocks gave each custom resource, by "<type>::<name>" (what a refresh would read). */
+  states: Record<string, Record<string, unknown>>;
   /** Resolved stack outputs, and which of them are secret. */
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
@@ -212,6 +214,7 @@ export async function runWithMocks(
   program: () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>,
   options: MockOptions = {},
 ): Promise<MockRun> {
+  const states: MockRun["states"] = {};
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -223,7 +226,9 @@ export async function runWithMocks(
         }
         const mocked = mockState(args.type, args.name, args.inputs);
         const extra = options.outputs?.[args.type]?.(args.name, args.inputs) ?? {};
-        return { id: mocked.id, state: { ...mocked.state, ...extra } };
+        const state = { ...mocked.state, ...extra };
+        states[`${args.type}::${args.name}`] = state;
+        return { id: mocked.id, state };
       },
       call(args) {
         const handler = options.calls?.[args.token] ?? defaultCalls[args.token];
@@ -260,7 +265,7 @@ export async function runWithMocks(
   const outputs: MockRun["outputs"] = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolve(value);
   await runtime.waitForRPCs();
-  return { registrations, outputs };
+  return { registrations, states, outputs };
 }
 
 /** The whole program (infra/program.ts) as `pulumi up` runs it: the real loader reads the mocked configuration. */

@@ -181,7 +181,7 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
       trackingTable: "public.schema_migrations",
       directory: "migrations",
     });
-    expect((allowlistOf(r) as Registration).inputs.value).toBe("PG_TRGM,VECTOR");
+    expect((allowlistOf(r) as Registration).inputs.value).toBe("pg_trgm,vector");
   });
 });
 
@@ -237,7 +237,7 @@ describe("environments", () => {
     expect(r.filter((registration) => registration.protect).map((x) => x.name)).toEqual([]);
     expect(single(r, T.database).inputs).toMatchObject({
       databaseName: "app",
-      charset: "UTF8",
+      charset: "utf8",
       collation: "en_US.utf8",
     });
   });
@@ -319,11 +319,11 @@ describe("the azure.extensions allow-list", () => {
     run("dev", { ...stacks.dev(), "pgvector-stack:extensions": JSON.stringify(extensions) });
 
   it.each([
-    { extensions: [], allowlist: "VECTOR", created: ["vector"] },
-    { extensions: ["pg_trgm"], allowlist: "PG_TRGM,VECTOR", created: ["pg_trgm", "vector"] },
+    { extensions: [], allowlist: "vector", created: ["vector"] },
+    { extensions: ["pg_trgm"], allowlist: "pg_trgm,vector", created: ["pg_trgm", "vector"] },
     {
       extensions: ["uuid-ossp", "Vector", "PG_TRGM", "pg_trgm", " citext "],
-      allowlist: "CITEXT,PG_TRGM,UUID-OSSP,VECTOR",
+      allowlist: "citext,pg_trgm,uuid-ossp,vector",
       created: ["citext", "pg_trgm", "uuid-ossp", "vector"],
     },
   ])("$extensions -> $allowlist", async ({ extensions, allowlist, created }) => {

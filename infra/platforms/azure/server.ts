@@ -44,6 +44,20 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
   tags?: Record<string, string>;
 }
 
+/**
+ * Values the program writes, spelled as Azure Resource Manager returns them on read, so that a refresh shows no
+ * change: require_secure_transport is "on" (allowedValues "on,off", default "on": ConfigurationsListByServer.json),
+ * a database's charset "utf8" and collation "en_US.utf8" (DatabasesListByServer.json; both examples in
+ * Azure/azure-rest-api-specs specification/postgresql/DBforPostgreSQL.Management/examples/2025-06-01-preview).
+ */
+export const armSpelling = {
+  tlsRequired: "on",
+  charset: "utf8",
+  collation: "en_US.utf8",
+  /** What ARM reports as `source` for a parameter the program has written. */
+  userOverride: "user-override",
+} as const;
+
 const serverTimeouts: pulumi.CustomTimeouts = { create: "90m", update: "90m", delete: "60m" };
 const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
 
@@ -176,20 +190,27 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         ...onServer,
         configurationName: extensionsParameter,
         value: this.extensionsAllowlistValue,
-        source: "user-override",
+        source: armSpelling.userOverride,
       },
       writeAfter(this.firewallRules.at(-1)),
     );
     // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.
     this.requireSecureTransport = new dbforpostgresql.Configuration(
       `${name}-require-secure-transport`,
-      { ...onServer, configurationName: "require_secure_transport", value: "on", source: "user-override" },
+      {
+        ...onServer,
+        configurationName: "require_secure_transport",
+        value: armSpelling.tlsRequired,
+        source: armSpelling.userOverride,
+      },
       writeAfter(this.extensionsAllowlist),
     );
     this.database = new dbforpostgresql.Database(
       `${name}-database`,
-      { ...onServer, databaseName: args.databaseName, charset: "UTF8", collation: "en_US.utf8" },
-      writeAfter(this.requireSecureTransport, { protect }),
+      { ...onServer, databaseName: args.databaseName, charset: armSpelling.charset, collation: armSpelling.collation },
+      // Stacks created before the charset was spelled "utf8" hold "UTF8": the database's charset cannot change, and
+      // a case change must not become a replacement of the database.
+      writeAfter(this.requireSecureTransport, { protect, ignoreChanges: ["charset"] }),
     );
     this.databaseName = this.database.name;
 
