@@ -24,6 +24,8 @@ export interface AzurePrivateNetworkArgs {
   /** More networks to link the DNS zone to, so that their clients resolve the server's name. */
   dnsZoneLinkVirtualNetworkIds?: readonly string[];
   tags?: Record<string, string>;
+  /** Protect the network, the subnet and the DNS zone from deletion: the server cannot live without them. */
+  protect?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
+    const kept = { parent: this, protect: args.protect ?? false };
     this.virtualNetwork = new network.VirtualNetwork(
       `${name}-vnet`,
       {
@@ -64,7 +67,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         tags: args.tags,
       },
       // Subnets and peerings are resources of their own; without this the network would remove them on updates.
-      { ...parent, ignoreChanges: ["subnets", "virtualNetworkPeerings"] },
+      { ...kept, ignoreChanges: ["subnets", "virtualNetworkPeerings"] },
     );
     this.subnet = new network.Subnet(
       `${name}-subnet`,
@@ -74,7 +77,9 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         addressPrefix: args.subnetAddressPrefix,
         delegations: [{ name: "postgres-flexible-server", serviceName: flexibleServerDelegation }],
       },
-      parent,
+      // A high-availability standby lives in this same subnet (Microsoft's design for private access), so
+      // nothing more is created for it.
+      kept,
     );
     this.dnsZone = new privatedns.PrivateZone(
       `${name}-dns`,
@@ -84,7 +89,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         location: "Global",
         tags: args.tags,
       },
-      parent,
+      kept,
     );
     this.dnsZoneLink = new privatedns.VirtualNetworkLink(
       `${name}-dns-link`,
