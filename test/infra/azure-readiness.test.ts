@@ -221,6 +221,28 @@ describe("the gate in the stack", () => {
     }
   });
 
+  it("stores a provider that runs on its own: the serialized code, evaluated, waits for Ready", async () => {
+    const { registrations: r } = await runStack("dev", stackFileConfig("dev"));
+    const serialized = String(single(r, T.serverReadiness).inputs.__provider);
+    // As the dynamic-provider host loads it: a CommonJS module whose `handler` returns the provider.
+    const module = { exports: {} as { handler?: () => typeof serverReadinessProvider } };
+    new Function("exports", "require", "module", serialized)(module.exports, require, module);
+    const provider = (module.exports.handler as () => typeof serverReadinessProvider)();
+    const arm = await fakeArm([
+      { status: 200, state: "Updating" },
+      { status: 200, state: "Ready" },
+    ]);
+    const created = await provider.create({
+      serverId,
+      armEndpoint: arm.endpoint,
+      apiVersion: "2025-08-01",
+      timeoutMinutes: 1,
+      token,
+    });
+    expect(created.outs).toMatchObject({ state: "Ready", serverId });
+    expect(arm.requests).toHaveLength(3);
+  });
+
   it("holds the ARM token as a secret", async () => {
     const { registrations: r } = await runStack("dev", stackFileConfig("dev"));
     const gate = single(r, T.serverReadiness);
