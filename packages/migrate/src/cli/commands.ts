@@ -1,11 +1,11 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
+import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
 import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
-import { passwordsOf } from "./secrets";
 import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
 
 interface Context {
@@ -15,7 +15,7 @@ interface Context {
 
 function prepare(options: DatabaseCommandOptions, output: Output): Context {
   const url = requireDatabaseUrl(options.databaseUrl);
-  output.addSecrets(passwordsOf(url));
+  output.useRedactor(redactorFor({ url }));
   const logger = {
     info: (message: string) => {
       if (options.verbose) output.note(message);

@@ -3,7 +3,7 @@ import { type ResolvedConnection, resolveConnection } from "../db/connection-con
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/settings";
-import { Redactor } from "../redact";
+import { Redactor, redactorFor } from "../redact";
 import type { EngineOptions, Logger, Platform, RetryOptions } from "../types";
 
 export interface ResolvedOptions {
@@ -27,11 +27,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
   }
   // Secrets are known before anything else can fail, so even option errors are redacted.
-  let redactor = new Redactor([options.connection.password, options.connection.url]);
+  let redactor = redactorFor(options.connection);
   try {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
-    redactor = new Redactor(connection.secrets);
+    redactor = new Redactor(connection.secrets, [connection.user]);
     const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
       throw new MigrateError(
