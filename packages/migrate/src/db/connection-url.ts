@@ -43,11 +43,22 @@ const mustEncode: Readonly<Record<string, string>> = {
   " ": "%20",
 };
 
-function invalid(why: string): MigrateError {
-  return new MigrateError(
-    "INVALID_OPTIONS",
-    `The database URL is not valid: ${why}. The URL is not shown because it may contain a password. Expected ${example}`,
-  );
+/** Why a URL is refused, in words that never quote it. */
+class InvalidUrl extends Error {}
+
+function invalid(why: string): InvalidUrl {
+  return new InvalidUrl(why);
+}
+
+/** Why `text` cannot be used as a connection URL (never quoting it), or undefined when it can. */
+export function connectionUrlProblem(text: string): string | undefined {
+  try {
+    readUrl(text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidUrl) return error.message;
+    throw error;
+  }
 }
 
 /**
@@ -59,6 +70,18 @@ function invalid(why: string): MigrateError {
  * sslmode with node-postgres's meanings, while the engine applies libpq's (connection-config.ts).
  */
 export function parseConnectionUrl(text: string): ParsedUrl {
+  try {
+    return readUrl(text);
+  } catch (error) {
+    if (!(error instanceof InvalidUrl)) throw error;
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `The database URL is not valid: ${error.message}. The URL is not shown because it may contain a password. Expected ${example}`,
+    );
+  }
+}
+
+function readUrl(text: string): ParsedUrl {
   const trimmed = text.trim();
   const schemeMatch = scheme.exec(trimmed);
   if (!schemeMatch) throw invalid("it must start with postgres:// or postgresql://");
