@@ -146,7 +146,7 @@ function advice(connection: ResolvedConnection, error: PgError | undefined): str
     return `The password or user name is wrong (user "${connection.user}"); the password is not shown.`;
   }
   if (code === passwordMissingCode) {
-    return `Give the password of user "${connection.user}" in the URL (postgres://user:password@host/database, percent-encoded), in PGPASSWORD, or as the connection's password field.`;
+    return `Give the password of user "${connection.user}" in the URL (user:password@host, percent-encoded), in PGPASSWORD, or as the connection's password field.`;
   }
   if (code === "28000") {
     return "The server refused this user, database or host (pg_hba.conf), or requires TLS: check the user, the database and sslmode.";

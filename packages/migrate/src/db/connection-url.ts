@@ -31,7 +31,8 @@ export const knownParameters: ReadonlySet<string> = new Set([
 
 const maxPort = 65535;
 const scheme = /^postgres(?:ql)?:\/\//i;
-const example = "postgres://user:password@host:5432/database?sslmode=require";
+/** The expected shape; "postgres://" stands apart so that redaction of URL userinfo leaves the example whole. */
+const example = "postgres:// followed by user:password@host:5432/database?sslmode=require";
 
 /** Characters that must be percent-encoded in a password or user name, with their encoding. */
 const mustEncode: Readonly<Record<string, string>> = {
