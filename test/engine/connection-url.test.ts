@@ -64,6 +64,9 @@ describe("database URLs whose password needs percent-encoding", () => {
       expect(resolved).toMatchObject({ user: "app", password, host: "db.example.com", port: 6432, database: "app" });
     }
     expect(resolveConnection({ url: "postgres:///app" })).toMatchObject({ database: "app" });
+    // Decoded once: %2F is a "/", %2520 a literal "%20".
+    expect(resolveConnection({ url: "postgres://u:p@h/a%2Fb" }).database).toBe("a/b");
+    expect(resolveConnection({ url: "postgres://u:p@h/a%2520b?sslmode=disable" }).database).toBe("a%20b");
   });
 });
 

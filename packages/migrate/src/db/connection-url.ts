@@ -86,7 +86,8 @@ function readUrl(text: string): ParsedUrl {
   const trimmed = text.trim();
   const schemeMatch = scheme.exec(trimmed);
   if (!schemeMatch) throw invalid("it must start with postgres:// or postgresql://");
-  checkAuthority(trimmed.slice(schemeMatch[0].length));
+  const afterScheme = trimmed.slice(schemeMatch[0].length);
+  checkAuthority(afterScheme);
 
   const queryStart = trimmed.search(/[?#]/);
   const base = queryStart === -1 ? trimmed : trimmed.slice(0, queryStart);
@@ -105,11 +106,14 @@ function readUrl(text: string): ParsedUrl {
   if (parts.port) parsed.port = parts.port;
   if (parts.user) parsed.user = parts.user;
   if (parts.password) parsed.password = parts.password;
-  if (parts.database) parsed.database = decodeDatabase(parts.database);
+  const authorityEnd = afterScheme.search(/[/?#]/);
+  const pathAndQuery = authorityEnd === -1 ? "" : afterScheme.slice(authorityEnd);
+  const path = pathAndQuery.startsWith("/") ? (pathAndQuery.slice(1).split(/[?#]/)[0] ?? "") : "";
+  if (path) parsed.database = decodeDatabase(path);
   return parsed;
 }
 
-/** pg-connection-string decodes the database with decodeURI, which keeps %2F and the like encoded. */
+/** Decoded once, by hand: pg-connection-string's decodeURI keeps %2F and the like encoded. */
 function decodeDatabase(value: string): string {
   try {
     return decodeURIComponent(value);
