@@ -5,7 +5,7 @@ import { userInfo } from "node:os";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { MigrateError } from "../errors";
 import type { ConnectionOptions, SslMode } from "../types";
-import { knownParameters, type ParsedUrl, parseConnectionUrl } from "./connection-url";
+import { knownParameters, maxPort, type ParsedUrl, parseConnectionUrl } from "./connection-url";
 
 export interface ResolvedConnection {
   host: string;
@@ -41,8 +41,8 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   const host = options.host ?? url.host ?? parameter("host") ?? env.PGHOST ?? "localhost";
   const portText = options.port !== undefined ? String(options.port) : (url.port ?? parameter("port") ?? env.PGPORT);
   const port = portText === undefined || portText === "" ? 5432 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to 65535.`);
+  if (!Number.isInteger(port) || port < 1 || port > maxPort) {
+    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to ${maxPort}.`);
   }
   const user = options.user ?? url.user ?? parameter("user") ?? env.PGUSER ?? userInfo().username;
   const password = options.password ?? url.password ?? parameter("password") ?? env.PGPASSWORD;

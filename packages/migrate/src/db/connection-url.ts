@@ -29,7 +29,7 @@ export const knownParameters: ReadonlySet<string> = new Set([
   "channel_binding",
 ]);
 
-const maxPort = 65535;
+export const maxPort = 65535;
 const scheme = /^postgres(?:ql)?:\/\//i;
 /** The expected shape; "postgres://" stands apart so that redaction of URL userinfo leaves the example whole. */
 const example = "postgres:// followed by user:password@host:5432/database?sslmode=require";
