@@ -348,6 +348,17 @@ describe("passwords that are also ordinary words", () => {
     expect(error.message).not.toContain("***");
   });
 
+  it("keeps the database name in messages when the password equals it", async () => {
+    // A wrong password: the server refuses it, and the message names the target.
+    const url = withUrl((parsed) => {
+      parsed.password = db.name;
+    });
+    const error = await failure(readApplied({ connection: { url }, retry: fastRetry }));
+    expect(error.message).toContain("28P01");
+    expect(error.message).toContain(`Could not connect to postgres@127.0.0.1:${new URL(db.url).port}/${db.name} `);
+    expect(error.message).not.toContain("***");
+  });
+
   it("does not replace a common word that is also the password", async () => {
     const role = `${db.name}_word`;
     roles.push(role);

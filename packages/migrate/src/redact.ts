@@ -1,7 +1,7 @@
 // Keeps passwords and connection strings out of every message and log line the engine and the CLI produce.
 // Secrets are removed by structure: URL userinfo, password=... pairs, and PASSWORD literals of CREATE/ALTER ROLE.
 // Known secrets are also searched for in free text, but only when distinctive enough (see isDistinctive).
-import { parseConnectionUrl } from "./db/connection-url";
+import { type ParsedUrl, parseConnectionUrl } from "./db/connection-url";
 import type { MigrateErrorDetails } from "./errors";
 
 /**
@@ -48,8 +48,8 @@ export class Redactor {
   private readonly secrets: string[];
 
   /**
-   * `secrets`: passwords and connection strings. `shown`: values printed anyway (the user name, in every
-   * `user@host` target), so a password equal to one of them is not searched for.
+   * `secrets`: passwords and connection strings. `shown`: values printed anyway (the user and database names,
+   * in every `user@host:port/database` target), so a password equal to one of them is not searched for.
    */
   constructor(secrets: readonly (string | undefined)[] = [], shown: readonly (string | undefined)[] = []) {
     const variants = new Set<string>();
@@ -83,6 +83,7 @@ export interface Credentials {
   url?: string | undefined;
   user?: string | undefined;
   password?: string | undefined;
+  database?: string | undefined;
 }
 
 /**
@@ -90,7 +91,7 @@ export interface Credentials {
  * password when the URL can be read, and the URL text itself in any case.
  */
 export function redactorFor(credentials: Credentials): Redactor {
-  let fromUrl: { user?: string; password?: string; parameters?: Map<string, string> } = {};
+  let fromUrl: Partial<ParsedUrl> = {};
   if (credentials.url) {
     try {
       fromUrl = parseConnectionUrl(credentials.url);
@@ -100,6 +101,9 @@ export function redactorFor(credentials: Credentials): Redactor {
   }
   return new Redactor(
     [credentials.password, fromUrl.password, fromUrl.parameters?.get("password"), credentials.url],
-    [credentials.user ?? fromUrl.user ?? fromUrl.parameters?.get("user")],
+    [
+      credentials.user ?? fromUrl.user ?? fromUrl.parameters?.get("user"),
+      credentials.database ?? fromUrl.database ?? fromUrl.parameters?.get("dbname"),
+    ],
   );
 }

@@ -31,7 +31,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
   try {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
-    redactor = new Redactor(connection.secrets, [connection.user]);
+    redactor = new Redactor(connection.secrets, [connection.user, connection.database]);
     const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
       throw new MigrateError(
