@@ -275,6 +275,24 @@ describe("secrets in migration files, in every literal form", () => {
   });
 });
 
+describe("secrets in migration files the parser refuses", () => {
+  it.each([
+    ["an unterminated literal", "CREATE ROLE pgvm_app LOGIN PASSWORD 'S3cret-role-pw;\n"],
+    ["an unterminated escape string", "CREATE ROLE pgvm_app LOGIN PASSWORD E'S3cret-role-pw\\';\n"],
+  ])("does not quote %s after PASSWORD", async (_case, sql) => {
+    const dir = migrationsDir({ "0001_role.sql": sql });
+    try {
+      const error = await failure(up(loadMigrations(dir.path), { connection: { url: db.url } }));
+      expect(error.code).toBe("INVALID_FILES");
+      expect(error.message).toContain("migrations/0001_role.sql:1:");
+      expect(error.message).toContain("in the PASSWORD literal (not shown)");
+      expect(`${error.message}${JSON.stringify(error.details)}`).not.toContain("S3cret");
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 describe("database URLs a password breaks", () => {
   it("refuses a password with an unencoded / before connecting: no retry, no DNS look-up, nothing shown", async () => {
     const target = new URL(db.url);

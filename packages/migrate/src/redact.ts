@@ -17,6 +17,14 @@ const passwordParameter = /\b(password|pass|pwd)\s*=\s*('[^']*'|"[^"]*"|[^\s&;]+
 const sqlPasswordLiteral =
   /\b(password\s+)(?:(?:E'(?:[^'\\]|\\[\s\S]|'')*(?:'|$))|(?:(?:U&)?'(?:[^']|'')*(?:'|$))|(?:(\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$)[\s\S]*?(?:\2|$)))/gi;
 
+/** Text that ends where a PASSWORD literal starts (the parser may stop at its E or U& prefix, or at its quote). */
+const beforePasswordLiteral = /\bpassword\s+(?:E|U&)?$/i;
+
+/** Whether the SQL at `index` is the literal of a PASSWORD clause, which a parser error must not quote. */
+export function isPasswordLiteralAt(sql: string, index: number): boolean {
+  return beforePasswordLiteral.test(sql.slice(Math.max(0, index - 200), index));
+}
+
 /**
  * A known secret is searched for in free text (where no structure marks it, e.g. the server echoing it in a
  * message) only when it is at least this long and has a character that is not a letter. Shorter or letters-only

@@ -2,6 +2,7 @@
 // syntax errors, empty files, statements that cannot run in a transaction in a transactional file,
 // transaction control in a transactional file, COPY FROM STDIN.
 import { MigrateError, problemsError } from "../errors";
+import { isPasswordLiteralAt } from "../redact";
 import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
 import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
@@ -45,7 +46,10 @@ function checkFile(file: SqlFile, role: "up" | "down"): CheckedFile | string[] {
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
     const { line, column } = new SourceText(file.sql).lineColumn(error.index);
-    return [`${file.displayPath}:${line}:${column}: ${error.message}`];
+    const message = isPasswordLiteralAt(file.sql, error.index)
+      ? error.message.replace(/ at or near [\s\S]*$/, " in the PASSWORD literal (not shown)")
+      : error.message;
+    return [`${file.displayPath}:${line}:${column}: ${message}`];
   }
   if (parsed.statements.length === 0) {
     return [
