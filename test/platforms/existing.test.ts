@@ -62,6 +62,10 @@ describe("connection settings", () => {
     ],
     [{ ...shared, existingUrl: "not a url Secret" }, ["existingUrl: is not a valid URL"]],
     [
+      { ...shared, existingUrl: "postgres://u:1234/Secret@h/db" },
+      ['existingUrl: cannot be read: there is an "@" after the first "/"'],
+    ],
+    [
       { ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" },
       ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"],
     ],

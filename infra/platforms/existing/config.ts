@@ -1,3 +1,4 @@
+import { connectionUrlProblem } from "pgvector-migrate";
 import { z } from "zod";
 
 /** sslmode values the shared database layer understands (see PlatformDatabase.sslmode). */
@@ -62,6 +63,9 @@ function urlProblem(url: string): string | undefined {
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     return `has scheme "${parsed.protocol}"; expected postgres:// or postgresql://`;
   }
+  // The engine's rules, so that a password that needs percent-encoding is refused here, not read as a host.
+  const unreadable = connectionUrlProblem(url);
+  if (unreadable) return `cannot be read: ${unreadable}`;
   if (parsed.hostname === "") return "has no host; expected postgres://user:password@host:port/database";
   const sslmode = parsed.searchParams.get("sslmode");
   if (sslmode !== null && !(existingSslModes as readonly string[]).includes(sslmode)) {
