@@ -433,7 +433,9 @@ describe("new", () => {
     expect(json).toEqual({
       command: "new",
       ok: true,
+      format: "native",
       version: 4,
+      versionText: "0004",
       upPath: "migrations/0004_add_index.sql",
       downPath: "migrations/0004_add_index.down.sql",
     });

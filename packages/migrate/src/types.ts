@@ -22,8 +22,14 @@ export interface SqlFile {
 }
 
 export interface MigrationFile {
-  /** Numeric prefix of the file name: "0003_add_index.sql" has version 3. */
+  /**
+   * The key of the tracking table row, a positive safe integer that orders the migrations: the numeric prefix of
+   * the file name ("0003_add_index.sql" has version 3; a Supabase/dbmate/Prisma timestamp is its 14 digits), a
+   * drizzle journal entry's `when`, or a packed Flyway version (see files/formats/flyway.ts).
+   */
   version: number;
+  /** The version as the format writes it, for messages: "0003", "20260203101500", "1.10", drizzle's "0000". */
+  versionText: string;
   /** Name part: "add_index". */
   name: string;
   /** File stem, "0003_add_index": the key used in the Pulumi input map. */
@@ -32,10 +38,23 @@ export interface MigrationFile {
   down?: SqlFile;
 }
 
+/** The layouts of migration folders this engine reads (files/formats/). */
+export type MigrationFormat = "native" | "drizzle" | "supabase" | "dbmate" | "golang-migrate" | "flyway" | "prisma";
+
+/** How `loadMigrations` reads a directory. */
+export interface LoadOptions {
+  /** The folder's layout; "auto" (the default) detects it and refuses a folder that matches none or several. */
+  format?: MigrationFormat | "auto";
+  /** A folder without migrations is an error unless this is true. Default false. */
+  allowEmpty?: boolean;
+}
+
 /** All migration files of a directory, sorted by version. */
 export interface MigrationSet {
   /** Absolute directory path. */
   directory: string;
+  /** The format the files were read as. */
+  format: MigrationFormat;
   migrations: readonly MigrationFile[];
 }
 
@@ -109,7 +128,8 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export interface EngineOptions {
+/** The load options are part of the engine options so one object can configure a whole run. */
+export interface EngineOptions extends LoadOptions {
   connection: ConnectionOptions;
   /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
   trackingTable?: string;

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMigrateError } from "../errors";
+import { formatChoices } from "../files/formats";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
   downCommand,
@@ -25,9 +26,18 @@ const dirOption: OptionSpec = {
   default: "migrations",
 };
 const jsonOption: OptionSpec = { name: "json", description: "print one JSON document on stdout" };
+const formatOption: OptionSpec = {
+  name: "format",
+  value: "<format>",
+  description: "layout of the migrations directory (see docs/migrations.md, Formats)",
+  default: "auto",
+  choices: formatChoices,
+};
 
 const databaseOptions: readonly OptionSpec[] = [
   dirOption,
+  formatOption,
+  { name: "allow-empty", description: "accept a migrations directory without migrations" },
   {
     name: "database-url",
     value: "<url>",
@@ -84,9 +94,9 @@ const commands: readonly CommandSpec[] = [
   },
   {
     name: "new",
-    description: "create the next numbered migration pair: NNNN_<name>.sql and NNNN_<name>.down.sql",
+    description: "create the next migration in the folder's format (native: NNNN_<name>.sql and NNNN_<name>.down.sql)",
     argument: { name: "name", description: "what the migration does, e.g. add_documents" },
-    options: [dirOption, jsonOption],
+    options: [dirOption, formatOption, jsonOption],
   },
 ];
 
@@ -110,6 +120,8 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["lock-timeout"] !== undefined) options.lockTimeout = values["lock-timeout"] as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
+  if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
+  if (values["allow-empty"]) options.allowEmpty = true;
   if (values.json) options.json = true;
   if (values.verbose) options.verbose = true;
   return options;
@@ -129,9 +141,17 @@ function runCommand(command: string, values: OptionValues, argument: string | un
     case "up":
       return upCommand(databaseCommandOptions(values), output);
     case "down":
-      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output);
+      return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output);
     default:
-      return newCommand(argument ?? "", { dir: values.dir as string, json: values.json === true }, output);
+      return newCommand(
+        argument ?? "",
+        {
+          dir: values.dir as string,
+          format: values.format as DatabaseCommandOptions["format"],
+          json: values.json === true,
+        },
+        output,
+      );
   }
 }
 

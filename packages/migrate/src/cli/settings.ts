@@ -1,6 +1,6 @@
 // Turns command-line options into engine options, rejecting bad values as usage errors.
 import { resolve } from "node:path";
-import type { EngineOptions, Platform } from "../types";
+import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
 export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
@@ -13,6 +13,8 @@ export interface DatabaseCommandOptions {
   lockTimeout?: number;
   allowOutOfOrder?: boolean;
   platform?: Platform;
+  format?: LoadOptions["format"];
+  allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -40,6 +42,14 @@ export function requireDatabaseUrl(url: string | undefined): string {
   return url;
 }
 
+/** How the command reads the migrations folder (--format, --allow-empty). */
+export function loadOptions(options: { format?: LoadOptions["format"]; allowEmpty?: boolean }): LoadOptions {
+  return {
+    ...(options.format !== undefined && { format: options.format }),
+    ...(options.allowEmpty && { allowEmpty: true }),
+  };
+}
+
 export function engineOptions(
   options: DatabaseCommandOptions,
   url: string,
@@ -47,6 +57,7 @@ export function engineOptions(
 ): EngineOptions {
   return {
     connection: { url, applicationName: "pgvector-migrate" },
+    ...loadOptions(options),
     ...(options.trackingTable !== undefined && { trackingTable: options.trackingTable }),
     ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
