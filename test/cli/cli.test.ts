@@ -406,7 +406,7 @@ describe("secrets in URLs written without percent-encoding", () => {
         await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
       }
     });
-    const missingDatabase = await runCli(["plan", "--dir", project({}).dir], {
+    const missingDatabase = await runCli(["plan", "--dir", project({}).dir, "--allow-empty"], {
       env: { DATABASE_URL: `postgres://${sameUser}:${sameUser}@${server.host}/pgvm_no_such_db` },
     });
     expect(missingDatabase.stderr).toContain(`Could not connect to ${sameUser}@${server.host}/pgvm_no_such_db`);
