@@ -133,8 +133,27 @@ export interface EngineOptions extends LoadOptions {
   connection: ConnectionOptions;
   /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
   trackingTable?: string;
-  /** How long `up`/`down` wait for another runner's advisory lock. Default 60 s. */
+  /**
+   * How long `up`/`down` wait for another runner's advisory lock. Default 60 s. A wall-clock deadline: an
+   * attempt the server does not answer (a stalled connection) ends the wait at the deadline as well.
+   */
   lockTimeoutMs?: number;
+  /**
+   * Client-side deadline of each of the engine's own queries (tracking table, lock attempts, preflight,
+   * session setup): without an answer in time the connection is closed and the run fails. Default 30 s.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * Client-side deadline of one migration round trip (a transactional file, or one statement of a
+   * no-transaction file). It bounds a stall that TCP keepalive cannot see (a frozen proxy). 0 = no limit.
+   * Default 24 h: index builds may legitimately run for hours.
+   */
+  migrationTimeoutMs?: number;
+  /**
+   * Idle time before the first TCP keepalive probe; Node then probes every second, 10 times, so a dead
+   * server or network path fails the run after about this + 10 s, even during a long statement. Default 10 s.
+   */
+  keepAliveDelayMs?: number;
   /** Apply pending migrations older than the newest applied one instead of failing. Default false. */
   allowOutOfOrder?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */
@@ -144,7 +163,30 @@ export interface EngineOptions extends LoadOptions {
   sessionSettings?: Readonly<Record<string, string>>;
   retry?: RetryOptions;
   logger?: Logger;
+  /**
+   * Stops `up`/`down`: the statement running is cancelled on the server (a PostgreSQL cancel request), the
+   * migration in progress is rolled back (transactional files), no further migration starts, the lock is
+   * released and the call throws INTERRUPTED. Migrations committed before stay applied.
+   */
+  signal?: AbortSignal;
+  /** Called as `up`/`down` progress, e.g. to say what was rolled back and what stays applied on interruption. */
+  onProgress?: (event: ProgressEvent) => void;
 }
+
+/** Progress of `up`/`down`, in order: started, (statement...), done, for each migration. */
+export type ProgressEvent =
+  | {
+      kind: "migration-started";
+      direction: "up" | "down";
+      id: string;
+      displayPath: string;
+      transactional: boolean;
+      statements: number;
+    }
+  /** No-transaction files only: statement `ordinal` (0-based) starts; those before it have completed. */
+  | { kind: "statement-started"; id: string; ordinal: number; line: number }
+  /** The migration (up) or its revert (down) committed together with its tracking row. */
+  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult };
 
 export interface AppliedResult {
   version: number;
@@ -177,4 +219,5 @@ export type MigrateErrorCode =
   | "MIGRATION_FAILED"
   | "DOWN_MISSING"
   | "INVALID_TARGET"
-  | "INVALID_OPTIONS";
+  | "INVALID_OPTIONS"
+  | "INTERRUPTED"; // the run was stopped through EngineOptions.signal

@@ -6,6 +6,7 @@ import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
 import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
+import type { Interruption } from "./interrupt";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
 import {
@@ -21,7 +22,7 @@ interface Context {
   directory: string;
 }
 
-function prepare(options: DatabaseCommandOptions, output: Output): Context {
+function prepare(options: DatabaseCommandOptions, output: Output, interruption?: Interruption): Context {
   const url = requireDatabaseUrl(options.databaseUrl);
   output.useRedactor(redactorFor({ url }));
   const logger = {
@@ -30,7 +31,9 @@ function prepare(options: DatabaseCommandOptions, output: Output): Context {
     },
     warn: (message: string) => output.note(`warning: ${message}`),
   };
-  return { options: engineOptions(options, url, logger), directory: migrationsDirectory(options.dir) };
+  const base = engineOptions(options, url, logger);
+  const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
+  return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }
 
 function plural(count: number, word: string): string {
@@ -157,8 +160,12 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
   }
 }
 
-export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function upCommand(
+  options: DatabaseCommandOptions,
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
   const started = performance.now();
@@ -188,8 +195,12 @@ export async function upCommand(options: DatabaseCommandOptions, output: Output)
   return ExitCode.success;
 }
 
-export async function downCommand(options: DatabaseCommandOptions & { to: string }, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function downCommand(
+  options: DatabaseCommandOptions & { to: string },
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
   const target = targetKey(set, options.to);

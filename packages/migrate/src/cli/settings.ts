@@ -11,6 +11,9 @@ export interface DatabaseCommandOptions {
   databaseUrl?: string;
   trackingTable?: string;
   lockTimeout?: number;
+  queryTimeout?: number;
+  migrationTimeout?: number;
+  keepalive?: number;
   allowOutOfOrder?: boolean;
   platform?: Platform;
   format?: LoadOptions["format"];
@@ -19,12 +22,12 @@ export interface DatabaseCommandOptions {
   verbose?: boolean;
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "500ms", "30s", "2m", or a bare number of seconds, to milliseconds. */
+/** "500ms", "30s", "2m", "6h", or a bare number of seconds, to milliseconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, or a number of seconds");
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
   const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
   return Math.round(amount);
 }
@@ -60,6 +63,9 @@ export function engineOptions(
     ...loadOptions(options),
     ...(options.trackingTable !== undefined && { trackingTable: options.trackingTable }),
     ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
+    ...(options.queryTimeout !== undefined && { queryTimeoutMs: options.queryTimeout }),
+    ...(options.migrationTimeout !== undefined && { migrationTimeoutMs: options.migrationTimeout }),
+    ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
     logger,
