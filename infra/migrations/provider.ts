@@ -90,13 +90,18 @@ function connectionFailures(connection: unknown): CheckFailure[] {
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
       return fail("connection.url must be a postgres:// or postgresql:// URL");
     }
-    let parsed: URL;
+    // The engine's own URL rules, so that preview refuses what `up` would.
+    const problem = loadEngine().connectionUrlProblem(url);
+    let parsed: URL | undefined;
     try {
       parsed = new URL(url);
     } catch {
+      // Reported below.
+    }
+    if (problem !== undefined || parsed === undefined) {
       return fail(
-        "connection.url cannot be parsed as a URL (it is not shown: it may contain a password); " +
-          "percent-encode special characters of the user name and password",
+        "connection.url cannot be parsed as a URL (it is not shown: it may contain a password): " +
+          (problem ?? "percent-encode special characters of the user name and password"),
       );
     }
     const sslmode = parsed.searchParams.get("sslmode");

@@ -4,7 +4,7 @@ import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/settings";
-import { Redactor } from "../redact";
+import { Redactor, redactorFor } from "../redact";
 import type { EngineOptions, Logger, Platform, ProgressEvent, RetryOptions } from "../types";
 
 export interface ResolvedOptions {
@@ -51,11 +51,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
   }
   // Secrets are known before anything else can fail, so even option errors are redacted.
-  let redactor = new Redactor([options.connection.password, options.connection.url]);
+  let redactor = redactorFor(options.connection);
   try {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
-    redactor = new Redactor(connection.secrets);
+    redactor = new Redactor(connection.secrets, [connection.user, connection.database]);
     const lockTimeoutMs = durationOption("lockTimeoutMs", options.lockTimeoutMs, 0);
     const deadlines: Deadlines = {
       queryMs: durationOption("queryTimeoutMs", options.queryTimeoutMs, 1),
