@@ -1,12 +1,12 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
-import { type EngineApi, loadEngine } from "./engine";
+import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
+import { type EngineApi, loadEngine } from "./load-engine";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
 import { passwordsOf } from "./secrets";
-import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
 
 interface Context {
   options: EngineOptions;

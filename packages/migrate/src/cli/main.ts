@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMigrateError } from "../errors";
+import { migrationOptions } from "../options/migration-options";
+import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
   downCommand,
@@ -11,9 +13,9 @@ import {
   planCommand,
   upCommand,
 } from "./commands";
+import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Output, processWriters, type Writers } from "./output";
-import { type DatabaseCommandOptions, parseDuration, platforms } from "./settings";
 
 /** Engine errors that mean "the invocation is wrong" rather than "the run failed". */
 const usageErrorCodes = new Set(["INVALID_OPTIONS", "INVALID_TARGET"]);
@@ -22,7 +24,7 @@ const dirOption: OptionSpec = {
   name: "dir",
   value: "<path>",
   description: "migrations directory",
-  default: "migrations",
+  default: migrationOptions.directory.default,
 };
 const jsonOption: OptionSpec = { name: "json", description: "print one JSON document on stdout" };
 
@@ -37,19 +39,19 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "tracking-table",
     value: "<name>",
-    description: "tracking table, optionally schema-qualified (default public.schema_migrations)",
+    description: `tracking table, optionally schema-qualified (default ${migrationOptions.trackingTable.default})`,
   },
   {
     name: "lock-timeout",
     value: "<duration>",
-    description: "how long to wait for another runner, e.g. 30s, 2m (default 60s)",
+    description: `how long to wait for another runner, e.g. 30s, 2m (default ${migrationOptions.lockTimeoutSeconds.default}s)`,
     parse: parseDuration,
   },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
   {
     name: "platform",
     value: "<platform>",
-    description: "where the database runs (only changes advice in errors)",
+    description: migrationOptions.platform.description.toLowerCase().replace(/\.$/, ""),
     choices: platforms,
   },
   jsonOption,

@@ -28,7 +28,15 @@ export interface ResolvedConnection {
   ignoredParameters: string[];
 }
 
-const sslModes: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
+export const sslModes: readonly SslMode[] = [
+  "disable",
+  "allow",
+  "prefer",
+  "require",
+  "verify-ca",
+  "verify-full",
+  "no-verify",
+];
 
 /** URL parameters the engine understands; others are reported and ignored. */
 const knownParameters = new Set([

@@ -16,9 +16,13 @@ export interface TrackingTable {
   lockKey: bigint;
 }
 
-const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A lower-case PostgreSQL identifier that needs no quoting (at most 63 bytes, PostgreSQL's NAMEDATALEN - 1). */
+export const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
-export function resolveTrackingTable(name = "public.schema_migrations"): TrackingTable {
+/** The tracking table when none is given: the one place that names it. */
+export const defaultTrackingTable = "public.schema_migrations";
+
+export function resolveTrackingTable(name = defaultTrackingTable): TrackingTable {
   const parts = name.split(".");
   const [schema, table] = parts.length === 1 ? ["public", parts[0] ?? ""] : parts;
   if (parts.length > 2 || !schema || !table || !identifierPattern.test(schema) || !identifierPattern.test(table)) {

@@ -2,9 +2,11 @@
 import { type ResolvedConnection, resolveConnection } from "../db/connection-config";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
-import { isSettingName } from "../files/settings";
+import { isSettingName } from "../files/session-settings";
+import { lockTimeoutMs, migrationOptions } from "../options/migration-options";
+import { isExtensionName } from "../options/names";
 import { Redactor } from "../redact";
-import type { EngineOptions, Logger, Platform, RetryOptions } from "../types";
+import { type EngineOptions, type Logger, type Platform, platforms, type RetryOptions } from "../types";
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
@@ -20,8 +22,6 @@ export interface ResolvedOptions {
   redactor: Redactor;
 }
 
-const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
-
 export function resolveOptions(options: EngineOptions): ResolvedOptions {
   if (!options || typeof options !== "object" || !options.connection) {
     throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
@@ -32,20 +32,21 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
     redactor = new Redactor(connection.secrets);
-    const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
-    if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    // Milliseconds, and 0 (one attempt, no wait) is allowed: the API and the CLI take durations of any precision.
+    const lockTimeout = options.lockTimeoutMs ?? lockTimeoutMs(migrationOptions.lockTimeoutSeconds.default);
+    if (!Number.isFinite(lockTimeout) || lockTimeout < 0) {
       throw new MigrateError(
         "INVALID_OPTIONS",
-        `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`,
+        `Invalid lockTimeoutMs ${lockTimeout}: use a number of milliseconds >= 0.`,
       );
     }
-    const platform = options.platform ?? "generic";
+    const platform = options.platform ?? migrationOptions.platform.default;
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
     }
     const requiredExtensions = options.requiredExtensions ?? [];
     for (const extension of requiredExtensions) {
-      if (typeof extension !== "string" || !/^[a-z0-9_][a-z0-9_-]*$/.test(extension)) {
+      if (!isExtensionName(extension)) {
         throw new MigrateError(
           "INVALID_OPTIONS",
           `Invalid extension name "${extension}" in requiredExtensions: use the name as PostgreSQL lists it in pg_available_extensions, e.g. vector or pg_trgm.`,
@@ -83,8 +84,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     return {
       connection,
       tracking: resolveTrackingTable(options.trackingTable),
-      lockTimeoutMs,
-      allowOutOfOrder: options.allowOutOfOrder ?? false,
+      lockTimeoutMs: lockTimeout,
+      allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
       requiredExtensions,
       platform,
       sessionSettings,
