@@ -1,29 +1,18 @@
-import { existsSync, statSync } from "node:fs";
-import * as path from "node:path";
+import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/resource";
-import {
-  type AppRoleAccess,
-  type CommonSettings,
-  commonSettings,
-  commonSettingsDocs,
-  type MigrationsLintMode,
-} from "./common";
+import { type AppRoleAccess, type CommonSettings, commonSettings, commonSettingsDocs } from "./common";
 import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
 import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
-import { quote, settingsSchema } from "./setting";
+import { settingsSchema } from "./setting";
 import { type ConfigSource, pulumiConfigSource } from "./source";
 
-export interface MigrationSettings {
-  directory: string;
-  trackingTable: string;
-  lockTimeoutSeconds: number;
-  allowOutOfOrder: boolean;
-  timeoutMinutes: number;
-  /** Lint of the migrations an update adds: off, warn or strict. */
-  lint: MigrationsLintMode;
-}
+/** The migration options a stack chooses (pgvector-migrate's); its platform and extensions imply the others. */
+export type StackMigrationOptions = Pick<
+  MigrationOptions,
+  "directory" | "trackingTable" | "lockTimeoutSeconds" | "allowOutOfOrder" | "timeoutMinutes" | "lint"
+>;
 
 export interface AppRoleSettings {
   name: string;
@@ -42,7 +31,7 @@ export interface StackConfig {
   databaseName: string;
   /** `vector` and the configured extensions: lower-case, de-duplicated, sorted. */
   extensions: readonly string[];
-  migrations: MigrationSettings;
+  migrations: StackMigrationOptions;
   appRole: AppRoleSettings;
   connectTimeoutSeconds: number;
   platform: PlatformSettings;
@@ -163,17 +152,8 @@ function unknownSettingProblems(source: ConfigSource): Problem[] {
 
 /** The Migrations resource reads the folder while the program registers resources: a wrong one must stop it first. */
 function migrationsDirectoryProblems(directory: string): Problem[] {
-  const absolute = path.resolve(programProjectDirectory(), directory);
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) return [];
-  return [
-    {
-      setting: "migrationsDirectory",
-      message:
-        `${quote(directory)} is not a folder (looked for ${absolute}). Set it to the folder of the SQL migrations, ` +
-        "relative to the project directory (default migrations), or create the first migration there with " +
-        "`pgvector-migrate new <name> --dir <folder>`.",
-    },
-  ];
+  const message = migrationsFolderProblem(directory, programProjectDirectory());
+  return message === undefined ? [] : [{ setting: "migrationsDirectory", message }];
 }
 
 function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<unknown>): Problem[] {
