@@ -30,7 +30,7 @@ const inputs: MigrationsInputs = {
 
 /** The properties the provider's check rejects. */
 async function checkFailures(change: Partial<MigrationsInputs>): Promise<string[]> {
-  const checked = await migrationsProvider.check?.({}, { ...inputs, ...change });
+  const checked = await migrationsProvider.check?.({} as MigrationsInputs, { ...inputs, ...change });
   return (checked?.failures ?? []).map((failure) => failure.property);
 }
 
