@@ -1,4 +1,4 @@
-import { migrationOptions } from "pgvector-migrate";
+import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
 import { platformNames } from "../platforms/types";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
@@ -8,6 +8,19 @@ export const commonSettingsDocs = "docs/azure.md#settings";
 
 export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
 export type AppRoleAccess = (typeof appRoleAccessLevels)[number];
+
+/**
+ * The stack settings that set a migration option, and the option each sets (pgvector-migrate's migrationOptions
+ * define its default, description and rule). The loader passes them on as StackConfig.migrations.
+ */
+export const migrationSettingOptions = {
+  migrationsDirectory: "directory",
+  migrationsTable: "trackingTable",
+  migrationsLockTimeoutSeconds: "lockTimeoutSeconds",
+  migrationsAllowOutOfOrder: "allowOutOfOrder",
+  migrationsTimeoutMinutes: "timeoutMinutes",
+  migrationsLint: "lint",
+} as const satisfies Record<string, MigrationOptionName>;
 
 /** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
 export const commonSettings = {

@@ -1,6 +1,12 @@
 import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/resource";
-import { type AppRoleAccess, type CommonSettings, commonSettings, commonSettingsDocs } from "./common";
+import {
+  type AppRoleAccess,
+  type CommonSettings,
+  commonSettings,
+  commonSettingsDocs,
+  migrationSettingOptions,
+} from "./common";
 import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
@@ -11,8 +17,10 @@ import { type ConfigSource, pulumiConfigSource } from "./source";
 /** The migration options a stack chooses (pgvector-migrate's); its platform and extensions imply the others. */
 export type StackMigrationOptions = Pick<
   MigrationOptions,
-  "directory" | "trackingTable" | "lockTimeoutSeconds" | "allowOutOfOrder" | "timeoutMinutes" | "lint"
+  (typeof migrationSettingOptions)[keyof typeof migrationSettingOptions]
 >;
+
+type MigrationSetting = keyof typeof migrationSettingOptions;
 
 export interface AppRoleSettings {
   name: string;
@@ -81,14 +89,9 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
     postgresVersion: common.postgresVersion,
     databaseName: common.databaseName,
     extensions: stackExtensions(common.extensions),
-    migrations: {
-      directory: common.migrationsDirectory,
-      trackingTable: common.migrationsTable,
-      lockTimeoutSeconds: common.migrationsLockTimeoutSeconds,
-      allowOutOfOrder: common.migrationsAllowOutOfOrder,
-      timeoutMinutes: common.migrationsTimeoutMinutes,
-      lint: common.migrationsLint,
-    },
+    migrations: Object.fromEntries(
+      Object.entries(migrationSettingOptions).map(([setting, option]) => [option, common[setting as MigrationSetting]]),
+    ) as StackMigrationOptions,
     appRole: {
       // Only an ephemeral Azure stack gets a server of its own; elsewhere it shares the roles of its parent's
       // server (existing) or holds copies of them (a Neon branch), so its app role needs a name of its own.

@@ -1,5 +1,6 @@
 // The stack's migration settings and the Migrations provider's check apply the engine's rules (pgvector-migrate's
 // migrationOptions): a value the stack configuration accepts must not fail the preview later, and the reverse.
+import { withMigrationOptionDefaults } from "pgvector-migrate";
 import { describe, expect, it } from "vitest";
 import type { MigrationsInputs } from "../../infra/migrations";
 import { migrationsProvider } from "../../infra/migrations";
@@ -7,6 +8,7 @@ import { configProblems } from "./config-problems";
 
 const azure = { "azure-native:location": "westeurope" };
 
+// Every option at its default (pgvector-migrate's), with lint off: linting would read migration files.
 const inputs: MigrationsInputs = {
   connection: {
     host: "db.example.com",
@@ -16,16 +18,8 @@ const inputs: MigrationsInputs = {
     password: "pw",
     sslmode: "require",
   },
-  directory: "migrations",
   migrations: {},
-  trackingTable: "public.schema_migrations",
-  lockTimeoutSeconds: 60,
-  allowOutOfOrder: false,
-  onDelete: "keep",
-  platform: "generic",
-  requiredExtensions: [],
-  timeoutMinutes: 120,
-  lint: "off",
+  ...withMigrationOptionDefaults({ lint: "off" }),
 };
 
 /** The properties the provider's check rejects. */

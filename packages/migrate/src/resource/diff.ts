@@ -1,5 +1,5 @@
 // The provider's diff: runs during preview, compares values only, never connects.
-import type { MigrationOptionName } from "../options/migration-options";
+import { type MigrationOptionName, migrationOptions } from "../options/migration-options";
 import type { MigrationsInputs, MigrationsOutputs } from "./inputs";
 import { canonical, connectionTarget } from "./values";
 
@@ -8,20 +8,12 @@ export interface DiffResult {
   replaces: string[];
 }
 
-// Not compared: `lint` and `lintWarnings` only concern the check of new migrations; a change in them alone changes
-// nothing in the database, so it must not make an update.
+// Every option but `lint` (and `lintWarnings`, which is no option): they only concern the check of new migrations;
+// a change in them alone changes nothing in the database, so it must not make an update.
 const comparedKeys = [
   "connection",
-  "directory",
-  "trackingTable",
-  "lockTimeoutSeconds",
-  "allowOutOfOrder",
-  "onDelete",
-  "platform",
-  "searchPath",
-  "requiredExtensions",
-  "timeoutMinutes",
-] as const satisfies readonly (MigrationOptionName | "connection")[];
+  ...(Object.keys(migrationOptions) as MigrationOptionName[]).filter((key) => key !== "lint"),
+] as const;
 
 export function diffInputs(olds: MigrationsOutputs, news: MigrationsInputs): DiffResult {
   // A replacement deletes the old resource after creating the new one. With onDelete "down" that delete
