@@ -1,5 +1,5 @@
 import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
-import { platformNames } from "../platforms/types";
+import { platformNames } from "../platforms/platform-database";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
 

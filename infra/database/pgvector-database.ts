@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MigrationOptions, Platform } from "pgvector-migrate";
 import type { StackMigrationOptions } from "../config/load";
 import { Migrations, type MigrationsConnection } from "../migrations";
-import type { PlatformDatabase, PlatformName } from "../platforms/types";
+import type { PlatformDatabase, PlatformName } from "../platforms/platform-database";
 import { AppRole, type AppRoleAccess } from "./app-role";
 import { connectionString } from "./connection-string";
 import { postgresqlProvider } from "./provider";

@@ -1,7 +1,7 @@
 import * as resources from "@pulumi/azure-native/resources";
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import type { AzureSettings } from "./config";
 import { AzurePrivateNetwork } from "./network";
 import { AzurePostgresServer, type AzureServerNetwork } from "./server";
