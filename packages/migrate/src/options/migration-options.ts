@@ -163,7 +163,9 @@ export interface OptionProblem {
 }
 
 /** Every problem of `options` (all of them required but searchPath), each naming the option and its value. */
-export function migrationOptionProblems(options: Readonly<Record<string, unknown>>): OptionProblem[] {
+export function migrationOptionProblems(
+  options: Readonly<Partial<Record<MigrationOptionName, unknown>>>,
+): OptionProblem[] {
   const problems: OptionProblem[] = [];
   for (const [name, spec] of Object.entries(migrationOptions) as [MigrationOptionName, OptionSpec<unknown>][]) {
     const value = options[name];
