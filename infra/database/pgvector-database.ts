@@ -44,8 +44,10 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appRole: AppRole;
   /** Secret. */
   readonly adminConnectionString: pulumi.Output<string>;
-  /** Secret. */
+  /** Secret. Through the platform's pooler when it has one (applicationPort). */
   readonly appConnectionString: pulumi.Output<string>;
+  /** Secret. The application role straight to the server, when appConnectionString goes through a pooler. */
+  readonly appDirectConnectionString?: pulumi.Output<string>;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:database:PgvectorDatabase", name, {}, opts);
@@ -124,11 +126,9 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     );
 
     this.adminConnectionString = connectionString(admin);
-    this.appConnectionString = connectionString({
-      ...admin,
-      user: this.appRole.roleName,
-      password: this.appRole.password,
-    });
+    const app = { ...admin, user: this.appRole.roleName, password: this.appRole.password };
+    this.appConnectionString = connectionString({ ...app, port: platform.applicationPort ?? platform.port });
+    if (platform.applicationPort !== undefined) this.appDirectConnectionString = connectionString(app);
     this.registerOutputs({
       latestMigration: this.migrations.latestMigration,
       appRoleName: this.appRole.roleName,

@@ -14,6 +14,11 @@ export interface PlatformDatabase {
   platform: PlatformName;
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;
+  /**
+   * The port applications should connect to when it is not `port`: a pooler in front of the server (Azure's built-in
+   * PgBouncer, 6432). The stack's own connections (extensions, migrations, roles) stay on `port`.
+   */
+  applicationPort?: number;
   /** The application database, already created by the platform module. */
   database: pulumi.Input<string>;
   /** The login name of the admin, who runs the migrations and owns what they create. */

@@ -1,5 +1,6 @@
 // The file layer: names, directives, checksums, the input map, new files. No database.
-import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { checksumOf, createMigration, loadMigrations, migrationInputMap } from "pgvector-migrate";
 import { afterEach, describe, expect, it } from "vitest";
@@ -90,6 +91,41 @@ describe("loadMigrations", () => {
     });
   });
 
+  it("treats a -- migrate: line inside a string, dollar-quoted body or block comment as SQL, not a directive", () => {
+    dir = migrationsDir({
+      "0001_function.sql": [
+        "-- migrate:set lock_timeout = '5s'",
+        "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$",
+        "-- migrate:no-transaction",
+        "SELECT 'x'",
+        "$body$;",
+        "INSERT INTO notes VALUES ('line one",
+        "-- migrate:bogus', E'it\\'s",
+        "-- migrate:set x = 1');",
+        "/* a comment /* nested */",
+        "-- migrate:no-transaction */",
+        "SELECT 1;",
+      ].join("\n"),
+    });
+    const [migration] = loadMigrations(dir.path).migrations;
+    expect(migration?.up.directives).toEqual({ transaction: true, settings: { lock_timeout: "5s" } });
+
+    dir.write("0002_late.sql", "SELECT 1;\n-- migrate:no-transaction\n");
+    const path = dir.path;
+    expect(thrown(() => loadMigrations(path)).details?.problems).toEqual([
+      'migrations/0002_late.sql: line 2: directive "-- migrate:no-transaction" comes after SQL; directives must be in the comment block at the top of the file',
+    ]);
+  });
+
+  it("reads directives of a file with CR-only line endings, keeping its checksum", () => {
+    const content =
+      "-- migrate:no-transaction\r-- migrate:set lock_timeout = '5s'\rCREATE INDEX CONCURRENTLY i ON t (x);\r";
+    dir = migrationsDir({ "0001_index.sql": content });
+    const [migration] = loadMigrations(dir.path).migrations;
+    expect(migration?.up.directives).toEqual({ transaction: false, settings: { lock_timeout: "5s" } });
+    expect(migration?.up.checksum).toBe(createHash("sha256").update(content).digest("hex"));
+  });
+
   it("reports a missing directory clearly", () => {
     const error = thrown(() => loadMigrations("/nonexistent/pgvm/migrations"));
     expect(error.code).toBe("INVALID_OPTIONS");
@@ -173,6 +209,20 @@ describe("loadMigrations", () => {
     for (const name of ["0001_a.sql", "0001_b.sql", "x.sql", "0003_c.down.sql", "0004_d.down.sql"]) {
       expect(error.message).toContain(`migrations/${name}: `);
     }
+  });
+
+  it("reports a directory or dangling symlink named like a migration instead of skipping it", () => {
+    dir = migrationsDir({ "0001_a.sql": "SELECT 1;", "0003_c.sql": "SELECT 3;" });
+    mkdirSync(join(dir.path, "0002_b.sql"));
+    symlinkSync(join(dir.path, "missing.sql"), join(dir.path, "0004_d.sql"));
+    mkdirSync(join(dir.path, "archive"));
+    const path = dir.path;
+    const error = thrown(() => loadMigrations(path));
+    expect(error.code).toBe("INVALID_FILES");
+    expect(error.details?.problems).toEqual([
+      "migrations/0002_b.sql: named like a migration but it is a directory; make it a regular file, or rename or remove it",
+      "migrations/0004_d.sql: named like a migration but it is a symbolic link to a missing file; make it a regular file, or rename or remove it",
+    ]);
   });
 
   it("reports a file that is not UTF-8", () => {

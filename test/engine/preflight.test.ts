@@ -34,6 +34,18 @@ describe("extension preflight", () => {
     expect(await readApplied(engineOptions(db.url))).toEqual([]);
   });
 
+  it("creates neither the tracking table nor its schema when it refuses", async () => {
+    const options = engineOptions(db.url, { trackingTable: "ops.applied_migrations" });
+    const error = await failure(up(loadMigrations(dir.path), options));
+    expect(error.code).toBe("EXTENSION_MISSING");
+    expect(
+      await query(
+        db.url,
+        "SELECT to_regnamespace('ops') AS schema, to_regclass('ops.applied_migrations') AS table, to_regclass('public.schema_migrations') AS default_table",
+      ),
+    ).toEqual([{ schema: null, table: null, default_table: null }]);
+  });
+
   it.each([
     [
       "azure",

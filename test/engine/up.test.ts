@@ -125,6 +125,50 @@ describe("up", () => {
     expect(bad.message).toContain("Invalid tracking table name");
   });
 
+  it("refuses a view, or a table with other columns, in place of the tracking table, naming what it found", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    const set = loadMigrations(dir.path);
+    const columns =
+      "version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL, applied_by text NOT NULL";
+    await query(
+      db.url,
+      `CREATE TABLE other_tool (${columns}, tenant text); INSERT INTO other_tool VALUES (1, 'a', 'x', now(), 1, 'someone', 't1')`,
+    );
+    await query(
+      db.url,
+      "CREATE VIEW schema_migrations AS SELECT version, name, checksum, applied_at, duration_ms, applied_by FROM other_tool",
+    );
+    const view = await failure(plan(set, engineOptions(db.url)));
+    expect(view.code).toBe("INVALID_OPTIONS");
+    expect(view.message).toContain(
+      "The table public.schema_migrations exists but is not a pgvector-migrate tracking table: it is a view, not a table;",
+    );
+
+    const superset = await failure(up(set, engineOptions(db.url, { trackingTable: "public.other_tool" })));
+    expect(superset.code).toBe("INVALID_OPTIONS");
+    expect(superset.message).toContain(
+      "public.other_tool exists but is not a pgvector-migrate tracking table: its columns are (applied_at timestamp with time zone, applied_by text, checksum text, duration_ms integer, name text, tenant text, version bigint)",
+    );
+
+    // Empty, so reading it finds no rows to check: up checks it before writing to it.
+    await query(db.url, `CREATE TABLE empty_tool (${columns.replace("version bigint", "version text")})`);
+    const empty = await failure(up(set, engineOptions(db.url, { trackingTable: "empty_tool" })));
+    expect(empty.code).toBe("INVALID_OPTIONS");
+    expect(empty.message).toContain("its columns are (");
+    expect(empty.message).toContain("version text)");
+    expect(await query(db.url, "SELECT to_regclass('a') IS NULL AS none")).toEqual([{ none: true }]);
+  });
+
+  it("refuses a tracking table in a temporary schema", async () => {
+    for (const name of ["pg_temp.migrations", "pg_temp_3.migrations"]) {
+      const error = await failure(readApplied(engineOptions(db.url, { trackingTable: name })));
+      expect(error.code).toBe("INVALID_OPTIONS");
+      expect(error.message).toContain(
+        `Invalid tracking table name "${name}": ${name.split(".")[0]} is a temporary schema`,
+      );
+    }
+  });
+
   it("a failing migration leaves schema and tracking table unchanged, and says file:line:column", async () => {
     dir.write("0001_ok.sql", "CREATE TABLE kept (id int);");
     dir.write(

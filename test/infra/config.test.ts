@@ -81,6 +81,10 @@ describe("valid configurations", () => {
       adminLogin: "pgadmin",
       entra: { enabled: false },
       network: { access: "private", vnetAddressPrefix: "10.42.0.0/16", subnetAddressPrefix: "10.42.0.0/24" },
+      serverParameters: {},
+      pgbouncer: false,
+      managementLocks: true,
+      allowServerReplacement: false,
     });
   });
 

@@ -203,10 +203,12 @@ describe("environments", () => {
     [T.grant]: 4,
     [T.defaultPrivileges]: 2,
   };
+  /** Long-lived stacks check, before the server is touched, that an update does not replace it. */
+  const guarded = { [T.replacementGuard]: 1 };
 
   it("dev: public endpoint with the configured firewall rules, unprotected", async () => {
     const { r } = await run("dev", stacks.dev());
-    expect(census(r)).toEqual({ ...serverAndDatabaseCensus, [T.firewallRule]: 2 });
+    expect(census(r)).toEqual({ ...serverAndDatabaseCensus, ...guarded, [T.firewallRule]: 2 });
     const server = single(r, T.server);
     expect(server.inputs).toMatchObject({
       location: "westeurope",
@@ -253,6 +255,9 @@ describe("environments", () => {
     const { r } = await run("prod", stacks.prod());
     expect(census(r)).toEqual({
       ...serverAndDatabaseCensus,
+      ...guarded,
+      [T.serverLock]: 1,
+      [T.resourceGroupLock]: 1,
       [T.networkComponent]: 1,
       [T.vnet]: 1,
       [T.subnet]: 1,
@@ -287,7 +292,7 @@ describe("environments", () => {
         .filter((registration) => registration.protect)
         .map((x) => x.type)
         .sort(),
-    ).toEqual([T.database, T.server]);
+    ).toEqual([T.database, T.server, T.vnet, T.subnet, T.dnsZone].sort());
   });
 
   it("ephemeral: smallest server, nothing protected, tagged", async () => {

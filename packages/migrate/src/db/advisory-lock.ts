@@ -61,11 +61,23 @@ export async function releaseLock(database: Database, tracking: TrackingTable): 
   await database.query(`SELECT pg_advisory_unlock(${tracking.lockKey})`);
 }
 
-/** The session holding the lock (pg_locks + pg_stat_activity), if it is still there. */
-async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
+/** pg_locks conditions (alias l) matching the granted migration lock of the tracking table. */
+function lockConditions(tracking: TrackingTable): string {
   // A bigint advisory lock appears in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
   const high = tracking.lockKey >> 32n;
   const low = tracking.lockKey & 0xffff_ffffn;
+  return `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = ${high}::bigint::oid AND l.objid = ${low}::bigint::oid`;
+}
+
+/** SQL boolean expression: this session still holds the migration lock. */
+export function lockHeldSql(tracking: TrackingTable): string {
+  return `EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_backend_pid() AND ${lockConditions(tracking)})`;
+}
+
+/** The session holding the lock (pg_locks + pg_stat_activity), if it is still there. */
+async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
   const result = await database.query<{
     pid: number;
     application_name: string | null;
@@ -76,9 +88,7 @@ async function findHolder(database: Database, tracking: TrackingTable): Promise<
   }>(
     `SELECT l.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
        FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid = ${high}::bigint::oid AND l.objid = ${low}::bigint::oid
+      WHERE ${lockConditions(tracking)}
       LIMIT 1`,
   );
   const row = result.rows[0];

@@ -18,6 +18,8 @@ export interface TrackingTable {
 
 /** A lower-case PostgreSQL identifier that needs no quoting (at most 63 bytes, PostgreSQL's NAMEDATALEN - 1). */
 export const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+/** The session's own temporary schema (pg_temp, pg_temp_N) and its TOAST schema. */
+const temporarySchemaPattern = /^pg_(toast_)?temp(_\d+)?$/;
 
 /** The tracking table when none is given: the one place that names it. */
 export const defaultTrackingTable = "public.schema_migrations";
@@ -31,13 +33,54 @@ export function resolveTrackingTable(name = defaultTrackingTable): TrackingTable
       `Invalid tracking table name "${name}": use table or schema.table, each in lowercase letters, digits and underscores (at most 63 characters), e.g. public.schema_migrations.`,
     );
   }
+  if (temporarySchemaPattern.test(schema)) {
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Invalid tracking table name "${name}": ${schema} is a temporary schema, whose tables vanish when the session ends, so every run would apply all migrations again. Use a permanent schema, e.g. public.schema_migrations.`,
+    );
+  }
   const display = `${schema}.${table}`;
   const digest = createHash("sha256").update(`pgvector-migrate:${display}`).digest();
   const lockKey = digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn;
   return { schema, table, sql: `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`, display, lockKey };
 }
 
-const columns = "version, name, checksum, applied_at, duration_ms, applied_by";
+/** The tracking table's columns: name, definition, and the type as format_type() prints it. */
+const trackingColumns = [
+  { name: "version", definition: "bigint PRIMARY KEY", type: "bigint" },
+  { name: "name", definition: "text NOT NULL", type: "text" },
+  { name: "checksum", definition: "text NOT NULL", type: "text" },
+  { name: "applied_at", definition: "timestamptz NOT NULL DEFAULT now()", type: "timestamp with time zone" },
+  { name: "duration_ms", definition: "integer NOT NULL", type: "integer" },
+  { name: "applied_by", definition: "text NOT NULL", type: "text" },
+] as const;
+
+const columns = trackingColumns.map((column) => column.name).join(", ");
+const expectedShape = trackingColumns
+  .map((column) => `${column.name} ${column.type}`)
+  .sort()
+  .join(", ");
+
+const relationKinds: Readonly<Record<string, string>> = {
+  v: "a view",
+  m: "a materialized view",
+  f: "a foreign table",
+  p: "a partitioned table",
+  S: "a sequence",
+  i: "an index",
+  I: "a partitioned index",
+  c: "a composite type",
+  t: "a TOAST table",
+};
+
+/**
+ * SQL expression (one line): NULL when the relation is a plain table with exactly the tracking table's columns,
+ * otherwise what it is ("relkind v", or its columns as "name type, ..." sorted by name).
+ */
+function shapeProblemSql(tracking: TrackingTable): string {
+  const shape = `CASE WHEN c.relkind <> 'r' THEN 'relkind ' || c.relkind::text ELSE (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attname) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) END`;
+  return `(SELECT NULLIF(${shape}, ${quoteLiteral(expectedShape)}) FROM pg_class c WHERE c.oid = to_regclass(${quoteLiteral(tracking.sql)}))`;
+}
 
 interface AppliedRow {
   version: string;
@@ -46,6 +89,7 @@ interface AppliedRow {
   applied_at: Date;
   duration_ms: number;
   applied_by: string;
+  shape_problem: string | null;
 }
 
 /** The applied migrations in version order; undefined when the table (or its schema) does not exist. */
@@ -54,7 +98,12 @@ export async function readTrackingTable(
   tracking: TrackingTable,
 ): Promise<AppliedMigration[] | undefined> {
   try {
-    const result = await database.query<AppliedRow>(`SELECT ${columns} FROM ${tracking.sql} ORDER BY version`);
+    // The shape check is an uncorrelated subquery: evaluated once, and NULL on every row of a real tracking table.
+    const result = await database.query<AppliedRow>(
+      `SELECT ${columns}, ${shapeProblemSql(tracking)} AS shape_problem FROM ${tracking.sql} ORDER BY version`,
+    );
+    const problem = result.rows[0]?.shape_problem;
+    if (problem) throw foreignTable(tracking, problem);
     return result.rows.map(toApplied);
   } catch (error) {
     const code = (error as PgError).code;
@@ -73,22 +122,17 @@ export async function readTrackingTable(
 
 /** Creates the table (and its schema) when missing. Call it while holding the migration lock. */
 export async function ensureTrackingTable(database: Database, tracking: TrackingTable): Promise<void> {
-  const exists = await database.query<{ schema_exists: boolean; table_exists: boolean }>(
+  const exists = await database.query<{ schema_exists: boolean; table_exists: boolean; shape_problem: string | null }>(
     `SELECT to_regnamespace(${quoteLiteral(quoteIdentifier(tracking.schema))}) IS NOT NULL AS schema_exists,
-            to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS table_exists`,
+            to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS table_exists,
+            ${shapeProblemSql(tracking)} AS shape_problem`,
   );
   const row = exists.rows[0];
+  if (row?.shape_problem) throw foreignTable(tracking, row.shape_problem);
   if (row?.table_exists) return;
   const statements = [
     ...(row?.schema_exists ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(tracking.schema)}`]),
-    `CREATE TABLE IF NOT EXISTS ${tracking.sql} (
-  version bigint PRIMARY KEY,
-  name text NOT NULL,
-  checksum text NOT NULL,
-  applied_at timestamptz NOT NULL DEFAULT now(),
-  duration_ms integer NOT NULL,
-  applied_by text NOT NULL
-)`,
+    `CREATE TABLE IF NOT EXISTS ${tracking.sql} (\n${trackingColumns.map((column) => `  ${column.name} ${column.definition}`).join(",\n")}\n)`,
     `COMMENT ON TABLE ${tracking.sql} IS 'Migrations applied by pgvector-migrate. Do not edit by hand.'`,
   ];
   // One simple query: PostgreSQL runs its statements in one implicit transaction.
@@ -128,9 +172,18 @@ function toApplied(row: AppliedRow): AppliedMigration {
   };
 }
 
-function foreignTable(tracking: TrackingTable): MigrateError {
+/** `shape`: "relkind v", or the columns found ("name type, ..."); undefined when a tracking column is missing. */
+function foreignTable(tracking: TrackingTable, shape?: string): MigrateError {
+  const kind = shape?.startsWith("relkind ") ? shape.slice("relkind ".length) : undefined;
+  const found =
+    kind !== undefined
+      ? `it is ${relationKinds[kind] ?? `a relation of kind "${kind}"`}, not a table`
+      : shape !== undefined
+        ? `its columns are (${shape}) where a tracking table has exactly (${expectedShape})`
+        : `it lacks some of the columns ${columns}`;
   return new MigrateError(
     "INVALID_OPTIONS",
-    `The table ${tracking.display} exists but is not a pgvector-migrate tracking table (it lacks the columns ${columns}); it may belong to another migration tool. Choose another tracking table name.`,
+    `The table ${tracking.display} exists but is not a pgvector-migrate tracking table: ${found}; it may belong to another migration tool. Choose another tracking table name (the trackingTable option, or --tracking-table), or move that relation out of the way.`,
+    { trackingTable: tracking.display },
   );
 }

@@ -1,6 +1,7 @@
 // Parses the SQL files about to run and rejects, before anything runs, what cannot work as declared:
 // syntax errors, empty files, statements that cannot run in a transaction in a transactional file,
-// transaction control in a transactional file, COPY FROM STDIN.
+// transaction control in a transactional file, COPY FROM STDIN, statements that release the migration lock.
+import { resolveTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
 import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
@@ -12,22 +13,27 @@ export interface CheckedFile {
   parsed: ParsedSql;
 }
 
-const cache = new WeakMap<SqlFile, CheckedFile | string[]>();
+const cache = new WeakMap<SqlFile, { lockKey: bigint | undefined; result: CheckedFile | string[] }>();
 
-/** Parses and checks the files; throws MigrateError("INVALID_FILES") listing every problem of every file. */
+/**
+ * Parses and checks the files; throws MigrateError("INVALID_FILES") listing every problem of every file.
+ * `lockKey`: the engine's migration lock key, which the files must not release.
+ */
 export async function checkSqlFiles(
   files: readonly SqlFile[],
   role: "up" | "down",
+  lockKey?: bigint,
 ): Promise<Map<SqlFile, CheckedFile>> {
   const checked = new Map<SqlFile, CheckedFile>();
   if (files.length === 0) return checked;
   await loadParser();
   const problems: string[] = [];
   for (const file of files) {
-    let result = cache.get(file);
+    const cached = cache.get(file);
+    let result = cached && cached.lockKey === lockKey ? cached.result : undefined;
     if (!result) {
-      result = checkFile(file, role);
-      cache.set(file, result);
+      result = checkFile(file, role, lockKey);
+      cache.set(file, { lockKey, result });
     }
     if (Array.isArray(result)) problems.push(...result);
     else checked.set(file, result);
@@ -38,7 +44,7 @@ export async function checkSqlFiles(
   return checked;
 }
 
-function checkFile(file: SqlFile, role: "up" | "down"): CheckedFile | string[] {
+function checkFile(file: SqlFile, role: "up" | "down", lockKey: bigint | undefined): CheckedFile | string[] {
   let parsed: ParsedSql;
   try {
     parsed = parseSql(file.sql);
@@ -59,9 +65,9 @@ function checkFile(file: SqlFile, role: "up" | "down"): CheckedFile | string[] {
   for (const statement of parsed.statements) {
     const { line, column } = parsed.source.lineColumn(statement.start);
     const at = `${file.displayPath}:${line}:${column}`;
-    const forbidden = forbiddenReason(statement, transactional);
+    const forbidden = forbiddenReason(statement, transactional, lockKey);
     if (forbidden) problems.push(`${at}: ${forbidden}`);
-    const reason = transactional ? nonTransactionalReason(statement) : undefined;
+    const reason = transactional && !forbidden ? nonTransactionalReason(statement) : undefined;
     if (reason) {
       problems.push(
         `${at}: ${reason} cannot run inside a transaction: add "-- migrate:no-transaction" at the top of the file (the file then runs statement by statement, so keep such statements in a migration of their own)`,
@@ -82,7 +88,7 @@ export async function validateSql(set: MigrationSet): Promise<void> {
     ["down", set.migrations.flatMap((migration) => (migration.down ? [migration.down] : []))],
   ] as const) {
     try {
-      await checkSqlFiles(files, role);
+      await checkSqlFiles(files, role, resolveTrackingTable().lockKey);
     } catch (error) {
       if (!(error instanceof MigrateError)) throw error;
       problems.push(...(error.details.problems ?? [error.message]));

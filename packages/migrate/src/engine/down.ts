@@ -79,19 +79,20 @@ async function revert(
   }
 
   const downFiles = plan.map(({ migration }) => migration?.down).filter((file) => file !== undefined);
-  const checked = await checkSqlFiles(downFiles, "down");
+  const checked = await checkSqlFiles(downFiles, "down", tracking.lockKey);
   const reverted: AppliedResult[] = [];
   for (const { row, migration } of plan) {
     const downFile = migration?.down;
     const file = downFile && checked.get(downFile);
     if (!migration || !downFile || !file) continue;
     logger.info(`Reverting ${migration.id} with ${downFile.displayPath}`);
-    const durationMs = await runFile({
+    const { durationMs } = await runFile({
       database,
       checked: file,
       direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),
       sessionSettings: options.sessionSettings,
+      tracking,
       platform: options.platform,
       logger,
     });

@@ -1,15 +1,19 @@
 // Runs one migration file (up or down) together with its tracking-table change.
+import { lockHeldSql } from "../db/advisory-lock";
 import { type Database, type PgError, ScriptError } from "../db/database";
 import { setConfigStatement } from "../db/quote";
+import type { TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
+import { SourceText } from "../sql/source-text";
 import type { Logger, Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
-import { migrationFailed, statementAt } from "./failure";
-import { findInvalidIndexes } from "./invalid-indexes";
+import { migrationFailed, positionUnitOf, statementAt } from "./failure";
+import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
 import { platformAdvice } from "./preflight";
 import { isConnectionLoss } from "./session";
+import { sessionChanges, sessionChangeWarning, sessionResetStatements } from "./session-reset";
 
 export interface FileRun {
   database: Database;
@@ -23,33 +27,57 @@ export interface FileRun {
   trackingSql: (durationSql: string) => string;
   /** Transactional files only: commit without waiting for the WAL flush (see up.ts). */
   asynchronousCommit?: boolean;
-  /** Session settings to restore after a file that changed them for the session (no-transaction files). */
+  /** The engine's session settings, restored after a file that changed them for the session. */
   sessionSettings: Readonly<Record<string, string>>;
+  /** The tracking table, whose migration lock a no-transaction file must still hold when it is recorded. */
+  tracking: TrackingTable;
   /** For the advice added when CREATE EXTENSION fails. */
   platform: Platform;
   logger: Logger;
 }
 
-/** Runs the file; returns its duration in milliseconds. Throws MigrateError("MIGRATION_FAILED"). */
-export async function runFile(run: FileRun): Promise<number> {
+export interface FileOutcome {
+  durationMs: number;
+  /** INVALID leftovers of earlier failed concurrent builds, dropped before building them again. */
+  droppedInvalidIndexes: string[];
+}
+
+/** Runs the file. Throws MigrateError("MIGRATION_FAILED"). */
+export async function runFile(run: FileRun): Promise<FileOutcome> {
   // NOTICEs and WARNINGs the SQL raises ("relation already exists, skipping") go to the log.
   const onNotice = (notice: { severity?: string; message?: string }) =>
     run.logger.info(`${run.checked.file.displayPath}: ${notice.severity ?? "NOTICE"}: ${notice.message}`);
   run.database.client.on("notice", onNotice);
+  const changes = sessionChanges(run.checked.parsed);
+  const warning = sessionChangeWarning(run.checked.file.displayPath, changes);
+  // A no-transaction file's "-- migrate:set" directives are session settings too; a transactional file's are SET LOCAL.
+  const directiveSettings = run.checked.file.directives.transaction
+    ? []
+    : Object.keys(run.checked.file.directives.settings);
+  const reset = sessionResetStatements(
+    [...changes.map((change) => change.setting), ...directiveSettings],
+    run.sessionSettings,
+  );
   try {
-    return await (run.checked.file.directives.transaction ? runInTransaction(run) : runStatementByStatement(run));
+    const outcome = await (run.checked.file.directives.transaction
+      ? runInTransaction(run, reset)
+      : runStatementByStatement(run, reset));
+    if (warning) run.logger.warn(warning);
+    return outcome;
   } finally {
     run.database.client.off("notice", onNotice);
   }
 }
 
 /**
- * One round trip: BEGIN; settings; the file; the tracking row; COMMIT, as one simple-protocol query.
+ * One round trip: BEGIN; settings; the file; the session reset; the tracking row; COMMIT, as one simple-protocol
+ * query. The reset comes before the tracking row, so the row is written as the engine's role whatever role the
+ * file switched to; being part of the transaction, it is undone with the file when anything fails.
  * PostgreSQL stops at the first error and the transaction stays aborted until the ROLLBACK sent next, so the
  * migration and its tracking row commit together or not at all. The number of statements that completed
  * identifies the failing one; PostgreSQL's error position, when given, locates it to the column.
  */
-async function runInTransaction(run: FileRun): Promise<number> {
+async function runInTransaction(run: FileRun, reset: readonly string[]): Promise<FileOutcome> {
   const { database, checked } = run;
   const { file, parsed } = checked;
   const settings: Record<string, string> = { ...file.directives.settings };
@@ -58,28 +86,30 @@ async function runInTransaction(run: FileRun): Promise<number> {
   const prefix = `${prefixStatements.join(";\n")};\n`;
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
   const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
-  const script = `${prefix}${file.sql}\n;\n${run.trackingSql(durationSql)};\nCOMMIT`;
+  const script = `${prefix}${file.sql}\n;\n${[...reset, run.trackingSql(durationSql), "COMMIT"].join(";\n")}`;
 
   const started = performance.now();
   try {
     const result = await database.runScript(script);
     const serverDuration = Number(result.lastRow?.[0]);
-    return Number.isFinite(serverDuration) ? serverDuration : Math.round(performance.now() - started);
+    const durationMs = Number.isFinite(serverDuration) ? serverDuration : Math.round(performance.now() - started);
+    return { durationMs, droppedInvalidIndexes: [] };
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
     await database.query("ROLLBACK").catch(() => undefined);
     const cause = error.error;
     if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, true);
 
-    const fileStart = [...prefix].length;
-    const fileEnd = fileStart + parsed.source.codePointsBefore(file.sql.length);
     const position = cause.position === undefined ? undefined : Number(cause.position) - 1;
+    const unit = position === undefined ? "character" : await positionUnitOf(database);
+    const fileStart = new SourceText(prefix).positionsBefore(prefix.length, unit);
+    const fileEnd = fileStart + parsed.source.positionsBefore(file.sql.length, unit);
     const rolledBack =
       run.direction === "up"
         ? "The migration was rolled back: none of its changes and no tracking row were applied."
         : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.";
     if (position !== undefined && position >= fileStart && position < fileEnd) {
-      const index = parsed.source.indexOfCodePoint(position - fileStart);
+      const index = parsed.source.indexOfPosition(position - fileStart, unit);
       const statement = statementAt(parsed, index);
       throw migrationFailed(file, parsed, { statement, index }, cause, [...advice(run, statement), rolledBack]);
     }
@@ -93,7 +123,7 @@ async function runInTransaction(run: FileRun): Promise<number> {
       ]);
     }
     throw migrationFailed(file, parsed, {}, cause, [
-      "The error came after the file's statements: when recording the migration in the tracking table, or at COMMIT (deferred constraints).",
+      "The error came after the file's statements: when resetting the session settings, recording the migration in the tracking table, or at COMMIT (deferred constraints).",
       rolledBack,
     ]);
   }
@@ -102,9 +132,12 @@ async function runInTransaction(run: FileRun): Promise<number> {
 /**
  * Files marked `-- migrate:no-transaction`: session settings, then each statement on its own (PostgreSQL
  * refuses CREATE INDEX CONCURRENTLY in a multi-statement query), then the tracking row.
+ * Each concurrent index build first drops the INVALID leftover of an earlier failed build of it; before the row
+ * is written, one query checks that the session still holds the migration lock and that none of the indexes the
+ * file built concurrently is INVALID.
  */
-async function runStatementByStatement(run: FileRun): Promise<number> {
-  const { database, checked } = run;
+async function runStatementByStatement(run: FileRun, reset: readonly string[]): Promise<FileOutcome> {
+  const { database, checked, logger } = run;
   const { file, parsed } = checked;
   const started = performance.now();
   const settings = setConfigStatement(file.directives.settings, false);
@@ -117,17 +150,24 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
       ]);
     }
   }
+  const droppedInvalidIndexes: string[] = [];
+  const builtIndexes: string[] = [];
   for (const statement of parsed.statements) {
+    const index = concurrentIndex(statement);
     try {
+      if (index) droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, [index], logger)));
       await database.query(statement.text);
+      const oid = index && (await builtIndexOid(database, index));
+      if (oid) builtIndexes.push(oid);
     } catch (error) {
       throw await statementFailed(run, statement, error as PgError);
     }
   }
   if (database.inTransaction) throw await transactionLeftOpen(run);
   const durationMs = Math.round(performance.now() - started);
+  await checkBeforeRecording(run, builtIndexes);
   try {
-    await database.query(run.trackingSql(String(durationMs)));
+    await database.query([...reset, run.trackingSql(String(durationMs))].join(";\n"));
   } catch (error) {
     const cause = error as PgError;
     if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, false);
@@ -135,8 +175,36 @@ async function runStatementByStatement(run: FileRun): Promise<number> {
       `All statements of this no-transaction file ran, but ${run.direction === "up" ? "recording the migration in" : "removing it from"} the tracking table failed; fix the cause and run again (its statements run again, so they must be safe to re-run).`,
     ]);
   }
-  await restoreSessionSettings(database, Object.keys(file.directives.settings), run.sessionSettings);
-  return durationMs;
+  return { durationMs, droppedInvalidIndexes };
+}
+
+/**
+ * Before recording a no-transaction file: the session must still hold the migration lock (a statement may have
+ * released it, and another runner may be applying the same file), and every index the file built concurrently
+ * must be valid (IF NOT EXISTS keeps an INVALID index silently).
+ */
+async function checkBeforeRecording(run: FileRun, builtIndexes: readonly string[]): Promise<void> {
+  const { database, checked, tracking } = run;
+  const invalidSql = builtIndexes.length > 0 ? invalidAmongSql(builtIndexes) : "ARRAY[]::text[]";
+  const result = await database.query<{ locked: boolean; invalid: string[] }>(
+    `SELECT ${lockHeldSql(tracking)} AS locked, ${invalidSql} AS invalid`,
+  );
+  const { locked = false, invalid = [] } = result.rows[0] ?? {};
+  const unrecorded = run.direction === "up" ? "is not recorded" : "stays recorded as applied";
+  if (!locked) {
+    throw new MigrateError(
+      "MIGRATION_FAILED",
+      `${checked.file.displayPath}: the migration lock of ${tracking.display} was released while this no-transaction file ran (by a statement in it or a function it called, e.g. pg_advisory_unlock_all() or DISCARD ALL): another runner may be applying the same migrations. Its statements ran; the migration ${unrecorded}, and the run stops. Remove what releases the lock, check the database, and run again.`,
+      { file: checked.file.displayPath },
+    );
+  }
+  if (invalid.length > 0) {
+    throw new MigrateError(
+      "MIGRATION_FAILED",
+      `${checked.file.displayPath}: the index ${invalid.join(", ")} that this file builds concurrently is INVALID (an earlier failed build that IF NOT EXISTS kept, or a build that did not finish): the migration ${unrecorded}. Drop it (DROP INDEX CONCURRENTLY ${invalid[0]};) and run again.`,
+      { file: checked.file.displayPath, invalidIndexes: invalid },
+    );
+  }
 }
 
 async function statementFailed(run: FileRun, statement: ParsedStatement, cause: PgError): Promise<MigrateError> {
@@ -147,8 +215,9 @@ async function statementFailed(run: FileRun, statement: ParsedStatement, cause: 
   if (database.inTransaction) await database.query("ROLLBACK").catch(() => undefined);
   let index = statement.start;
   if (cause.position !== undefined) {
-    const statementStart = parsed.source.codePointsBefore(statement.start);
-    index = parsed.source.indexOfCodePoint(statementStart + Number(cause.position) - 1);
+    const unit = await positionUnitOf(database);
+    const statementStart = parsed.source.positionsBefore(statement.start, unit);
+    index = parsed.source.indexOfPosition(statementStart + Number(cause.position) - 1, unit);
   }
   const notes: string[] = advice(run, statement);
   const index_ = concurrentIndex(statement);
@@ -197,23 +266,6 @@ async function transactionLeftOpen(run: FileRun): Promise<MigrateError> {
 function advice(run: FileRun, statement: ParsedStatement | undefined): string[] {
   const extension = statement && createdExtension(statement);
   return extension ? [platformAdvice(run.platform, extension)] : [];
-}
-
-async function restoreSessionSettings(
-  database: Database,
-  names: readonly string[],
-  sessionSettings: Readonly<Record<string, string>>,
-): Promise<void> {
-  if (names.length === 0) return;
-  const restore: Record<string, string> = {};
-  const reset: string[] = [];
-  for (const name of names) {
-    const value = sessionSettings[name];
-    if (value !== undefined) restore[name] = value;
-    else reset.push(`RESET ${name}`);
-  }
-  const restoreSql = setConfigStatement(restore, false);
-  await database.query([...reset, ...(restoreSql ? [restoreSql] : [])].join(";\n"));
 }
 
 function lostDuringFile(database: Database, displayPath: string, cause: PgError, transactional: boolean): MigrateError {

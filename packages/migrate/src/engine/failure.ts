@@ -1,8 +1,9 @@
 // Formats a PostgreSQL error raised by a migration as `file:line:column: ERROR SQLSTATE: message`, with
 // detail, hint, context and the offending statement.
-import type { PgError } from "../db/database";
+import type { Database, PgError } from "../db/database";
 import { MigrateError } from "../errors";
 import type { ParsedSql, ParsedStatement } from "../sql/parser";
+import type { PositionUnit } from "../sql/source-text";
 import type { SqlFile } from "../types";
 
 export interface FailureLocation {
@@ -45,6 +46,17 @@ export function migrationFailed(
     ...(position && { line: position.line, column: position.column }),
     ...(error.code !== undefined && { sqlstate: error.code }),
   });
+}
+
+/**
+ * What the server's error positions count in this database: bytes in a SQL_ASCII database, characters otherwise.
+ * Asked only when an error has a position, so a run without errors pays nothing.
+ */
+export async function positionUnitOf(database: Database): Promise<PositionUnit> {
+  const result = await database
+    .query<{ encoding: string }>("SELECT current_setting('server_encoding') AS encoding")
+    .catch(() => undefined);
+  return result?.rows[0]?.encoding === "SQL_ASCII" ? "byte" : "character";
 }
 
 /** The statement that contains a file index (or the closest one before it). */

@@ -11,17 +11,17 @@ export function openReader(options: ResolvedOptions): Promise<Database> {
   return connect(options.connection, { retry: options.retry, logger: options.logger, redactor: options.redactor });
 }
 
+/** Sets client_connection_check_interval where the server has it (see openRunner). */
+export const connectionCheckSql =
+  "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$";
+
 /** A connection for running migrations, with the session settings applied. */
 export async function openRunner(options: ResolvedOptions): Promise<Database> {
   const database = await openReader(options);
   // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
   // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
   // Best effort: older servers and other platforms do not have it.
-  await database
-    .query(
-      "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$",
-    )
-    .catch(() => undefined);
+  await database.query(connectionCheckSql).catch(() => undefined);
   const settings = setConfigStatement(options.sessionSettings, false);
   if (settings) {
     try {

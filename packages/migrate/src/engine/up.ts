@@ -2,12 +2,10 @@ import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
-import { concurrentIndex } from "../sql/analyze";
 import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
 import { checkSqlFiles } from "./check-sql";
 import { computePlan } from "./compute-plan";
 import { runFile } from "./execute";
-import { dropInvalidIndexes } from "./invalid-indexes";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
 import { appliedBySql, openRunner, withEngineErrors } from "./session";
@@ -38,6 +36,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       await checkSqlFiles(
         before.pending.map((migration) => migration.up),
         "up",
+        options.tracking.lockKey,
       );
 
       await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
@@ -54,7 +53,6 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
 
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
-  await ensureTrackingTable(database, tracking);
   const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   for (const problem of plan.problems) logger.warn(problem.message);
@@ -62,11 +60,14 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const checked = await checkSqlFiles(
     plan.pending.map((migration) => migration.up),
     "up",
+    tracking.lockKey,
   );
   const checkedInOrder = plan.pending
     .map((migration) => checked.get(migration.up))
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
+  // Only now that every check passed: a run refused before running anything leaves nothing behind.
+  await ensureTrackingTable(database, tracking);
 
   if (plan.pending.length === 0) {
     logger.info(`Nothing to apply: ${plan.applied.length} migration(s) applied, none pending`);
@@ -81,12 +82,8 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       const file = checked.get(migration.up);
       if (!file) continue;
       const transactional = migration.up.directives.transaction;
-      if (!transactional) {
-        const indexes = file.parsed.statements.map(concurrentIndex).filter((index) => index !== undefined);
-        droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, indexes, logger)));
-      }
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
-      const durationMs = await runFile({
+      const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
         checked: file,
         direction: "up",
@@ -94,9 +91,11 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
           insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
         asynchronousCommit: transactional,
         sessionSettings: options.sessionSettings,
+        tracking,
         platform: options.platform,
         logger,
       });
+      droppedInvalidIndexes.push(...dropped);
       if (transactional) unflushedCommits += 1;
       else unflushedCommits = 0;
       applied.push({

@@ -3,6 +3,7 @@
 //   -- migrate:set maintenance_work_mem = '2GB'
 import type { MigrationDirectives } from "../types";
 import { checkSetting } from "./session-settings";
+import { sqlLines } from "./sql-lines";
 
 export interface DirectivesResult {
   directives: MigrationDirectives;
@@ -21,30 +22,32 @@ export function parseDirectives(sql: string): DirectivesResult {
   let transaction = true;
   let inLeadingBlock = true;
 
-  sql.split("\n").forEach((line, index) => {
-    const lineNumber = index + 1;
-    if (inLeadingBlock && !commentOrBlank.test(line)) inLeadingBlock = false;
+  // Only comment lines are directives: a "-- migrate:" line inside a string, dollar-quoted body or block
+  // comment is SQL content.
+  for (const { text: line, number: lineNumber, continuesToken } of sqlLines(sql)) {
+    if (inLeadingBlock && (continuesToken || !commentOrBlank.test(line))) inLeadingBlock = false;
+    if (continuesToken) continue;
     const match = directiveLine.exec(line);
-    if (!match) return;
+    if (!match) continue;
     if (!inLeadingBlock) {
       problems.push(
         `line ${lineNumber}: directive "${line.trim()}" comes after SQL; directives must be in the comment block at the top of the file`,
       );
-      return;
+      continue;
     }
     const body = (match[1] ?? "").trim();
     if (/^no-transaction$/i.test(body)) {
       transaction = false;
-      return;
+      continue;
     }
     const set = /^set(?:\s+(.*))?$/i.exec(body);
     if (set) {
       const problem = parseSetting(set[1] ?? "", settings);
       if (problem) problems.push(`line ${lineNumber}: ${problem}`);
-      return;
+      continue;
     }
     problems.push(`line ${lineNumber}: ${unknownDirective(body)}`);
-  });
+  }
 
   return { directives: { transaction, settings }, problems };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
 import type { MigrationFile, MigrationSet, SqlFile } from "../types";
@@ -24,6 +24,13 @@ export function loadMigrations(directory: string): MigrationSet {
     if (parsed.ok === "ignored") continue;
     if (!parsed.ok) {
       problems.push(`${displayPath}: ${parsed.problem}`);
+      continue;
+    }
+    const notAFile = notRegularFile(join(absolute, fileName));
+    if (notAFile) {
+      problems.push(
+        `${displayPath}: named like a migration but ${notAFile}; make it a regular file, or rename or remove it`,
+      );
       continue;
     }
     const file = readSqlFile(join(absolute, fileName), displayPath, problems);
@@ -90,14 +97,27 @@ function listFiles(directory: string): string[] {
     }
     throw new MigrateError("INVALID_OPTIONS", `Cannot read the migrations directory ${directory}: ${code ?? error}`);
   }
-  return entries.filter((name) => isFile(join(directory, name))).sort();
+  return entries.sort();
 }
 
-function isFile(path: string): boolean {
+/** Why a directory entry is not a readable regular file (following symlinks), or undefined when it is one. */
+function notRegularFile(path: string): string | undefined {
   try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+    const stats = statSync(path);
+    if (stats.isFile()) return undefined;
+    return stats.isDirectory() ? "it is a directory" : "it is not a regular file";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const isLink = (() => {
+      try {
+        return lstatSync(path).isSymbolicLink();
+      } catch {
+        return false;
+      }
+    })();
+    return isLink && code === "ENOENT"
+      ? "it is a symbolic link to a missing file"
+      : `it cannot be read (${code ?? error})`;
   }
 }
 

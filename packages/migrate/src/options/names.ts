@@ -27,8 +27,10 @@ export function trackingTableProblem(name: unknown): string | undefined {
     try {
       resolveTrackingTable(name);
       return undefined;
-    } catch {
-      // described below
+    } catch (error) {
+      // A name the engine refuses for another reason than its shape (a temporary schema): its own words.
+      const reason = /^Invalid tracking table name "[^"]*": (.*)$/s.exec((error as Error).message)?.[1];
+      if (reason !== undefined && !reason.startsWith("use table")) return `${quote(name)} cannot be used: ${reason}`;
     }
   }
   return (

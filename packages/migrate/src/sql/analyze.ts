@@ -69,9 +69,20 @@ export function nonTransactionalReason(statement: ParsedStatement): string | und
   }
 }
 
-/** A problem with the statement in any migration, or undefined. */
-export function forbiddenReason(statement: ParsedStatement, transactional: boolean): string | undefined {
+/**
+ * A problem with the statement in any migration, or undefined. `lockKey` is the engine's migration lock key
+ * (a session advisory lock): statements that release it would let another runner apply the same migrations.
+ */
+export function forbiddenReason(
+  statement: ParsedStatement,
+  transactional: boolean,
+  lockKey?: bigint,
+): string | undefined {
   const node = statement.node;
+  const releases = releasesMigrationLock(statement, lockKey);
+  if (releases) {
+    return `${releases} releases the session's advisory locks, including the engine's migration lock: another runner could then apply the same migrations at the same time. Remove it (to reset settings use RESET ALL or SET LOCAL; to release your own advisory lock use pg_advisory_xact_lock, released at commit, or pg_advisory_unlock of your own key)`;
+  }
   if (statement.kind === "CopyStmt" && node.is_from && node.filename === undefined) {
     return "COPY ... FROM STDIN needs data sent by the client, which a migration cannot do: use INSERT ... VALUES, or COPY from a file on the server";
   }
@@ -92,6 +103,74 @@ export function forbiddenReason(statement: ParsedStatement, transactional: boole
     }
   }
   return undefined;
+}
+
+const unlockHint = /pg_advisory_unlock/i;
+
+/** "DISCARD ALL", "pg_advisory_unlock_all()" or "pg_advisory_unlock(<lock key>)" when the statement does that. */
+function releasesMigrationLock(statement: ParsedStatement, lockKey: bigint | undefined): string | undefined {
+  if (statement.kind === "DiscardStmt" && statement.node.target === "DISCARD_ALL") return "DISCARD ALL";
+  if (!unlockHint.test(statement.text)) return undefined;
+  // A DO block runs its body at once; the parser keeps the body as text.
+  if (statement.kind === "DoStmt") {
+    return /pg_advisory_unlock_all\s*\(/i.test(statement.text) ? "pg_advisory_unlock_all() in a DO block" : undefined;
+  }
+  let found: string | undefined;
+  walk(statement.node, (key, value) => {
+    if (found || key !== "FuncCall" || !isRecord(value)) return;
+    const name = lastName(value.funcname);
+    const args = Array.isArray(value.args) ? value.args : [];
+    if (name === "pg_advisory_unlock_all") found = "pg_advisory_unlock_all()";
+    else if (name === "pg_advisory_unlock" && args.length === 1 && lockKey !== undefined) {
+      if (integerConstant(args[0]) === lockKey) found = `pg_advisory_unlock(${lockKey})`;
+    }
+  });
+  return found;
+}
+
+/** The value of an integer constant (possibly cast, e.g. 42::bigint), or undefined. */
+function integerConstant(value: unknown): bigint | undefined {
+  if (!isRecord(value)) return undefined;
+  if (isRecord(value.TypeCast)) return integerConstant(value.TypeCast.arg);
+  const constant = value.A_Const;
+  if (!isRecord(constant)) return undefined;
+  const text = isRecord(constant.ival)
+    ? String(constant.ival.ival ?? 0)
+    : isRecord(constant.fval)
+      ? constant.fval.fval
+      : undefined;
+  return typeof text === "string" && /^-?\d+$/.test(text) ? BigInt(text) : undefined;
+}
+
+/**
+ * Settings the statement changes for the rest of the session (not SET LOCAL): "role", "session_authorization",
+ * "search_path", ..., or "all" for RESET ALL. These would leak into the engine's statements and the next migration.
+ */
+export function sessionSettingsChanged(statement: ParsedStatement): string[] {
+  const node = statement.node;
+  if (statement.kind === "VariableSetStmt") {
+    if (node.is_local || node.kind === "VAR_SET_MULTI") return [];
+    return [node.kind === "VAR_RESET_ALL" ? "all" : String(node.name ?? "").toLowerCase()];
+  }
+  if (!/set_config/i.test(statement.text)) return [];
+  const names: string[] = [];
+  walk(node, (key, value) => {
+    if (key !== "FuncCall" || !isRecord(value) || lastName(value.funcname) !== "set_config") return;
+    const args = Array.isArray(value.args) ? value.args : [];
+    const local = args[2];
+    const isLocal =
+      isRecord(local) &&
+      isRecord(local.A_Const) &&
+      isRecord(local.A_Const.boolval) &&
+      local.A_Const.boolval.boolval === true;
+    if (isLocal) return;
+    const name = args[0];
+    const sval =
+      isRecord(name) && isRecord(name.A_Const) && isRecord(name.A_Const.sval) ? name.A_Const.sval.sval : undefined;
+    // A name computed at run time cannot be known here: reset everything resettable.
+    names.push(typeof sval === "string" ? sval.toLowerCase() : "all");
+  });
+  return names;
 }
 
 /** The extension name when the statement is CREATE EXTENSION. */

@@ -2,6 +2,12 @@
 // character (code point) positions, JavaScript strings index UTF-16 code units: these all differ as soon as
 // the text contains non-ASCII characters.
 
+/**
+ * What PostgreSQL's error positions count: characters (code points), except in a SQL_ASCII database, where the
+ * server does not know the encoding and counts bytes.
+ */
+export type PositionUnit = "character" | "byte";
+
 export interface LineColumn {
   /** 1-based. */
   line: number;
@@ -42,6 +48,23 @@ export class SourceText {
     if (this.ascii) return Math.min(index, this.text.length);
     this.codePointOffsets ??= this.cumulative(() => 1);
     return this.codePointOffsets[Math.min(index, this.text.length)] ?? 0;
+  }
+
+  /** Number of UTF-8 bytes before a JavaScript index. */
+  bytesBefore(index: number): number {
+    if (this.ascii) return Math.min(index, this.text.length);
+    this.byteOffsets ??= this.cumulative((codePoint) => utf8Length(codePoint));
+    return this.byteOffsets[Math.min(index, this.text.length)] ?? 0;
+  }
+
+  /** JavaScript index of a 0-based server position offset counted in `unit`. */
+  indexOfPosition(offset: number, unit: PositionUnit): number {
+    return unit === "byte" ? this.indexOfByte(offset) : this.indexOfCodePoint(offset);
+  }
+
+  /** Number of `unit`s before a JavaScript index. */
+  positionsBefore(index: number, unit: PositionUnit): number {
+    return unit === "byte" ? this.bytesBefore(index) : this.codePointsBefore(index);
   }
 
   lineColumn(index: number): LineColumn {
@@ -98,8 +121,9 @@ function lowerBound(offsets: Uint32Array, target: number): number {
   return low;
 }
 
+/** Line breaks are LF, CRLF or a lone CR (old Mac files), as PostgreSQL's lexer reads them. */
 function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) starts.push(index + 1);
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
   return starts;
 }
