@@ -1,17 +1,27 @@
 // Validates EngineOptions once, up front, into what the engine uses.
 import { type ResolvedConnection, resolveConnection } from "../db/connection-config";
+import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/session-settings";
-import { lockTimeoutMs, migrationOptions } from "../options/migration-options";
+import { lockTimeoutMsOf, migrationOptions } from "../options/migration-options";
 import { isExtensionName } from "../options/names";
 import { Redactor } from "../redact";
-import { type EngineOptions, type Logger, type Platform, platforms, type RetryOptions } from "../types";
+import {
+  type EngineOptions,
+  type Logger,
+  type Platform,
+  type ProgressEvent,
+  platforms,
+  type RetryOptions,
+} from "../types";
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
   tracking: TrackingTable;
   lockTimeoutMs: number;
+  deadlines: Deadlines;
+  keepAliveDelayMs: number;
   allowOutOfOrder: boolean;
   requiredExtensions: readonly string[];
   platform: Platform;
@@ -20,6 +30,27 @@ export interface ResolvedOptions {
   /** The caller's logger with secrets removed from every line; silent when none was given. */
   logger: Logger;
   redactor: Redactor;
+  signal?: AbortSignal;
+  onProgress: (event: ProgressEvent) => void;
+}
+
+export const defaultTimeouts = {
+  lockTimeoutMs: lockTimeoutMsOf(migrationOptions.lockTimeoutSeconds.default),
+  queryTimeoutMs: 30_000,
+  migrationTimeoutMs: 24 * 3_600_000,
+  keepAliveDelayMs: 10_000,
+} as const;
+
+/** A duration option in milliseconds: `min` is the smallest value accepted (0 where 0 means "no limit"). */
+function durationOption(name: keyof typeof defaultTimeouts, value: number | undefined, min: 0 | 1): number {
+  const ms = value ?? defaultTimeouts[name];
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < min || ms > 2_147_483_647) {
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Invalid ${name} ${ms}: use a number of milliseconds ${min === 0 ? ">= 0" : "> 0"}. At most 2147483647 (about 24.8 days).`,
+    );
+  }
+  return Math.round(ms);
 }
 
 export function resolveOptions(options: EngineOptions): ResolvedOptions {
@@ -32,14 +63,14 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
     redactor = new Redactor(connection.secrets);
-    // Milliseconds, and 0 (one attempt, no wait) is allowed: the API and the CLI take durations of any precision.
-    const lockTimeout = options.lockTimeoutMs ?? lockTimeoutMs(migrationOptions.lockTimeoutSeconds.default);
-    if (!Number.isFinite(lockTimeout) || lockTimeout < 0) {
-      throw new MigrateError(
-        "INVALID_OPTIONS",
-        `Invalid lockTimeoutMs ${lockTimeout}: use a number of milliseconds >= 0.`,
-      );
-    }
+    // Milliseconds, and a lock timeout of 0 (one attempt, no wait) is allowed: the API and the CLI take durations of
+    // any precision; the Pulumi resource's lockTimeoutSeconds has its own rule (options/migration-options.ts).
+    const lockTimeoutMs = durationOption("lockTimeoutMs", options.lockTimeoutMs, 0);
+    const deadlines: Deadlines = {
+      queryMs: durationOption("queryTimeoutMs", options.queryTimeoutMs, 1),
+      migrationMs: durationOption("migrationTimeoutMs", options.migrationTimeoutMs, 0),
+    };
+    const keepAliveDelayMs = durationOption("keepAliveDelayMs", options.keepAliveDelayMs, 1);
     const platform = options.platform ?? migrationOptions.platform.default;
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
@@ -84,7 +115,9 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     return {
       connection,
       tracking: resolveTrackingTable(options.trackingTable),
-      lockTimeoutMs: lockTimeout,
+      lockTimeoutMs,
+      deadlines,
+      keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
       requiredExtensions,
       platform,
@@ -92,6 +125,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       retry,
       logger,
       redactor,
+      ...(options.signal && { signal: options.signal }),
+      onProgress: options.onProgress ?? (() => {}),
     };
   } catch (error) {
     if (error instanceof MigrateError) {

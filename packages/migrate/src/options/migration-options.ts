@@ -196,7 +196,7 @@ export function withMigrationOptionDefaults(options: Partial<MigrationOptions>):
 }
 
 /** The engine takes the lock timeout in milliseconds: the one conversion from the options' seconds. */
-export function lockTimeoutMs(seconds: number): number {
+export function lockTimeoutMsOf(seconds: number): number {
   return seconds * 1000;
 }
 
@@ -223,7 +223,7 @@ export function engineOptionsFor(
   return {
     connection,
     trackingTable: options.trackingTable,
-    lockTimeoutMs: lockTimeoutMs(options.lockTimeoutSeconds),
+    lockTimeoutMs: lockTimeoutMsOf(options.lockTimeoutSeconds),
     allowOutOfOrder: options.allowOutOfOrder,
     requiredExtensions: options.requiredExtensions,
     platform: options.platform,
