@@ -13,7 +13,7 @@ describe("migration options", () => {
     const options = withMigrationOptionDefaults({ lint: "strict", connection: "not an option" } as never);
     expect(options).toEqual({
       directory: "migrations",
-      trackingTable: "public.schema_migrations",
+      trackingTable: "pgvector_migrate.schema_migrations",
       lockTimeoutSeconds: 60,
       allowOutOfOrder: false,
       timeoutMinutes: 120,
@@ -51,7 +51,7 @@ describe("migration options", () => {
     });
     expect(engineOptionsFor(options, { url: "postgres://db/app" })).toEqual({
       connection: { url: "postgres://db/app" },
-      trackingTable: "public.schema_migrations",
+      trackingTable: "pgvector_migrate.schema_migrations",
       lockTimeoutMs: 5000,
       allowOutOfOrder: false,
       requiredExtensions: [],

@@ -21,8 +21,13 @@ export const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The session's own temporary schema (pg_temp, pg_temp_N) and its TOAST schema. */
 const temporarySchemaPattern = /^pg_(toast_)?temp(_\d+)?$/;
 
-/** The tracking table when none is given: the one place that names it. */
-export const defaultTrackingTable = "public.schema_migrations";
+/**
+ * The tracking table unless one is named: in a schema of its own, where an application role granted DML on the
+ * tables of `public` cannot rewrite the migration history.
+ */
+export const defaultTrackingTable = "pgvector_migrate.schema_migrations";
+/** The default before the tracking table had a schema of its own (see legacy-tracking-table.ts). */
+export const legacyDefaultTrackingTable = "public.schema_migrations";
 
 export function resolveTrackingTable(name = defaultTrackingTable): TrackingTable {
   const parts = name.split(".");

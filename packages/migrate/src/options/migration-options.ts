@@ -101,7 +101,8 @@ export const migrationOptions = {
   },
   trackingTable: {
     default: defaultTrackingTable,
-    description: "Table that records the applied migrations.",
+    description:
+      "Table that records the applied migrations, in a schema the application role cannot use (a public.schema_migrations of an earlier version is moved there).",
     problem: trackingTableProblem,
   },
   lockTimeoutSeconds: wholeNumber({

@@ -183,6 +183,7 @@ async function lintAddedMigrations(news: MigrationsInputs, added: readonly strin
     findings = await lintMigrations(files, {
       strict: mode === "strict",
       sessionSettings: sessionSettingsFor(news),
+      platform: news.platform,
       ...(squawkPath ? { squawkPath } : {}),
     });
   } catch (error) {
