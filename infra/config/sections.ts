@@ -2,8 +2,8 @@ import { type AzureSettings, azureSettings, locationSetting, parseAzureSettings 
 import { serverParametersSetting } from "../platforms/azure/server-parameters";
 import { existingSection } from "../platforms/existing/section";
 import { neonSection } from "../platforms/neon/section";
+import type { PlatformName } from "../platforms/platform-database";
 import { supabaseSection } from "../platforms/supabase/section";
-import type { PlatformName } from "../platforms/types";
 import type { CommonSettings } from "./common";
 import type { Parsed } from "./problems";
 import type { Setting } from "./setting";

@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import { type AzureSettings, locationSetting, pgbouncerPort } from "./config";
 import { AzurePrivateNetwork } from "./network";
 import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";

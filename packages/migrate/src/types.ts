@@ -121,7 +121,8 @@ export interface RetryOptions {
 }
 
 /** Which platform the database runs on: only changes the advice in error messages. */
-export type Platform = "azure" | "neon" | "supabase" | "generic";
+export const platforms = ["azure", "neon", "supabase", "generic"] as const;
+export type Platform = (typeof platforms)[number];
 
 export interface Logger {
   info(message: string): void;

@@ -4,18 +4,18 @@ import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
 import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
-import { type EngineApi, loadEngine } from "./engine";
-import { ExitCode, UsageError } from "./exit-codes";
-import type { Interruption } from "./interrupt";
-import type { Output } from "./output";
-import { checkPending, type PendingChecks } from "./pending-checks";
 import {
   type DatabaseCommandOptions,
   engineOptions,
   loadOptions,
   migrationsDirectory,
   requireDatabaseUrl,
-} from "./settings";
+} from "./engine-options";
+import { ExitCode, UsageError } from "./exit-codes";
+import type { Interruption } from "./interrupt";
+import { type EngineApi, loadEngine } from "./load-engine";
+import type { Output } from "./output";
+import { checkPending, type PendingChecks } from "./pending-checks";
 
 interface Context {
   options: EngineOptions;

@@ -29,7 +29,15 @@ export interface ResolvedConnection {
   ignoredParameters: string[];
 }
 
-const sslModes: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
+export const sslModes: readonly SslMode[] = [
+  "disable",
+  "allow",
+  "prefer",
+  "require",
+  "verify-ca",
+  "verify-full",
+  "no-verify",
+];
 
 const defaultConnectTimeoutMs = 10_000;
 

@@ -2,7 +2,7 @@
 //   -- migrate:no-transaction
 //   -- migrate:set maintenance_work_mem = '2GB'
 import type { MigrationDirectives } from "../types";
-import { checkSetting } from "./settings";
+import { checkSetting } from "./session-settings";
 import { sqlLines } from "./sql-lines";
 
 export interface DirectivesResult {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 
 /** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
 export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;

@@ -3,8 +3,6 @@ import { resolve } from "node:path";
 import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
-export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
-
 /** Options shared by the commands that connect to a database, as parsed from the command line. */
 export interface DatabaseCommandOptions {
   dir: string;
