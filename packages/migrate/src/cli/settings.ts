@@ -15,6 +15,8 @@ export interface DatabaseCommandOptions {
   platform?: Platform;
   json?: boolean;
   verbose?: boolean;
+  /** `up --single-transaction`. */
+  singleTransaction?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
@@ -51,6 +53,7 @@ export function engineOptions(
     ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
+    ...(options.singleTransaction && { singleTransaction: true }),
     logger,
   };
 }
