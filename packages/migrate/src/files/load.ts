@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
 import type { MigrationFile, MigrationSet, SqlFile } from "../types";
@@ -18,7 +18,8 @@ export function loadMigrations(directory: string): MigrationSet {
   const ups = new Map<number, { parsed: ParsedFileName; file: SqlFile }>();
   const downs: { parsed: ParsedFileName; file: SqlFile }[] = [];
 
-  for (const fileName of listFiles(absolute)) {
+  for (const entry of listFiles(absolute)) {
+    const fileName = entry.name;
     const displayPath = `${displayRoot}/${fileName}`;
     const parsed = parseFileName(fileName);
     if (parsed.ok === "ignored") continue;
@@ -26,7 +27,8 @@ export function loadMigrations(directory: string): MigrationSet {
       problems.push(`${displayPath}: ${parsed.problem}`);
       continue;
     }
-    const notAFile = notRegularFile(join(absolute, fileName));
+    // The directory listing already says which entries are regular files: only the others need a stat.
+    const notAFile = entry.isFile() ? undefined : notRegularFile(join(absolute, fileName));
     if (notAFile) {
       problems.push(
         `${displayPath}: named like a migration but ${notAFile}; make it a regular file, or rename or remove it`,
@@ -79,13 +81,13 @@ export function migrationInputMap(set: MigrationSet): Record<string, string> {
   return Object.fromEntries(set.migrations.map((migration) => [migration.id, migration.up.checksum]));
 }
 
-function listFiles(directory: string): string[] {
-  let entries: string[];
+function listFiles(directory: string): Dirent[] {
+  let entries: Dirent[];
   try {
     if (!statSync(directory).isDirectory()) {
       throw new MigrateError("INVALID_OPTIONS", `The migrations directory ${directory} is not a directory.`);
     }
-    entries = readdirSync(directory);
+    entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     if (error instanceof MigrateError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -97,7 +99,7 @@ function listFiles(directory: string): string[] {
     }
     throw new MigrateError("INVALID_OPTIONS", `Cannot read the migrations directory ${directory}: ${code ?? error}`);
   }
-  return entries.sort();
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Why a directory entry is not a readable regular file (following symlinks), or undefined when it is one. */
