@@ -90,7 +90,7 @@ describe("npm run local", () => {
     expect(server.stderr()).not.toMatch(/^Client .* connected/m);
     const connectWithNotices = async () => {
       const client = new pg.Client({ connectionString: server.url });
-      const notices: pg.NoticeMessage[] = [];
+      const notices: { severity?: string; code?: string; message?: string; hint?: string }[] = [];
       client.on("notice", (notice) => notices.push(notice));
       await client.connect();
       return { client, notices };
