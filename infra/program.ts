@@ -27,6 +27,7 @@ export function createStack(config: StackConfig): StackOutputs {
     adminConnectionString: database.adminConnectionString,
     appUser: database.appRole.roleName,
     appConnectionString: database.appConnectionString,
+    appDirectConnectionString: database.appDirectConnectionString,
     extensions: config.extensions,
     latestMigration: database.migrations.latestMigration,
     ...platform.outputs,

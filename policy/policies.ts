@@ -2,6 +2,7 @@
 import type { Policies } from "@pulumi/policy";
 import { extensionAllowlisted } from "./extension-allowlist";
 import { noOpenFirewallRange } from "./firewall";
+import { serverDeleteLock } from "./lock";
 import { backupRetention, highAvailability, protectStatefulResources } from "./server";
 import { providerRequiresTls, requireSecureTransport } from "./tls";
 
@@ -15,4 +16,5 @@ export const policies: Policies = [
   providerRequiresTls,
   extensionAllowlisted,
   protectStatefulResources,
+  serverDeleteLock,
 ];

@@ -1,4 +1,5 @@
 import { type AzureSettings, azureSettings, locationSetting, parseAzureSettings } from "../platforms/azure/config";
+import { serverParametersSetting } from "../platforms/azure/server-parameters";
 import { existingSection } from "../platforms/existing/section";
 import { neonSection } from "../platforms/neon/section";
 import { supabaseSection } from "../platforms/supabase/section";
@@ -27,7 +28,7 @@ export interface PlatformSection<T> {
 
 const azureSection: PlatformSection<AzureSettings> = {
   settings: azureSettings,
-  otherKeys: [locationSetting],
+  otherKeys: [locationSetting, serverParametersSetting],
   secretKeys: [],
   docs: "docs/azure.md#settings",
   parse: parseAzureSettings,

@@ -53,8 +53,10 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appRole: AppRole;
   /** Secret. */
   readonly adminConnectionString: pulumi.Output<string>;
-  /** Secret. */
+  /** Secret. The application's default route: the platform's pooler where it has one (Neon, Supabase, Azure's PgBouncer). */
   readonly appConnectionString: pulumi.Output<string>;
+  /** Secret. The server itself, as the bare role: for sessions a pooler cannot keep (LISTEN, advisory locks). */
+  readonly appDirectConnectionString: pulumi.Output<string>;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:database:PgvectorDatabase", name, {}, opts);
@@ -129,20 +131,36 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         name: args.appRole.name,
         access: args.appRole.access,
         schemas: args.appRole.schemas,
+        // vector's type and operators, where the platform keeps extensions outside the app's schemas (Supabase).
+        usageSchemas:
+          platform.extensionSchema && !args.appRole.schemas.includes(platform.extensionSchema)
+            ? [platform.extensionSchema]
+            : [],
         owner: platform.adminRole ?? platform.adminUser,
         searchPath: platform.searchPath,
         dependsOn: [this.migrations],
         roleDeletedWith: platform.roleTeardownWith,
         grantsDeletedWith: deletedWith ?? platform.roleTeardownWith,
+        // The database goes with the stack's own resource exactly when it is the stack's.
+        restrictPublicSchema: deletedWith !== undefined,
       },
       { parent: this },
     );
 
     this.adminConnectionString = connectionString(admin);
+    const app = { ...admin, password: this.appRole.password };
+    const loginName = platform.loginName ?? ((role: string) => role);
     this.appConnectionString = connectionString({
-      ...admin,
+      ...app,
+      host: platform.appHost ?? platform.host,
+      port: platform.applicationPort ?? platform.port,
+      user: this.appRole.roleName.apply(loginName),
+    });
+    this.appDirectConnectionString = connectionString({
+      ...app,
+      host: platform.directHost?.host ?? platform.host,
+      port: platform.directHost?.port ?? platform.port,
       user: this.appRole.roleName,
-      password: this.appRole.password,
     });
     this.registerOutputs({
       latestMigration: this.migrations.latestMigration,

@@ -13,7 +13,8 @@ async function tablesOf(url: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      // The tables of the migrations (public) and the tracking table (in its own schema by default).
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'pgvector_migrate') ORDER BY 1",
     );
     return rows.map((row) => row.name);
   } finally {
@@ -51,6 +52,10 @@ describe("usage", () => {
     { args: ["down"], message: /required option '--to <version>' not specified/ },
     { args: ["down", "--to", "three"], message: /give a migration version number/ },
     { args: ["up", "--lock-timeout", "soon"], message: /use a duration such as 500ms, 30s, 2m/ },
+    {
+      args: ["up", "--migration-timeout", "forever"],
+      message: /option '--migration-timeout <duration>' argument 'forever' is invalid\. use a duration such as 500ms/,
+    },
     { args: ["up", "--platform", "oracle"], message: /Allowed choices are azure, neon, supabase, generic/ },
     { args: ["new"], message: /missing required argument 'name'/ },
     { args: ["up", "extra"], message: /too many arguments for 'up'\. Expected 0 arguments but got 1: extra/ },
@@ -348,7 +353,9 @@ describe("new", () => {
     expect(json).toEqual({
       command: "new",
       ok: true,
+      format: "native",
       version: 4,
+      versionText: "0004",
       upPath: "migrations/0004_add_index.sql",
       downPath: "migrations/0004_add_index.down.sql",
     });

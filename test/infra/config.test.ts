@@ -61,7 +61,7 @@ describe("valid configurations", () => {
       extensions: ["vector"],
       migrations: {
         directory: "migrations",
-        trackingTable: "public.schema_migrations",
+        trackingTable: "pgvector_migrate.schema_migrations",
         lockTimeoutSeconds: 60,
         allowOutOfOrder: false,
         timeoutMinutes: 120,
@@ -81,6 +81,10 @@ describe("valid configurations", () => {
       adminLogin: "pgadmin",
       entra: { enabled: false },
       network: { access: "private", vnetAddressPrefix: "10.42.0.0/16", subnetAddressPrefix: "10.42.0.0/24" },
+      serverParameters: {},
+      pgbouncer: false,
+      managementLocks: true,
+      allowServerReplacement: false,
     });
   });
 

@@ -161,6 +161,10 @@ describe("the policy pack under Pulumi's policy-pack host", () => {
         resource("azure-native:dbforpostgresql:Server", "pg", zoneRedundantServer),
         resource(allowlistType, "allowlist", { configurationName: "azure.extensions", value: allowlist }),
         resource("postgresql:index/extension:Extension", "vector", { name: "vector" }, [`${allowlistType}::allowlist`]),
+        // The server's delete lock, so that only the allow-list decides (postgres-server-delete-lock).
+        resource("azure-native:authorization:ManagementLockByScope", "lock", { level: "CanNotDelete" }, [
+          "azure-native:dbforpostgresql:Server::pg",
+        ]),
       ]);
     const analyzeStack = (request: analyzer.AnalyzeStackRequest) =>
       call<analyzer.AnalyzeResponse>((callback) => client.analyzeStack(request, callback));

@@ -3,6 +3,7 @@ import { Extension, Provider } from "@pulumi/postgresql";
 import { describe, expect, it } from "vitest";
 import { extensionAllowlisted } from "../../policy/extension-allowlist";
 import { noOpenFirewallRange } from "../../policy/firewall";
+import { serverDeleteLock } from "../../policy/lock";
 import { policies } from "../../policy/policies";
 import { backupRetention, highAvailability, protectStatefulResources } from "../../policy/server";
 import { providerRequiresTls, requireSecureTransport } from "../../policy/tls";
@@ -65,6 +66,7 @@ describe("the pack", () => {
       "postgres-provider-requires-tls",
       "postgres-extension-allowlisted",
       "postgres-protect-server-and-database",
+      "postgres-server-delete-lock",
     ]);
     for (const policy of policies) expect(policy.description.length).toBeGreaterThan(20);
   });
@@ -308,5 +310,34 @@ describe("postgres-extension-allowlisted", () => {
   it("does not apply without an Azure flexible server (Neon, Supabase, existing servers)", async () => {
     const outcome = await runStackPolicy(extensionAllowlisted, [extension([])]);
     expect(outcome.notApplicable).toContain("no Azure Database for PostgreSQL flexible server");
+  });
+});
+
+describe("postgres-server-delete-lock", () => {
+  const lock = (dependsOn: string[], level = "CanNotDelete"): FakeResource => ({
+    type: "azure-native:authorization:ManagementLockByScope",
+    name: "pgvector-server-lock",
+    props: {
+      level,
+      scope: "/subscriptions/s/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg",
+    },
+    dependsOn,
+  });
+
+  it("accepts a server with a CanNotDelete lock on it", async () => {
+    expect(messages(await runStackPolicy(serverDeleteLock, [server(), lock(["pgvector-server"])]))).toEqual([]);
+  });
+
+  it("rejects a server without a lock, with a ReadOnly-less level, or with a lock on something else", async () => {
+    const expected = [expect.stringMatching(/^server "pgvector-server" has no CanNotDelete management lock/)];
+    expect(messages(await runStackPolicy(serverDeleteLock, [server()]))).toEqual(expected);
+    expect(
+      messages(await runStackPolicy(serverDeleteLock, [server(), lock(["pgvector-server"], "NotSpecified")])),
+    ).toEqual(expected);
+    expect(messages(await runStackPolicy(serverDeleteLock, [server(), lock([])]))).toEqual(expected);
+  });
+
+  it("does not apply without an Azure flexible server", async () => {
+    expect((await runStackPolicy(serverDeleteLock, [])).notApplicable).toMatch(/no Azure Database for PostgreSQL/);
   });
 });

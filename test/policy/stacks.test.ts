@@ -57,7 +57,11 @@ describe("the policy pack on the project's stacks", () => {
   it("flags what dev does differently from production", async () => {
     const found = await violations("dev", stackFileConfig("dev"));
     const policiesHit = [...new Set(found.map((violation) => violation.split(":")[0]))].sort();
-    expect(policiesHit).toEqual(["postgres-high-availability", "postgres-protect-server-and-database"]);
+    expect(policiesHit).toEqual([
+      "postgres-high-availability",
+      "postgres-protect-server-and-database",
+      "postgres-server-delete-lock",
+    ]);
   });
 
   it("flags an open firewall rule configured on a public prod", async () => {

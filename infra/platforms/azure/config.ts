@@ -14,6 +14,7 @@ import {
 } from "../../config/setting";
 import type { ConfigSource } from "../../config/source";
 import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
+import { parseServerParameters, serverParametersSetting } from "./server-parameters";
 
 /** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
 export const azurePostgresVersions = [13, 14, 15, 16, 17, 18] as const;
@@ -58,6 +59,13 @@ export type HighAvailabilityMode = (typeof highAvailabilityModes)[number];
 
 export const networkAccessModes = ["public", "private"] as const;
 
+/** Principal types of a Microsoft Entra administrator, as the flexible server API spells them. */
+export const entraPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
+export type EntraPrincipalType = (typeof entraPrincipalTypes)[number];
+
+/** The port of the built-in PgBouncer on every flexible server. */
+export const pgbouncerPort = 6432;
+
 /** What ephemeral stacks run on, whatever the configuration they were copied from says. */
 export const ephemeralServer = {
   sku: { tier: "Burstable", name: "Standard_B1ms" },
@@ -65,6 +73,8 @@ export const ephemeralServer = {
   backupRetentionDays: 7,
   geoRedundantBackup: false,
   highAvailability: "Disabled",
+  // PgBouncer is not offered on Burstable, which ephemeral stacks run on.
+  pgbouncer: false,
 } as const;
 
 const days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
@@ -126,6 +136,12 @@ export function parseFirewallRule(text: string): ParsedRule {
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const resourceGroupNamePattern = /^[-\w.()]{0,89}[-\w()]$/;
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const logAnalyticsWorkspacePattern =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
+
+function zoneProblem(value: string): string | undefined {
+  return /^[123]$/.test(value) ? undefined : `${quote(value)} is not a zone. Accepted values: 1, 2 or 3.`;
+}
 const reservedAdminLogins = new Set([
   "admin",
   "administrator",
@@ -203,8 +219,13 @@ export const azureSettings = {
   availabilityZone: text({
     default: "",
     description: "Zone of the primary server: 1, 2 or 3. Default: Azure chooses.",
-    check: (value) =>
-      /^[123]$/.test(value) ? undefined : `${quote(value)} is not a zone. Accepted values: 1, 2 or 3.`,
+    check: zoneProblem,
+  }),
+  standbyAvailabilityZone: text({
+    default: "",
+    description:
+      "ZoneRedundant only: zone of the standby, 1, 2 or 3, other than the primary's. Default: Azure chooses.",
+    check: zoneProblem,
   }),
   maintenanceWindow: text({
     default: "",
@@ -227,6 +248,48 @@ export const azureSettings = {
     default: "",
     description: "Entra tenant for entraAuth. Default: the subscription's tenant.",
     check: (value) => (guidPattern.test(value) ? undefined : `${quote(value)} is not a tenant id (a GUID).`),
+  }),
+  entraAdminObjectId: text({
+    default: "",
+    description:
+      "entraAuth: object id of the Microsoft Entra user, group or service principal made server administrator.",
+    check: (value) => (guidPattern.test(value) ? undefined : `${quote(value)} is not an object id (a GUID).`),
+  }),
+  entraAdminName: text({
+    default: "",
+    description: "entraAuth: the administrator's name as it signs in (user principal name, group or application name).",
+  }),
+  entraAdminType: choice({
+    accepted: entraPrincipalTypes,
+    default: "User",
+    what: "a principal type",
+    description: "entraAuth: User, Group or ServicePrincipal, what entraAdminObjectId is.",
+  }),
+  entraOnly: boolean({
+    default: false,
+    description: "Switch password sign-in off (Entra only). Refused: the stack's own connections use the password.",
+  }),
+  pgbouncer: boolean({
+    default: false,
+    description: `Turn on the built-in PgBouncer (port ${pgbouncerPort}); appConnectionString then goes through it. Not on Burstable.`,
+  }),
+  logAnalyticsWorkspaceId: text({
+    default: "",
+    description: "Send the server's logs and metrics to this Log Analytics workspace (resource id). Default: none.",
+    check: (value) =>
+      logAnalyticsWorkspacePattern.test(value)
+        ? undefined
+        : `${quote(value)} is not a Log Analytics workspace id (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>).`,
+  }),
+  managementLocks: boolean({
+    default: true,
+    description:
+      "With protect: CanNotDelete locks on the server and the stack's resource group (needs Owner or User Access Administrator).",
+  }),
+  allowServerReplacement: boolean({
+    default: false,
+    description:
+      "Confirm, for one update, a change to a setting that replaces the server (adminLogin, networkAccess, ...).",
   }),
   networkAccess: choice({
     accepted: networkAccessModes,
@@ -300,6 +363,8 @@ export interface AzureServerSpec {
   geoRedundantBackup: boolean;
   highAvailability: HighAvailabilityMode;
   availabilityZone?: string;
+  /** ZoneRedundant only; Azure chooses when omitted. */
+  standbyAvailabilityZone?: string;
   /** UTC; Azure chooses when omitted. */
   maintenanceWindow?: MaintenanceWindow;
 }
@@ -310,8 +375,28 @@ export interface AzureSettings extends AzureServerSpec {
   existingResourceGroupName?: string;
   serverName?: string;
   adminLogin: string;
-  entra: { enabled: boolean; tenantId?: string };
+  entra: EntraSettings;
   network: AzureNetwork;
+  /** Server parameter name -> value, beyond those the stack manages. */
+  serverParameters: Record<string, string>;
+  pgbouncer: boolean;
+  logAnalyticsWorkspaceId?: string;
+  /** Lock the server and the stack's resource group against deletion when the stack is protected. */
+  managementLocks: boolean;
+  /** The user confirmed that this update may replace the server. */
+  allowServerReplacement: boolean;
+}
+
+export interface EntraAdministrator {
+  objectId: string;
+  principalName: string;
+  principalType: EntraPrincipalType;
+}
+
+export interface EntraSettings {
+  enabled: boolean;
+  tenantId?: string;
+  administrator?: EntraAdministrator;
 }
 
 /** The setting that holds the Azure region: azure-native's own provider setting. */
@@ -321,6 +406,8 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   const rawValues = Object.fromEntries(Object.keys(azureSettings).map((key) => [key, source.get(key)]));
   const parsed = settingsSchema(azureSettings).safeParse(rawValues);
   const problems: Problem[] = parsed.success ? [] : problemsFromZod(parsed.error);
+  const serverParameters = parseServerParameters(source.get(serverParametersSetting));
+  if (!serverParameters.ok) problems.push(...serverParameters.problems);
   const location = source.get(locationSetting) ?? "";
   if (location.trim() === "") {
     problems.push({
@@ -338,12 +425,12 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
     });
   }
   if (!parsed.success) return { ok: false, problems };
-  problems.push(...crossFieldProblems(parsed.data));
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: resolve(parsed.data, location.trim(), common) };
+  problems.push(...crossFieldProblems(parsed.data, common));
+  if (problems.length > 0 || !serverParameters.ok) return { ok: false, problems };
+  return { ok: true, value: resolve(parsed.data, location.trim(), common, serverParameters.value) };
 }
 
-function crossFieldProblems(values: AzureRawValues): Problem[] {
+function crossFieldProblems(values: AzureRawValues, common: CommonSettings): Problem[] {
   const problems: Problem[] = [];
   const tier = values.skuTier;
   if (!tierSkus[tier].matches(values.skuName)) {
@@ -368,9 +455,74 @@ function crossFieldProblems(values: AzureRawValues): Problem[] {
       message: "is set but entraAuth is false; set entraAuth to true or unset it.",
     });
   }
+  problems.push(...standbyZoneProblems(values), ...entraProblems(values));
+  // "PgBouncer is supported on General Purpose and Memory Optimized compute tiers" (learn.microsoft.com/azure/
+  // postgresql/flexible-server/concepts-pgbouncer); ephemeral stacks, always Burstable, switch it off instead.
+  if (values.pgbouncer && tier === "Burstable" && !common.ephemeral) {
+    problems.push({
+      setting: "pgbouncer",
+      message:
+        "needs the GeneralPurpose or MemoryOptimized tier: Azure offers no built-in PgBouncer on Burstable. Set pgbouncer to false or change skuTier.",
+    });
+  }
   problems.push(
     ...(values.networkAccess === "public" ? publicNetworkProblems(values) : privateNetworkProblems(values)),
   );
+  return problems;
+}
+
+/** Microsoft's placement: SameZone puts the standby in the primary's zone, ZoneRedundant in another one. */
+function standbyZoneProblems(values: AzureRawValues): Problem[] {
+  const standby = values.standbyAvailabilityZone;
+  if (standby === "") return [];
+  const setting = "standbyAvailabilityZone";
+  if (values.highAvailability !== "ZoneRedundant") {
+    return [
+      {
+        setting,
+        message: `applies to highAvailability ZoneRedundant only (it is ${values.highAvailability}; SameZone puts the standby in the primary's zone). Unset it or set highAvailability to ZoneRedundant.`,
+      },
+    ];
+  }
+  if (standby === values.availabilityZone) {
+    return [
+      {
+        setting,
+        message: `${quote(standby)} is the primary's zone (availabilityZone); a zone-redundant standby lives in another zone. Choose another zone, or unset it to let Azure choose.`,
+      },
+    ];
+  }
+  return [];
+}
+
+function entraProblems(values: AzureRawValues): Problem[] {
+  const problems: Problem[] = [];
+  const admin = values.entraAdminObjectId !== "" || values.entraAdminName !== "";
+  if (admin && !values.entraAuth) {
+    const setting = values.entraAdminObjectId !== "" ? "entraAdminObjectId" : "entraAdminName";
+    problems.push({ setting, message: "is set but entraAuth is false; set entraAuth to true or unset it." });
+  } else if (values.entraAdminObjectId !== "" && values.entraAdminName.trim() === "") {
+    problems.push({
+      setting: "entraAdminName",
+      message:
+        "is required with entraAdminObjectId: the name the administrator signs in with (e.g. dba@contoso.com or the group's name).",
+    });
+  } else if (values.entraAdminName !== "" && values.entraAdminObjectId === "") {
+    problems.push({
+      setting: "entraAdminObjectId",
+      message:
+        "is required with entraAdminName: the object id of that user, group or service principal (az ad user show --id <name> --query id).",
+    });
+  }
+  if (values.entraOnly) {
+    const message = !values.entraAuth
+      ? "needs entraAuth true and an Entra administrator (entraAdminObjectId, entraAdminName)."
+      : values.entraAdminObjectId === ""
+        ? "needs an Entra administrator (entraAdminObjectId, entraAdminName): without one and without passwords nobody can sign in."
+        : "is not supported by this stack: the postgresql provider and the migrations sign in with the administrator password, " +
+          "which Entra-only sign-in switches off. Keep entraOnly false (passwords stay on beside Entra) until they connect with Entra tokens.";
+    problems.push({ setting: "entraOnly", message });
+  }
   return problems;
 }
 
@@ -474,7 +626,12 @@ function privateNetworkProblems(values: AzureRawValues): Problem[] {
   return problems;
 }
 
-function resolve(values: AzureRawValues, location: string, common: CommonSettings): AzureSettings {
+function resolve(
+  values: AzureRawValues,
+  location: string,
+  common: CommonSettings,
+  serverParameters: Record<string, string>,
+): AzureSettings {
   const ephemeral = common.ephemeral;
   const window = values.maintenanceWindow === "" ? undefined : parseMaintenanceWindow(values.maintenanceWindow);
   const network: AzureNetwork =
@@ -505,9 +662,29 @@ function resolve(values: AzureRawValues, location: string, common: CommonSetting
     geoRedundantBackup: ephemeral ? ephemeralServer.geoRedundantBackup : values.geoRedundantBackup,
     highAvailability: ephemeral ? ephemeralServer.highAvailability : values.highAvailability,
     ...(values.availabilityZone === "" ? {} : { availabilityZone: values.availabilityZone }),
+    ...(values.standbyAvailabilityZone === "" || ephemeral
+      ? {}
+      : { standbyAvailabilityZone: values.standbyAvailabilityZone }),
     ...(window ? { maintenanceWindow: window } : {}),
     adminLogin: values.adminLogin,
-    entra: { enabled: values.entraAuth, ...(values.entraTenantId === "" ? {} : { tenantId: values.entraTenantId }) },
+    entra: {
+      enabled: values.entraAuth,
+      ...(values.entraTenantId === "" ? {} : { tenantId: values.entraTenantId }),
+      ...(values.entraAdminObjectId === ""
+        ? {}
+        : {
+            administrator: {
+              objectId: values.entraAdminObjectId,
+              principalName: values.entraAdminName,
+              principalType: values.entraAdminType,
+            },
+          }),
+    },
     network,
+    serverParameters,
+    pgbouncer: ephemeral ? ephemeralServer.pgbouncer : values.pgbouncer,
+    ...(values.logAnalyticsWorkspaceId === "" ? {} : { logAnalyticsWorkspaceId: values.logAnalyticsWorkspaceId }),
+    managementLocks: values.managementLocks,
+    allowServerReplacement: values.allowServerReplacement,
   };
 }

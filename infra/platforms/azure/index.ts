@@ -1,14 +1,18 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
-import type { AzureSettings } from "./config";
+import { type AzureSettings, locationSetting, pgbouncerPort } from "./config";
 import { AzurePrivateNetwork } from "./network";
+import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";
 import { AzurePostgresServer, type AzureServerNetwork } from "./server";
+import { parametersPendingRestart } from "./server-parameters";
 
 export { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 export { type AzureSettings, azureSettings, parseAzureSettings } from "./config";
 export { AzurePrivateNetwork, type AzurePrivateNetworkArgs } from "./network";
+export { ServerReplacementGuard, type ServerReplacementGuardArgs, settingsFixedAtCreation } from "./replacement-guard";
 export { AzurePostgresServer, type AzurePostgresServerArgs, type AzureServerNetwork } from "./server";
 
 /**
@@ -25,9 +29,24 @@ export function createAzurePlatform(
     stack: config.stack,
     ...(config.ephemeral ? { ephemeral: "true" } : {}),
   };
+  const resourceGroup = settings.existingResourceGroupName
+    ? undefined
+    : new resources.ResourceGroup(`${config.project}-${config.stack}`, { location: settings.location, tags }, opts);
   const resourceGroupName: pulumi.Input<string> =
-    settings.existingResourceGroupName ??
-    new resources.ResourceGroup(`${config.project}-${config.stack}`, { location: settings.location, tags }, opts).name;
+    settings.existingResourceGroupName ?? (resourceGroup as resources.ResourceGroup).name;
+  // An Azure lock also stops deletions from the portal or the CLI; only on a group the stack owns.
+  const locked = config.protect && settings.managementLocks;
+  if (locked && resourceGroup) {
+    new authorization.ManagementLockAtResourceGroupLevel(
+      `${config.project}-${config.stack}-lock`,
+      {
+        resourceGroupName: resourceGroup.name,
+        level: "CanNotDelete",
+        notes: "Managed by Pulumi (protect): set protect to false and run pulumi up before deleting this group.",
+      },
+      opts,
+    );
+  }
 
   let network: AzureServerNetwork;
   let privateNetwork: AzurePrivateNetwork | undefined;
@@ -45,6 +64,7 @@ export function createAzurePlatform(
         subnetAddressPrefix: settings.network.subnetAddressPrefix,
         dnsZoneName: `${settings.serverName ?? `${config.project}-${config.stack}`}.private.postgres.database.azure.com`,
         tags,
+        protect: config.protect,
       },
       opts,
     );
@@ -54,6 +74,19 @@ export function createAzurePlatform(
       privateDnsZoneId: privateNetwork.privateDnsZoneId,
       dependsOn: [privateNetwork.dnsZoneLink],
     };
+  }
+
+  // Pull-request stacks are thrown away anyway; elsewhere a replaced server is a lost database.
+  const guard = config.ephemeral
+    ? undefined
+    : new ServerReplacementGuard("postgres-replacement-guard", replacementGuardArgs(settings), opts);
+
+  const pendingRestart = parametersPendingRestart(settings.serverParameters);
+  if (pendingRestart.length > 0) {
+    void pulumi.log.warn(
+      `Server parameters ${pendingRestart.join(", ")} take effect only after a server restart, which neither Azure nor ` +
+        "Pulumi performs: after `pulumi up`, restart it in a quiet moment (`az postgres flexible-server restart`).",
+    );
   }
 
   const server = new AzurePostgresServer(
@@ -70,6 +103,7 @@ export function createAzurePlatform(
       geoRedundantBackup: settings.geoRedundantBackup,
       highAvailability: settings.highAvailability,
       availabilityZone: settings.availabilityZone,
+      standbyAvailabilityZone: settings.standbyAvailabilityZone,
       maintenanceWindow: settings.maintenanceWindow,
       administratorLogin: settings.adminLogin,
       entra: settings.entra,
@@ -77,6 +111,11 @@ export function createAzurePlatform(
       extensions: config.extensions,
       databaseName: config.databaseName,
       protect: config.protect,
+      serverParameters: settings.serverParameters,
+      pgbouncer: settings.pgbouncer,
+      logAnalyticsWorkspaceId: settings.logAnalyticsWorkspaceId,
+      managementLock: locked,
+      serverDependsOn: guard ? [guard] : [],
       tags,
     },
     opts,
@@ -86,6 +125,7 @@ export function createAzurePlatform(
     platform: "azure",
     host: server.fullyQualifiedDomainName,
     port: server.port,
+    ...(settings.pgbouncer ? { applicationPort: pgbouncerPort } : {}),
     database: server.databaseName,
     adminUser: server.administratorLogin,
     adminPassword: server.administratorPassword,
@@ -100,6 +140,25 @@ export function createAzurePlatform(
       resourceGroupName,
       serverName: server.server.name,
       extensionsAllowlist: server.extensionsAllowlistValue,
+      ...(pendingRestart.length > 0 ? { serverParametersPendingRestart: pendingRestart } : {}),
     },
+  };
+}
+
+/** This update's values of the settings that replace the server, for the guard to compare with the last update's. */
+function replacementGuardArgs(settings: AzureSettings): ServerReplacementGuardArgs {
+  return {
+    settings: {
+      [locationSetting]: settings.location,
+      existingResourceGroupName: settings.existingResourceGroupName ?? "",
+      serverName: settings.serverName ?? "",
+      adminLogin: settings.adminLogin,
+      availabilityZone: settings.availabilityZone ?? "",
+      geoRedundantBackup: String(settings.geoRedundantBackup),
+      networkAccess: settings.network.access,
+      delegatedSubnetId:
+        settings.network.access === "private" ? (settings.network.existing?.delegatedSubnetId ?? "") : "",
+    },
+    allowServerReplacement: settings.allowServerReplacement,
   };
 }

@@ -15,6 +15,8 @@ export interface AzurePrivateNetworkArgs {
   /** Name of the private DNS zone; Azure requires it to end in ".postgres.database.azure.com". */
   dnsZoneName: string;
   tags?: Record<string, string>;
+  /** Protect the network, the subnet and the DNS zone from deletion: the server cannot live without them. */
+  protect?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
+    const kept = { parent: this, protect: args.protect ?? false };
     this.virtualNetwork = new network.VirtualNetwork(
       `${name}-vnet`,
       {
@@ -48,7 +51,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         tags: args.tags,
       },
       // The subnet is its own resource; without this the network would remove it on every update.
-      { ...parent, ignoreChanges: ["subnets"] },
+      { ...kept, ignoreChanges: ["subnets"] },
     );
     this.subnet = new network.Subnet(
       `${name}-subnet`,
@@ -58,7 +61,9 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         addressPrefix: args.subnetAddressPrefix,
         delegations: [{ name: "postgres-flexible-server", serviceName: flexibleServerDelegation }],
       },
-      parent,
+      // A high-availability standby lives in this same subnet (Microsoft's design for private access), so
+      // nothing more is created for it.
+      kept,
     );
     this.dnsZone = new privatedns.PrivateZone(
       `${name}-dns`,
@@ -68,7 +73,7 @@ export class AzurePrivateNetwork extends pulumi.ComponentResource {
         location: "Global",
         tags: args.tags,
       },
-      parent,
+      kept,
     );
     this.dnsZoneLink = new privatedns.VirtualNetworkLink(
       `${name}-dns-link`,

@@ -1,8 +1,11 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
-import type { AzureServerSpec, FirewallRule } from "./config";
+import type { AzureServerSpec, EntraAdministrator, FirewallRule } from "./config";
+import { pgbouncerParameter, requireSecureTransportParameter } from "./server-parameters";
 
 export const postgresPort = 5432;
 
@@ -32,8 +35,25 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
   serverName?: string;
   /** Password administrator; it runs the migrations and owns what they create. Fixed at creation. */
   administratorLogin: string;
-  entra?: { enabled: boolean; tenantId?: string };
+  entra?: {
+    enabled: boolean;
+    tenantId?: string;
+    /** Made server administrator (a flexibleServers/administrators resource). */
+    administrator?: EntraAdministrator;
+    /** Default true. False (Entra only) needs `administrator`, and clients that sign in with Entra tokens. */
+    passwordAuth?: boolean;
+  };
   network: AzureServerNetwork;
+  /** Server parameters to set besides those the component manages, by name. */
+  serverParameters?: Readonly<Record<string, string>>;
+  /** Turn on the built-in PgBouncer (`pgbouncer.enabled`), port 6432. */
+  pgbouncer?: boolean;
+  /** Send the server's logs and metrics to this Log Analytics workspace. */
+  logAnalyticsWorkspaceId?: string;
+  /** A CanNotDelete management lock on the server (an Azure lock holds even outside Pulumi). */
+  managementLock?: boolean;
+  /** Resources the server must wait for, e.g. a guard that checks the update first. */
+  serverDependsOn?: pulumi.Resource[];
   /** Extensions to allow-list in `azure.extensions`; `vector` is always included. */
   extensions: readonly string[];
   /** The application database, created UTF-8. */
@@ -42,6 +62,20 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
   protect?: boolean;
   tags?: Record<string, string>;
 }
+
+/**
+ * The server's log categories in Azure Monitor (learn.microsoft.com/azure/postgresql/flexible-server/
+ * concepts-monitoring, "Logs"): the PostgreSQL log (slow statements, lock waits, index builds when logged), sessions,
+ * Query Store runtime and wait statistics, table and transaction statistics.
+ */
+export const diagnosticLogCategories = [
+  "PostgreSQLLogs",
+  "PostgreSQLFlexSessions",
+  "PostgreSQLFlexQueryStoreRuntime",
+  "PostgreSQLFlexQueryStoreWaitStats",
+  "PostgreSQLFlexTableStats",
+  "PostgreSQLFlexDatabaseXacts",
+] as const;
 
 const serverTimeouts: pulumi.CustomTimeouts = { create: "90m", update: "90m", delete: "60m" };
 const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
@@ -68,6 +102,12 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
   /** The value written to `azure.extensions`. */
   readonly extensionsAllowlistValue: string;
   readonly requireSecureTransport: dbforpostgresql.Configuration;
+  readonly entraAdministrator?: dbforpostgresql.AdministratorsMicrosoftEntra;
+  readonly pgbouncer?: dbforpostgresql.Configuration;
+  /** By parameter name. */
+  readonly serverParameters: Record<string, dbforpostgresql.Configuration>;
+  readonly diagnosticSetting?: monitor.DiagnosticSetting;
+  readonly managementLock?: authorization.ManagementLockByScope;
   readonly database: dbforpostgresql.Database;
   readonly databaseName: pulumi.Output<string>;
 
@@ -75,6 +115,16 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     super("pgvector:azure:PostgresServer", name, {}, opts);
     const tags = { "managed-by": "pulumi", ...args.tags };
     const protect = args.protect ?? false;
+    const entra = args.entra ?? { enabled: false };
+    const passwordAuth = entra.passwordAuth ?? true;
+    if (!passwordAuth && !(entra.enabled && entra.administrator)) {
+      throw new Error(
+        `AzurePostgresServer ${name}: entra.passwordAuth false needs entra.enabled and entra.administrator; otherwise nobody can sign in.`,
+      );
+    }
+    if (entra.administrator && !entra.enabled) {
+      throw new Error(`AzurePostgresServer ${name}: entra.administrator needs entra.enabled (Entra sign-in).`);
+    }
 
     const password = new random.RandomPassword(
       `${name}-admin-password`,
@@ -104,7 +154,12 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
           backupRetentionDays: args.backupRetentionDays,
           geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled",
         },
-        highAvailability: { mode: args.highAvailability },
+        highAvailability: {
+          mode: args.highAvailability,
+          // Microsoft's placement: SameZone in the primary's zone, ZoneRedundant in the one asked for (or Azure's choice).
+          standbyAvailabilityZone:
+            args.highAvailability === "SameZone" ? args.availabilityZone : args.standbyAvailabilityZone,
+        },
         availabilityZone: args.availabilityZone,
         maintenanceWindow: args.maintenanceWindow
           ? { customWindow: "Enabled", ...args.maintenanceWindow }
@@ -112,9 +167,9 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         administratorLogin: args.administratorLogin,
         administratorLoginPassword: this.administratorPassword,
         authConfig: {
-          passwordAuth: "Enabled",
-          activeDirectoryAuth: args.entra?.enabled ? "Enabled" : "Disabled",
-          tenantId: args.entra?.enabled ? args.entra.tenantId : undefined,
+          passwordAuth: passwordAuth ? "Enabled" : "Disabled",
+          activeDirectoryAuth: entra.enabled ? "Enabled" : "Disabled",
+          tenantId: entra.enabled ? entra.tenantId : undefined,
         },
         network:
           args.network.access === "public"
@@ -131,9 +186,24 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         protect,
         customTimeouts: serverTimeouts,
         ignoreChanges,
-        dependsOn: args.network.access === "private" ? args.network.dependsOn : undefined,
+        dependsOn: [
+          ...(args.network.access === "private" ? (args.network.dependsOn ?? []) : []),
+          ...(args.serverDependsOn ?? []),
+        ],
       },
     );
+    if (args.managementLock) {
+      // Not deletedWith the server: the lock must go first, or Azure refuses to delete the server (ScopeLocked).
+      this.managementLock = new authorization.ManagementLockByScope(
+        `${name}-lock`,
+        {
+          scope: this.server.id,
+          level: "CanNotDelete",
+          notes: "Managed by Pulumi (protect): set protect to false and run pulumi up before deleting this server.",
+        },
+        { parent: this },
+      );
+    }
     this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
     const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
     // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it.
@@ -177,13 +247,62 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.
     this.requireSecureTransport = new dbforpostgresql.Configuration(
       `${name}-require-secure-transport`,
-      { ...onServer, configurationName: "require_secure_transport", value: "on", source: "user-override" },
+      { ...onServer, configurationName: requireSecureTransportParameter, value: "on", source: "user-override" },
       writeAfter(this.extensionsAllowlist),
     );
+    let lastWrite: pulumi.Resource = this.requireSecureTransport;
+    if (entra.administrator) {
+      this.entraAdministrator = new dbforpostgresql.AdministratorsMicrosoftEntra(
+        `${name}-entra-administrator`,
+        {
+          ...onServer,
+          objectId: entra.administrator.objectId,
+          principalName: entra.administrator.principalName,
+          principalType: entra.administrator.principalType,
+          // The API wants the principal's tenant; the reference modules pass the deployment's (tenant().tenantId).
+          tenantId: entra.tenantId ?? authorization.getClientConfigOutput({ parent: this }).tenantId,
+        },
+        writeAfter(lastWrite),
+      );
+      lastWrite = this.entraAdministrator;
+    }
+    if (args.pgbouncer) {
+      this.pgbouncer = new dbforpostgresql.Configuration(
+        `${name}-pgbouncer`,
+        { ...onServer, configurationName: pgbouncerParameter, value: "true", source: "user-override" },
+        writeAfter(lastWrite),
+      );
+      lastWrite = this.pgbouncer;
+    }
+    this.serverParameters = {};
+    for (const [parameter, value] of Object.entries(args.serverParameters ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const configuration = new dbforpostgresql.Configuration(
+        `${name}-parameter-${parameter}`,
+        { ...onServer, configurationName: parameter, value, source: "user-override" },
+        writeAfter(lastWrite),
+      );
+      this.serverParameters[parameter] = configuration;
+      lastWrite = configuration;
+    }
+    if (args.logAnalyticsWorkspaceId) {
+      this.diagnosticSetting = new monitor.DiagnosticSetting(
+        `${name}-diagnostics`,
+        {
+          resourceUri: this.server.id,
+          name: "pgvector-logs",
+          workspaceId: args.logAnalyticsWorkspaceId,
+          logs: diagnosticLogCategories.map((category) => ({ category, enabled: true })),
+          metrics: [{ category: "AllMetrics", enabled: true }],
+        },
+        // Removed explicitly: a setting left behind would clash with the next server of the same name.
+        writeAfter(lastWrite, { deletedWith: undefined }),
+      );
+      lastWrite = this.diagnosticSetting;
+    }
     this.database = new dbforpostgresql.Database(
       `${name}-database`,
       { ...onServer, databaseName: args.databaseName, charset: "UTF8", collation: "en_US.utf8" },
-      writeAfter(this.requireSecureTransport, { protect }),
+      writeAfter(lastWrite, { protect }),
     );
     this.databaseName = this.database.name;
 

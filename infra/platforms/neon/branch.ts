@@ -9,6 +9,7 @@ export interface NeonBranchArgs {
   parentStack: string;
   /** Name of the new branch, normally the stack name (`pr-123`). */
   branchName: string;
+  /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
   /** The parent's application database: the branch holds a copy of it. */
   database: string;

@@ -4,6 +4,17 @@ import type { PlatformDatabase } from "../types";
 /** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
 export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
 
+/**
+ * The compute's pooled host (PgBouncer in transaction mode, up to 10,000 clients): `-pooler` after the endpoint id,
+ * ep-cool-darkness-123456.us-east-2.aws.neon.tech -> ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech
+ * (https://neon.com/docs/connect/connection-pooling).
+ */
+export function neonPooledHost(directHost: string): string {
+  const [endpointId, ...domain] = directHost.split(".");
+  if (endpointId === undefined || domain.length === 0 || endpointId.endsWith("-pooler")) return directHost;
+  return [`${endpointId}-pooler`, ...domain].join(".");
+}
+
 export interface NeonPlatformDatabaseArgs {
   /** The compute's direct host: migrations take session-level advisory locks, which Neon's pooler does not keep. */
   host: pulumi.Input<string>;
@@ -30,6 +41,7 @@ export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDa
     database: args.database,
     adminUser: args.ownerRole,
     adminPassword: pulumi.secret(args.ownerPassword),
+    appHost: pulumi.output(args.host).apply(neonPooledHost),
     sslmode: "require",
     extensionPrerequisites: [],
     connectivityPrerequisites: args.connectivityPrerequisites,

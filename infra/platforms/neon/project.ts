@@ -9,6 +9,7 @@ export interface NeonProjectArgs {
   region: string;
   postgresVersion: number;
   orgId?: string;
+  /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
   historyRetentionSeconds?: number;
   /** The application database, created on the project's default branch. */

@@ -15,11 +15,15 @@ export async function serializeAsTheSdkDoes(
 }
 
 /**
- * infra/migrations/provider.ts compiled to CommonJS as `pulumi up` runs it (ts-node / tsc), loaded with Node's
- * own require instead of vitest's module runner.
+ * A dynamic provider's file (default infra/migrations/provider.ts) compiled to CommonJS as `pulumi up` runs it
+ * (ts-node / tsc), loaded with Node's own require instead of vitest's module runner.
  */
-export function loadCompiledProvider(outDir: string): pulumi.dynamic.ResourceProvider {
-  const source = readFileSync(join(repoRoot, "infra/migrations/provider.ts"), "utf8");
+export function loadCompiledProvider(
+  outDir: string,
+  sourceFile = "infra/migrations/provider.ts",
+  exportName = "migrationsProvider",
+): pulumi.dynamic.ResourceProvider {
+  const source = readFileSync(join(repoRoot, sourceFile), "utf8");
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     fileName: "provider.ts",
@@ -27,5 +31,5 @@ export function loadCompiledProvider(outDir: string): pulumi.dynamic.ResourcePro
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "provider.js");
   writeFileSync(file, outputText);
-  return createRequire(file)(file).migrationsProvider;
+  return createRequire(file)(file)[exportName];
 }

@@ -1,5 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
+import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { deleteRowSql, readTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import type { AppliedMigration, AppliedResult, DownResult, EngineOptions, MigrationFile, MigrationSet } from "../types";
@@ -7,7 +8,7 @@ import { checkSqlFiles } from "./check-sql";
 import { displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { openRunner, withEngineErrors } from "./session";
+import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
 
 /**
  * Reverts the applied migrations newer than `targetVersion`, newest first: each down file runs with the
@@ -28,14 +29,17 @@ export async function down(
   }
   return withEngineErrors(options, async () => {
     const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
     try {
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
         return await revert(database, set, targetVersion, options);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
+      stopCancelling();
       await database.close();
     }
   });
@@ -48,6 +52,7 @@ async function revert(
   options: ResolvedOptions,
 ): Promise<DownResult> {
   const { tracking, logger } = options;
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   const applied = (await readTrackingTable(database, tracking)) ?? [];
   if (targetVersion !== 0 && !applied.some((row) => row.version === targetVersion)) {
     const versions = applied.map((row) => row.version);
@@ -85,7 +90,17 @@ async function revert(
     const downFile = migration?.down;
     const file = downFile && checked.get(downFile);
     if (!migration || !downFile || !file) continue;
+    throwIfInterrupted(options);
     logger.info(`Reverting ${migration.id} with ${downFile.displayPath}`);
+    const transactional = downFile.directives.transaction;
+    options.onProgress({
+      kind: "migration-started",
+      direction: "down",
+      id: migration.id,
+      displayPath: downFile.displayPath,
+      transactional,
+      statements: file.parsed.statements.length,
+    });
     const { durationMs } = await runFile({
       database,
       checked: file,
@@ -95,8 +110,17 @@ async function revert(
       tracking,
       platform: options.platform,
       logger,
+      onStatement: (statement) =>
+        options.onProgress({
+          kind: "statement-started",
+          id: migration.id,
+          ordinal: statement.ordinal,
+          line: file.parsed.source.lineColumn(statement.start).line,
+        }),
     });
-    reverted.push({ version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs });
+    const result = { version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs };
+    reverted.push(result);
+    options.onProgress({ kind: "migration-done", direction: "down", result });
     logger.info(`Reverted ${migration.id} in ${durationMs} ms`);
   }
   const state = (await readTrackingTable(database, tracking)) ?? [];

@@ -1,5 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database, PgError } from "../db/database";
+import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
@@ -8,7 +9,14 @@ import { computePlan } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
-import { appliedBySql, isConnectionLoss, openRunner, withEngineErrors } from "./session";
+import {
+  appliedBySql,
+  cancelOnAbort,
+  isConnectionLoss,
+  openRunner,
+  throwIfInterrupted,
+  withEngineErrors,
+} from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -25,11 +33,12 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
         set,
-        (await readTrackingTable(database, options.tracking)) ?? [],
+        (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
         options.allowOutOfOrder,
       );
       refuseProblems(before);
@@ -40,13 +49,15 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
         options.tracking.lockKey,
       );
 
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
         return await applyPending(database, set, options);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
+      stopCancelling();
       await database.close();
     }
   });
@@ -54,7 +65,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
 
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
-  const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
+  const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
@@ -69,6 +80,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
 
   if (plan.pending.length === 0) {
@@ -86,8 +98,17 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
+      throwIfInterrupted(options);
       const transactional = migration.up.directives.transaction;
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
+      options.onProgress({
+        kind: "migration-started",
+        direction: "up",
+        id: migration.id,
+        displayPath: migration.up.displayPath,
+        transactional,
+        statements: file.parsed.statements.length,
+      });
       const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
         checked: file,
@@ -99,17 +120,26 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
         tracking,
         platform: options.platform,
         logger,
+        onStatement: (statement) =>
+          options.onProgress({
+            kind: "statement-started",
+            id: migration.id,
+            ordinal: statement.ordinal,
+            line: file.parsed.source.lineColumn(statement.start).line,
+          }),
       });
       droppedInvalidIndexes.push(...dropped);
       if (transactional) unflushedCommits += 1;
       else unflushedCommits = 0;
-      applied.push({
+      const result = {
         version: migration.version,
         name: migration.name,
         id: migration.id,
         checksum: migration.up.checksum,
         durationMs,
-      });
+      };
+      applied.push(result);
+      options.onProgress({ kind: "migration-done", direction: "up", result });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
     completed = true;
@@ -148,7 +178,16 @@ async function applyInOneTransaction(
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
+      throwIfInterrupted(options);
       logger.info(`Applying ${migration.up.displayPath}`);
+      options.onProgress({
+        kind: "migration-started",
+        direction: "up",
+        id: migration.id,
+        displayPath: migration.up.displayPath,
+        transactional: true,
+        statements: file.parsed.statements.length,
+      });
       const { durationMs } = await runFile({
         database,
         checked: file,
@@ -169,11 +208,14 @@ async function applyInOneTransaction(
         durationMs,
       });
     }
+    throwIfInterrupted(options);
     await commitRun(database, rolledBack);
     committed = true;
   } finally {
     if (!committed && !database.lostError) await database.query("ROLLBACK").catch(() => undefined);
   }
+  // Only now are they applied: a progress report before the COMMIT would name migrations that a failure undoes.
+  for (const result of applied) options.onProgress({ kind: "migration-done", direction: "up", result });
   logger.info(`Committed ${count} migration(s): ${applied.map((migration) => migration.id).join(", ")}`);
   return { applied, droppedInvalidIndexes: [], state: (await readTrackingTable(database, tracking)) ?? [] };
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { MigrateError } from "../errors";
 import type { MigrationFile, SqlFile } from "../types";
 import { LineIndex } from "./positions";
+import { rowLevelSecurityFindings, supabaseDefaultExposedSchemas } from "./row-level-security";
 import { DEFAULT_EXCLUDED_RULES, isPositiveDuration, ruleUrl, timeoutRuleSettings } from "./rules";
 import { defaultSquawkPath, runSquawk, type SquawkViolation } from "./squawk";
 import type { LintFinding, LintLevel, LintOptions } from "./types";
@@ -39,11 +40,20 @@ export async function lintMigrations(
     }),
   );
 
+  const platformFindings =
+    options.platform === "supabase"
+      ? await rowLevelSecurityFindings(
+          sqlFiles,
+          options.exposedSchemas ?? supabaseDefaultExposedSchemas,
+          options.strict === true,
+        )
+      : [];
   return sqlFiles.flatMap((file, index) => {
     const lines = new LineIndex(file.sql);
     return (reports[index] ?? [])
       .filter((violation) => !satisfiedBySetting(violation.rule_name, file, options.sessionSettings))
       .map((violation) => toFinding(violation, file.displayPath, lines, options.strict === true))
+      .concat(platformFindings.filter((finding) => finding.displayPath === file.displayPath))
       .sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   });
 }
