@@ -54,7 +54,7 @@ describe("up in single-transaction mode", () => {
       // The migrations commit as one transaction: the same transaction id on every tracking row's xmin.
       const xmins = await query<{ n: number }>(
         db.url,
-        "SELECT count(DISTINCT xmin::text)::int AS n FROM schema_migrations",
+        "SELECT count(DISTINCT xmin::text)::int AS n FROM pgvector_migrate.schema_migrations",
       );
       expect(xmins).toEqual([{ n: 1 }]);
     } finally {
@@ -113,7 +113,10 @@ describe("up in single-transaction mode", () => {
     expect(error.details?.problems).toEqual(["migrations/0002_index.sql"]);
     // Nothing was run, not even the tracking table.
     expect(
-      await query(db.url, "SELECT to_regclass('public.schema_migrations') AS t, to_regclass('public.a') AS a"),
+      await query(
+        db.url,
+        "SELECT to_regclass('pgvector_migrate.schema_migrations') AS t, to_regclass('public.a') AS a",
+      ),
     ).toEqual([{ t: null, a: null }]);
 
     // Once applied without the mode, it is no obstacle to later runs in the mode.

@@ -85,7 +85,10 @@ describe("npm run local", () => {
 
   it("tells each client, and the server's stderr, that all connections share one PGlite session", async () => {
     const server = await start(await freePort());
-    expect(server.stderr()).toContain("Note: pgvector local server (PGlite): every client connection shares ONE");
+    // Written to stderr right after the banner on stdout: the two pipes may arrive in either order.
+    await vi.waitFor(() =>
+      expect(server.stderr()).toContain("Note: pgvector local server (PGlite): every client connection shares ONE"),
+    );
     // The engine's connection during start-up is not announced.
     expect(server.stderr()).not.toMatch(/^Client .* connected/m);
     const connectWithNotices = async () => {
