@@ -204,6 +204,31 @@ describe("plan, up, down against native PostgreSQL", () => {
     expect(plan.pending.map((m: { id: string }) => m.id)).toEqual(["0003_broken"]);
   });
 
+  it("applies all or nothing with up --single-transaction", async () => {
+    const database = await freshDatabase();
+    const { dir } = project({
+      ...basicMigrations,
+      "0003_broken.sql": "ALTER TABLE documents ADD COLUMN tags text[];\nSELECT no_such_column FROM documents;\n",
+    });
+    const env = { DATABASE_URL: database.url };
+    const failed = await runCli(["up", "--dir", dir, "--single-transaction"], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("migrations/0003_broken.sql:2:");
+    expect(failed.stderr).toContain("Single-transaction mode: the whole run was rolled back");
+    // Not even the migrations before the broken one were kept (only the tracking table, created before the run).
+    expect(await tablesOf(database.url)).toEqual(["schema_migrations"]);
+
+    writeFileSync(join(dir, "0003_broken.sql"), "ALTER TABLE documents ADD COLUMN tags text[];\n");
+    const applied = await runCli(["up", "--dir", dir, "--single-transaction"], { env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain("Applied 3 migrations");
+
+    const help = await runCli(["up", "--help"]);
+    expect(help.stdout).toContain("--single-transaction");
+    const planHelp = await runCli(["plan", "--help"]);
+    expect(planHelp.stdout).not.toContain("--single-transaction");
+  });
+
   it("exits 1 from plan when an applied file was edited, showing the problem", async () => {
     const database = await freshDatabase();
     const { dir } = project(basicMigrations);

@@ -165,6 +165,11 @@ export interface EngineOptions extends LoadOptions {
   platform?: Platform;
   /** Settings applied to every session the engine opens (e.g. search_path on Supabase). */
   sessionSettings?: Readonly<Record<string, string>>;
+  /**
+   * `up` applies every pending migration in ONE transaction: all of them or none. A pending no-transaction file
+   * is an error (INVALID_FILES, nothing run). Default false: one transaction per migration.
+   */
+  singleTransaction?: boolean;
   retry?: RetryOptions;
   logger?: Logger;
   /**

@@ -18,6 +18,8 @@ export interface DatabaseCommandOptions {
   allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
+  /** `up --single-transaction`. */
+  singleTransaction?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -66,6 +68,7 @@ export function engineOptions(
     ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
+    ...(options.singleTransaction && { singleTransaction: true }),
     logger,
   };
 }

@@ -104,7 +104,18 @@ const commands: readonly CommandSpec[] = [
       { name: "no-lint", description: "skip the migration lint (squawk)" },
     ],
   },
-  { name: "up", description: "apply pending migrations", options: databaseOptions },
+  {
+    name: "up",
+    description: "apply pending migrations",
+    options: [
+      ...databaseOptions,
+      {
+        name: "single-transaction",
+        description:
+          "apply all pending migrations in one transaction, all or none (refused when one is -- migrate:no-transaction)",
+      },
+    ],
+  },
   {
     name: "down",
     description: "revert applied migrations newer than --to, newest first",
@@ -175,7 +186,14 @@ function runCommand(
       return planCommand(options, output);
     }
     case "up":
-      return upCommand(databaseCommandOptions(values), output, interruption);
+      return upCommand(
+        {
+          ...databaseCommandOptions(values),
+          ...(values["single-transaction"] === true && { singleTransaction: true }),
+        },
+        output,
+        interruption,
+      );
     case "down":
       return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
     default:

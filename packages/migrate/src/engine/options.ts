@@ -26,6 +26,7 @@ export interface ResolvedOptions {
   requiredExtensions: readonly string[];
   platform: Platform;
   sessionSettings: Readonly<Record<string, string>>;
+  singleTransaction: boolean;
   retry: RetryOptions;
   /** The caller's logger with secrets removed from every line; silent when none was given. */
   logger: Logger;
@@ -122,6 +123,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       requiredExtensions,
       platform,
       sessionSettings,
+      singleTransaction: options.singleTransaction ?? false,
       retry,
       logger,
       redactor,
