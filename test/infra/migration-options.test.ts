@@ -6,7 +6,7 @@ import type { MigrationsInputs } from "../../infra/migrations";
 import { migrationsProvider } from "../../infra/migrations";
 import { configProblems } from "./config-problems";
 
-const azure = { "azure-native:location": "westeurope" };
+const azure = { "azure-native:location": "westeurope", deployerInVnet: "true" };
 
 // Every option at its default (pgvector-migrate's), with lint off: linting would read migration files.
 const inputs: MigrationsInputs = {
