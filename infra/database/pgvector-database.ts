@@ -29,6 +29,8 @@ export interface PgvectorDatabaseArgs {
   connectTimeoutSeconds?: number;
 }
 
+export type ReadOnlyTarget = "read-endpoint" | "primary";
+
 const migrationPlatform: Record<PlatformName, Platform> = {
   azure: "azure",
   neon: "neon",
@@ -57,6 +59,13 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appConnectionString: pulumi.Output<string>;
   /** Secret. The application role straight to the server, when appConnectionString goes through a pooler. */
   readonly appDirectConnectionString?: pulumi.Output<string>;
+  /**
+   * Secret. Where the application sends read-only queries: the platform's read endpoint, or, on a platform without
+   * one, the same as appConnectionString (so applications can always split reads from writes).
+   */
+  readonly appReadOnlyConnectionString: pulumi.Output<string>;
+  /** "read-endpoint" when appReadOnlyConnectionString goes to a replica or read-only compute, else "primary". */
+  readonly appReadOnlyTarget: ReadOnlyTarget;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:database:PgvectorDatabase", name, {}, opts);
@@ -144,6 +153,15 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     const app = { ...admin, user: this.appRole.roleName, password: this.appRole.password };
     this.appConnectionString = connectionString({ ...app, port: platform.applicationPort ?? platform.port });
     if (platform.applicationPort !== undefined) this.appDirectConnectionString = connectionString(app);
+    const readEndpoint = platform.readEndpoint;
+    this.appReadOnlyConnectionString =
+      platform.readOnlyConnectionString !== undefined
+        ? pulumi.secret(platform.readOnlyConnectionString)
+        : readEndpoint
+          ? connectionString({ ...app, host: readEndpoint.host, port: readEndpoint.port ?? platform.port })
+          : this.appConnectionString;
+    this.appReadOnlyTarget =
+      platform.readOnlyConnectionString !== undefined || readEndpoint ? "read-endpoint" : "primary";
     this.registerOutputs({
       latestMigration: this.migrations.latestMigration,
       appRoleName: this.appRole.roleName,

@@ -345,6 +345,8 @@ describe("infra/index.ts, the program Pulumi runs", () => {
         "adminConnectionString",
         "adminUser",
         "appConnectionString",
+        "appReadOnlyConnectionString",
+        "appReadOnlyTarget",
         "appUser",
         "database",
         "extensions",

@@ -3,6 +3,7 @@ import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../types";
 import type { NeonSettings } from "./config";
 import { neonParentOutputs, neonPlatformDatabase } from "./platform-database";
+import { neonReadReplicas } from "./read-replicas";
 
 export interface NeonBranchArgs {
   /** Fully qualified parent stack, `organization/project/stack`. */
@@ -10,6 +11,8 @@ export interface NeonBranchArgs {
   /** Name of the new branch, normally the stack name (`pr-123`). */
   branchName: string;
   compute: NeonSettings["compute"];
+  /** Read-only computes on the new branch. Default 0. */
+  readReplicas?: number;
   /** The parent's application database: the branch holds a copy of it. */
   database: string;
   /** The parent's owner role: the branch holds a copy of it, with the same password. */
@@ -25,6 +28,8 @@ export class NeonBranch extends pulumi.ComponentResource {
   readonly parentStack: pulumi.StackReference;
   readonly branch: neon.Branch;
   readonly endpoint: neon.Endpoint;
+  /** Read-only computes on the branch (neon.readReplicas). */
+  readonly readReplicas: neon.Endpoint[];
   readonly projectId: pulumi.Output<string>;
   readonly branchId: pulumi.Output<string>;
   readonly platformDatabase: PlatformDatabase;
@@ -53,6 +58,11 @@ export class NeonBranch extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.readReplicas = neonReadReplicas(
+      name,
+      { projectId: this.projectId, branchId: this.branch.id, compute: args.compute, count: args.readReplicas ?? 0 },
+      { parent: this },
+    );
     const ownerPassword = neon
       .getBranchRolePasswordOutput(
         { projectId: this.projectId, branchId: this.branch.id, roleName: args.ownerRole },
@@ -72,6 +82,7 @@ export class NeonBranch extends pulumi.ComponentResource {
       roleTeardownWith: this.branch,
       projectId: this.projectId,
       branchId: this.branchId,
+      readReplicas: this.readReplicas,
     });
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }

@@ -48,6 +48,12 @@ export const neonSettingsSchema = z.strictObject({
       }
     })
     .default({ minCu: 0.25, maxCu: 1, suspendTimeoutSeconds: 300 }),
+  /**
+   * Read-only computes (Neon read replicas) on the stack's branch, each sized like `compute`; they read the
+   * branch's storage, so they copy no data. The first is the application's read endpoint
+   * (appReadOnlyConnectionString); all their hosts are the output neonReadOnlyHosts. Default 0.
+   */
+  readReplicas: z.number().int().min(0).optional(),
   /** Point-in-time restore window in seconds (Neon's default is one day; plans cap it). */
   historyRetentionSeconds: z.number().int().min(0).max(2_592_000).optional(),
   /** The Neon role that owns the application database and runs the migrations (the shared layer's admin). */

@@ -7,7 +7,7 @@ import { NeonProject } from "./project";
 
 export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
 export { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
-export { neonParentOutputs } from "./platform-database";
+export { neonParentOutputs, neonReadOnlyHostsOutput } from "./platform-database";
 export { NeonProject, type NeonProjectArgs } from "./project";
 export { neonApiKeySetting, neonSection } from "./section";
 
@@ -24,6 +24,7 @@ export function createNeonComponent(
         parentStack: qualifiedStackName(settings.parentStack),
         branchName: config.stack,
         compute: settings.compute,
+        readReplicas: settings.readReplicas,
         database: config.databaseName,
         ownerRole: settings.ownerRole,
       },
@@ -38,6 +39,7 @@ export function createNeonComponent(
       postgresVersion: config.postgresVersion,
       orgId: settings.orgId,
       compute: settings.compute,
+      readReplicas: settings.readReplicas,
       historyRetentionSeconds: settings.historyRetentionSeconds,
       database: config.databaseName,
       ownerRole: settings.ownerRole,

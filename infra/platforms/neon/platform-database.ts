@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../types";
 
 /** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
 export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
+
+/** Stack output: the hosts of the branch's read-only computes (neon.readReplicas), when there are any. */
+export const neonReadOnlyHostsOutput = "neonReadOnlyHosts";
 
 export interface NeonPlatformDatabaseArgs {
   /** The compute's direct host: migrations take session-level advisory locks, which Neon's pooler does not keep. */
@@ -19,10 +23,13 @@ export interface NeonPlatformDatabaseArgs {
   roleTeardownWith: pulumi.Resource;
   projectId: pulumi.Output<string>;
   branchId: pulumi.Output<string>;
+  /** The branch's read-only computes (read replicas); the first is the application's read endpoint. */
+  readReplicas: readonly neon.Endpoint[];
 }
 
 /** What a Neon project or branch hands the shared layer. Neon needs no allow-list for `vector`. */
 export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDatabase {
+  const first = args.readReplicas[0];
   return {
     platform: "neon",
     host: args.host,
@@ -36,6 +43,11 @@ export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDa
     databaseResource: args.databaseResource,
     teardownWith: args.teardownWith,
     roleTeardownWith: args.roleTeardownWith,
-    outputs: { [neonParentOutputs.projectId]: args.projectId, [neonParentOutputs.branchId]: args.branchId },
+    ...(first && { readEndpoint: { host: first.host } }),
+    outputs: {
+      [neonParentOutputs.projectId]: args.projectId,
+      [neonParentOutputs.branchId]: args.branchId,
+      ...(first && { [neonReadOnlyHostsOutput]: args.readReplicas.map((replica) => replica.host) }),
+    },
   };
 }
