@@ -51,6 +51,10 @@ describe("usage", () => {
     { args: ["down"], message: /required option '--to <version>' not specified/ },
     { args: ["down", "--to", "three"], message: /give a migration version number/ },
     { args: ["up", "--lock-timeout", "soon"], message: /use a duration such as 500ms, 30s, 2m/ },
+    {
+      args: ["up", "--migration-timeout", "forever"],
+      message: /option '--migration-timeout <duration>' argument 'forever' is invalid\. use a duration such as 500ms/,
+    },
     { args: ["up", "--platform", "oracle"], message: /Allowed choices are azure, neon, supabase, generic/ },
     { args: ["new"], message: /missing required argument 'name'/ },
     { args: ["up", "extra"], message: /too many arguments for 'up'\. Expected 0 arguments but got 1: extra/ },
@@ -323,7 +327,9 @@ describe("new", () => {
     expect(json).toEqual({
       command: "new",
       ok: true,
+      format: "native",
       version: 4,
+      versionText: "0004",
       upPath: "migrations/0004_add_index.sql",
       downPath: "migrations/0004_add_index.down.sql",
     });

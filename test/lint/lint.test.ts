@@ -160,6 +160,7 @@ describe("lintMigrations against real squawk", () => {
     const down = sqlFile("migrations/0002_index_title.down.sql", "DROP TABLE documents;\n");
     const migration: MigrationFile = {
       version: 2,
+      versionText: "0002",
       name: "index_title",
       id: "0002_index_title",
       up: indexOnExistingTable,

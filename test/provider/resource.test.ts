@@ -196,10 +196,11 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
   });
 
   it("fails the program with the engine's message when a migration file is invalid", () => {
-    const broken = createTestProject("provider-mocks-broken", { "0001-init.sql": "SELECT 1;" });
+    // A space in the name: not a valid migration file name in any format.
+    const broken = createTestProject("provider-mocks-broken", { "0001_add index.sql": "SELECT 1;" });
     try {
       expect(() => new Migrations("broken", { connection, directory: broken.migrationsDir })).toThrow(
-        /migrations\/0001-init\.sql/,
+        /migrations\/0001_add index\.sql/,
       );
     } finally {
       broken.cleanup();

@@ -3,3 +3,4 @@ export { createNativeDatabase, type NativeDatabase, nativeAdminUrl, urlForDataba
 export { type PgvectorServer, type PgvectorServerOptions, startPgvectorServer } from "./pgvector";
 export { freePort } from "./ports";
 export { type ProcessResult, runProcess } from "./process";
+export { type StallingProxy, type StallingProxyOptions, startStallingProxy } from "./stalling-proxy";

@@ -13,7 +13,9 @@ require("../dist/cli/main.js")
       process.exitCode = code;
     },
     (error) => {
-      process.stderr.write(`pgvector-migrate: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
+      try {
+        process.stderr.write(`pgvector-migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+      } catch {}
     },
   );

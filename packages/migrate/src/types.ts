@@ -22,8 +22,14 @@ export interface SqlFile {
 }
 
 export interface MigrationFile {
-  /** Numeric prefix of the file name: "0003_add_index.sql" has version 3. */
+  /**
+   * The key of the tracking table row, a positive safe integer that orders the migrations: the numeric prefix of
+   * the file name ("0003_add_index.sql" has version 3; a Supabase/dbmate/Prisma timestamp is its 14 digits), a
+   * drizzle journal entry's `when`, or a packed Flyway version (see files/formats/flyway.ts).
+   */
   version: number;
+  /** The version as the format writes it, for messages: "0003", "20260203101500", "1.10", drizzle's "0000". */
+  versionText: string;
   /** Name part: "add_index". */
   name: string;
   /** File stem, "0003_add_index": the key used in the Pulumi input map. */
@@ -32,10 +38,23 @@ export interface MigrationFile {
   down?: SqlFile;
 }
 
+/** The layouts of migration folders this engine reads (files/formats/). */
+export type MigrationFormat = "native" | "drizzle" | "supabase" | "dbmate" | "golang-migrate" | "flyway" | "prisma";
+
+/** How `loadMigrations` reads a directory. */
+export interface LoadOptions {
+  /** The folder's layout; "auto" (the default) detects it and refuses a folder that matches none or several. */
+  format?: MigrationFormat | "auto";
+  /** A folder without migrations is an error unless this is true. Default false. */
+  allowEmpty?: boolean;
+}
+
 /** All migration files of a directory, sorted by version. */
 export interface MigrationSet {
   /** Absolute directory path. */
   directory: string;
+  /** The format the files were read as. */
+  format: MigrationFormat;
   migrations: readonly MigrationFile[];
 }
 
@@ -109,12 +128,32 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export interface EngineOptions {
+/** The load options are part of the engine options so one object can configure a whole run. */
+export interface EngineOptions extends LoadOptions {
   connection: ConnectionOptions;
   /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
   trackingTable?: string;
-  /** How long `up`/`down` wait for another runner's advisory lock. Default 60 s. */
+  /**
+   * How long `up`/`down` wait for another runner's advisory lock. Default 60 s. A wall-clock deadline: an
+   * attempt the server does not answer (a stalled connection) ends the wait at the deadline as well.
+   */
   lockTimeoutMs?: number;
+  /**
+   * Client-side deadline of each of the engine's own queries (tracking table, lock attempts, preflight,
+   * session setup): without an answer in time the connection is closed and the run fails. Default 30 s.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * Client-side deadline of one migration round trip (a transactional file, or one statement of a
+   * no-transaction file). It bounds a stall that TCP keepalive cannot see (a frozen proxy). 0 = no limit.
+   * Default 24 h: index builds may legitimately run for hours.
+   */
+  migrationTimeoutMs?: number;
+  /**
+   * Idle time before the first TCP keepalive probe; Node then probes every second, 10 times, so a dead
+   * server or network path fails the run after about this + 10 s, even during a long statement. Default 10 s.
+   */
+  keepAliveDelayMs?: number;
   /** Apply pending migrations older than the newest applied one instead of failing. Default false. */
   allowOutOfOrder?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */
@@ -124,7 +163,30 @@ export interface EngineOptions {
   sessionSettings?: Readonly<Record<string, string>>;
   retry?: RetryOptions;
   logger?: Logger;
+  /**
+   * Stops `up`/`down`: the statement running is cancelled on the server (a PostgreSQL cancel request), the
+   * migration in progress is rolled back (transactional files), no further migration starts, the lock is
+   * released and the call throws INTERRUPTED. Migrations committed before stay applied.
+   */
+  signal?: AbortSignal;
+  /** Called as `up`/`down` progress, e.g. to say what was rolled back and what stays applied on interruption. */
+  onProgress?: (event: ProgressEvent) => void;
 }
+
+/** Progress of `up`/`down`, in order: started, (statement...), done, for each migration. */
+export type ProgressEvent =
+  | {
+      kind: "migration-started";
+      direction: "up" | "down";
+      id: string;
+      displayPath: string;
+      transactional: boolean;
+      statements: number;
+    }
+  /** No-transaction files only: statement `ordinal` (0-based) starts; those before it have completed. */
+  | { kind: "statement-started"; id: string; ordinal: number; line: number }
+  /** The migration (up) or its revert (down) committed together with its tracking row. */
+  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult };
 
 export interface AppliedResult {
   version: number;
@@ -157,4 +219,5 @@ export type MigrateErrorCode =
   | "MIGRATION_FAILED"
   | "DOWN_MISSING"
   | "INVALID_TARGET"
-  | "INVALID_OPTIONS";
+  | "INVALID_OPTIONS"
+  | "INTERRUPTED"; // the run was stopped through EngineOptions.signal

@@ -1,19 +1,28 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
-import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, Plan } from "../types";
+import { displayDirectory } from "../engine/compute-plan";
+import { MigrateError } from "../errors";
+import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
 import { type EngineApi, loadEngine } from "./engine";
 import { ExitCode, UsageError } from "./exit-codes";
+import type { Interruption } from "./interrupt";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
 import { passwordsOf } from "./secrets";
-import { type DatabaseCommandOptions, engineOptions, migrationsDirectory, requireDatabaseUrl } from "./settings";
+import {
+  type DatabaseCommandOptions,
+  engineOptions,
+  loadOptions,
+  migrationsDirectory,
+  requireDatabaseUrl,
+} from "./settings";
 
 interface Context {
   options: EngineOptions;
   directory: string;
 }
 
-function prepare(options: DatabaseCommandOptions, output: Output): Context {
+function prepare(options: DatabaseCommandOptions, output: Output, interruption?: Interruption): Context {
   const url = requireDatabaseUrl(options.databaseUrl);
   output.addSecrets(passwordsOf(url));
   const logger = {
@@ -22,7 +31,9 @@ function prepare(options: DatabaseCommandOptions, output: Output): Context {
     },
     warn: (message: string) => output.note(`warning: ${message}`),
   };
-  return { options: engineOptions(options, url, logger), directory: migrationsDirectory(options.dir) };
+  const base = engineOptions(options, url, logger);
+  const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
+  return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }
 
 function plural(count: number, word: string): string {
@@ -32,6 +43,7 @@ function plural(count: number, word: string): string {
 function pendingJson(migration: MigrationFile) {
   return {
     version: migration.version,
+    versionText: migration.versionText,
     name: migration.name,
     id: migration.id,
     path: migration.up.displayPath,
@@ -59,7 +71,7 @@ export interface PlanCommandOptions extends DatabaseCommandOptions {
 export async function planCommand(options: PlanCommandOptions, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
+  const set = engine.loadMigrations(context.directory, context.options);
   const plan: Plan = await engine.plan(set, context.options);
   const strict = options.strict === true;
   const checks = await checkPending(engine, set, plan.pending, {
@@ -81,6 +93,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
     output.document({
       command: "plan",
       ok,
+      format: set.format,
       applied: plan.applied.map(appliedJson),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
@@ -89,7 +102,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
       ...(checks.lintSkipped !== undefined && { lintSkipped: checks.lintSkipped }),
     });
   } else {
-    printPlan(engine, plan, checks, output);
+    printPlan(engine, set, plan, checks, output);
   }
   if (!strict && checks.lintUnavailable) output.note(`warning: migration lint skipped: ${checks.lintSkipped}`);
   for (const failure of failures) output.note(`error: ${failure}`);
@@ -114,11 +127,13 @@ function checkFailures(checks: PendingChecks, lintErrors: number, strict: boolea
   return failures;
 }
 
-function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output: Output): void {
+function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: PendingChecks, output: Output): void {
   const latest = plan.applied.at(-1);
-  output.line(
-    `Applied: ${plan.applied.length}${latest ? ` (latest ${String(latest.version).padStart(4, "0")}_${latest.name})` : ""}`,
-  );
+  const latestId =
+    latest &&
+    (set.migrations.find((migration) => migration.version === latest.version)?.id ??
+      `${String(latest.version).padStart(4, "0")}_${latest.name}`);
+  output.line(`Applied: ${plan.applied.length}${latestId ? ` (latest ${latestId})` : ""}`);
   if (plan.pending.length === 0) {
     output.line("Pending: none, the database is up to date");
   } else {
@@ -145,10 +160,14 @@ function printPlan(engine: EngineApi, plan: Plan, checks: PendingChecks, output:
   }
 }
 
-export async function upCommand(options: DatabaseCommandOptions, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function upCommand(
+  options: DatabaseCommandOptions,
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
+  const set = engine.loadMigrations(context.directory, context.options);
   const started = performance.now();
   const result = await engine.up(set, context.options);
   const totalMs = Math.round(performance.now() - started);
@@ -176,17 +195,22 @@ export async function upCommand(options: DatabaseCommandOptions, output: Output)
   return ExitCode.success;
 }
 
-export async function downCommand(options: DatabaseCommandOptions & { to: number }, output: Output): Promise<number> {
-  const context = prepare(options, output);
+export async function downCommand(
+  options: DatabaseCommandOptions & { to: string },
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory);
-  const result = await engine.down(set, options.to, context.options);
+  const set = engine.loadMigrations(context.directory, context.options);
+  const target = targetKey(set, options.to);
+  const result = await engine.down(set, target, context.options);
 
   if (output.json) {
     output.document({
       command: "down",
       ok: true,
-      target: options.to,
+      target,
       reverted: result.reverted,
       appliedTotal: result.state.length,
     });
@@ -203,25 +227,44 @@ export async function downCommand(options: DatabaseCommandOptions & { to: number
 
 export async function newCommand(
   name: string,
-  options: { dir: string; json?: boolean },
+  options: { dir: string; format?: DatabaseCommandOptions["format"]; json?: boolean },
   output: Output,
 ): Promise<number> {
-  const created = loadEngine().createMigration(migrationsDirectory(options.dir), name);
+  const created = loadEngine().createMigration(migrationsDirectory(options.dir), name, loadOptions(options));
   const upPath = relative(process.cwd(), created.upPath);
-  const downPath = relative(process.cwd(), created.downPath);
+  const downPath = created.downPath === undefined ? undefined : relative(process.cwd(), created.downPath);
   if (output.json) {
-    output.document({ command: "new", ok: true, version: created.version, upPath, downPath });
+    output.document({
+      command: "new",
+      ok: true,
+      format: created.format,
+      version: created.version,
+      versionText: created.versionText,
+      upPath,
+      ...(downPath !== undefined && { downPath }),
+    });
   } else {
     output.line(`Created ${upPath}`);
-    output.line(`Created ${downPath}`);
+    if (downPath !== undefined) output.line(`Created ${downPath}`);
   }
   return ExitCode.success;
 }
 
-/** `--to` must be a whole version number (0 reverts everything). */
-export function parseTargetVersion(value: string): number {
-  if (!/^\d+$/.test(value.trim())) {
+/** `--to` is a version as the file names write it: 3, 0003, 20260203101500, Flyway's 1.9 (0 reverts everything). */
+export function parseTargetVersion(value: string): string {
+  if (!/^\d+([._]\d+)*$/.test(value.trim())) {
     throw new UsageError("give a migration version number such as 3 (0 reverts everything)");
   }
-  return Number(value);
+  return value.trim();
+}
+
+/** The tracking key of the `--to` version: a migration written with that version, else the number itself. */
+function targetKey(set: MigrationSet, to: string): number {
+  const written = set.migrations.find((migration) => migration.versionText === to.replace(/_/g, "."));
+  if (written) return written.version;
+  if (/^\d+$/.test(to)) return Number(to);
+  throw new MigrateError(
+    "INVALID_TARGET",
+    `No migration in ${displayDirectory(set)} has version ${to}: give the version of an applied migration, or 0 to revert everything.`,
+  );
 }

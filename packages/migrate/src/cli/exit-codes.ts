@@ -6,6 +6,9 @@ export const ExitCode = {
   pending: 3,
 } as const;
 
+/** Exit codes after SIGINT / SIGTERM: 128 + the signal number, as shells report a process killed by it. */
+export const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** A problem with how the CLI was invoked (bad option value, missing setting): exit code 2. */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMigrateError } from "../errors";
+import { formatChoices } from "../files/formats";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
   downCommand,
@@ -12,6 +13,7 @@ import {
   upCommand,
 } from "./commands";
 import { ExitCode, UsageError } from "./exit-codes";
+import { Interruption } from "./interrupt";
 import { Output, processWriters, type Writers } from "./output";
 import { type DatabaseCommandOptions, parseDuration, platforms } from "./settings";
 
@@ -25,9 +27,18 @@ const dirOption: OptionSpec = {
   default: "migrations",
 };
 const jsonOption: OptionSpec = { name: "json", description: "print one JSON document on stdout" };
+const formatOption: OptionSpec = {
+  name: "format",
+  value: "<format>",
+  description: "layout of the migrations directory (see docs/migrations.md, Formats)",
+  default: "auto",
+  choices: formatChoices,
+};
 
 const databaseOptions: readonly OptionSpec[] = [
   dirOption,
+  formatOption,
+  { name: "allow-empty", description: "accept a migrations directory without migrations" },
   {
     name: "database-url",
     value: "<url>",
@@ -43,6 +54,30 @@ const databaseOptions: readonly OptionSpec[] = [
     name: "lock-timeout",
     value: "<duration>",
     description: "how long to wait for another runner, e.g. 30s, 2m (default 60s)",
+    parse: parseDuration,
+  },
+  {
+    name: "query-timeout",
+    value: "<duration>",
+    description:
+      "give up (closing the connection) when the server does not answer one of the tool's own queries in time (default 30s)",
+    env: "PGVECTOR_MIGRATE_QUERY_TIMEOUT",
+    parse: parseDuration,
+  },
+  {
+    name: "migration-timeout",
+    value: "<duration>",
+    description:
+      "give up when a migration (a transactional file, or one statement of a no-transaction file) gets no answer in time; 0 = no limit (default 24h)",
+    env: "PGVECTOR_MIGRATE_MIGRATION_TIMEOUT",
+    parse: parseDuration,
+  },
+  {
+    name: "keepalive",
+    value: "<duration>",
+    description:
+      "idle time before TCP keepalive probes (then every second, 10 times) detect a dead server or network (default 10s)",
+    env: "PGVECTOR_MIGRATE_KEEPALIVE",
     parse: parseDuration,
   },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
@@ -84,9 +119,9 @@ const commands: readonly CommandSpec[] = [
   },
   {
     name: "new",
-    description: "create the next numbered migration pair: NNNN_<name>.sql and NNNN_<name>.down.sql",
+    description: "create the next migration in the folder's format (native: NNNN_<name>.sql and NNNN_<name>.down.sql)",
     argument: { name: "name", description: "what the migration does, e.g. add_documents" },
-    options: [dirOption, jsonOption],
+    options: [dirOption, formatOption, jsonOption],
   },
 ];
 
@@ -108,14 +143,25 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["database-url"] !== undefined) options.databaseUrl = values["database-url"] as string;
   if (values["tracking-table"] !== undefined) options.trackingTable = values["tracking-table"] as string;
   if (values["lock-timeout"] !== undefined) options.lockTimeout = values["lock-timeout"] as number;
+  if (values["query-timeout"] !== undefined) options.queryTimeout = values["query-timeout"] as number;
+  if (values["migration-timeout"] !== undefined) options.migrationTimeout = values["migration-timeout"] as number;
+  if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
+  if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
+  if (values["allow-empty"]) options.allowEmpty = true;
   if (values.json) options.json = true;
   if (values.verbose) options.verbose = true;
   return options;
 }
 
-function runCommand(command: string, values: OptionValues, argument: string | undefined, output: Output) {
+function runCommand(
+  command: string,
+  values: OptionValues,
+  argument: string | undefined,
+  output: Output,
+  interruption: Interruption,
+) {
   switch (command) {
     case "plan": {
       const options: PlanCommandOptions = {
@@ -127,11 +173,19 @@ function runCommand(command: string, values: OptionValues, argument: string | un
       return planCommand(options, output);
     }
     case "up":
-      return upCommand(databaseCommandOptions(values), output);
+      return upCommand(databaseCommandOptions(values), output, interruption);
     case "down":
-      return downCommand({ ...databaseCommandOptions(values), to: values.to as number }, output);
+      return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
     default:
-      return newCommand(argument ?? "", { dir: values.dir as string, json: values.json === true }, output);
+      return newCommand(
+        argument ?? "",
+        {
+          dir: values.dir as string,
+          format: values.format as DatabaseCommandOptions["format"],
+          json: values.json === true,
+        },
+        output,
+      );
   }
 }
 
@@ -170,11 +224,18 @@ export async function main(argv: readonly string[], writers: Writers = processWr
     case "version":
       writers.stdout(`${invocation.text}\n`);
       return ExitCode.success;
-    default:
+    default: {
+      const interruption = new Interruption(invocation.command === "up" || invocation.command === "down");
+      const uninstall = interruption.install(output);
       try {
-        return await runCommand(invocation.command, invocation.values, invocation.argument, output);
+        const code = await runCommand(invocation.command, invocation.values, invocation.argument, output, interruption);
+        return interruption.received ? interruption.report(output, invocation.command, undefined) : code;
       } catch (error) {
+        if (interruption.received) return interruption.report(output, invocation.command, error);
         return report(error, output, invocation.command);
+      } finally {
+        uninstall();
       }
+    }
   }
 }

@@ -6,9 +6,29 @@ export interface Writers {
 }
 
 export const processWriters: Writers = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
 };
+
+const watchedStreams = new WeakSet<NodeJS.WritableStream>();
+const closedStreams = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Output is a by-product of a run: a reader that went away (EPIPE from `| head -1`) must neither stop the
+ * migrations nor change the exit code. Once a stream fails, the rest of its output is dropped.
+ */
+function write(stream: NodeJS.WritableStream, text: string): void {
+  if (closedStreams.has(stream)) return;
+  if (!watchedStreams.has(stream)) {
+    watchedStreams.add(stream);
+    stream.on("error", () => closedStreams.add(stream));
+  }
+  try {
+    stream.write(text);
+  } catch {
+    closedStreams.add(stream);
+  }
+}
 
 /** Everything the CLI prints goes through here, so no password or connection string can slip out. */
 export class Output {

@@ -35,7 +35,7 @@ export async function checkPending(
   // Nothing pending: nothing to check, and the parser and squawk are not even loaded.
   if (pending.length === 0) return { invalidSql: [], lint: [], lintUnavailable: false };
   const [invalidSql, lint] = await Promise.all([
-    invalidSqlOf(engine, { directory: set.directory, migrations: pending }),
+    invalidSqlOf(engine, { ...set, migrations: pending }),
     options.lint ? lintOf(engine, pending, options) : { skipped: "--no-lint", unavailable: false },
   ]);
   if ("skipped" in lint) return { invalidSql, lint: [], lintSkipped: lint.skipped, lintUnavailable: lint.unavailable };

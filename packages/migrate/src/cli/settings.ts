@@ -1,6 +1,6 @@
 // Turns command-line options into engine options, rejecting bad values as usage errors.
 import { resolve } from "node:path";
-import type { EngineOptions, Platform } from "../types";
+import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
 export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
@@ -11,18 +11,23 @@ export interface DatabaseCommandOptions {
   databaseUrl?: string;
   trackingTable?: string;
   lockTimeout?: number;
+  queryTimeout?: number;
+  migrationTimeout?: number;
+  keepalive?: number;
   allowOutOfOrder?: boolean;
   platform?: Platform;
+  format?: LoadOptions["format"];
+  allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "500ms", "30s", "2m", or a bare number of seconds, to milliseconds. */
+/** "500ms", "30s", "2m", "6h", or a bare number of seconds, to milliseconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, or a number of seconds");
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
   const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
   return Math.round(amount);
 }
@@ -40,6 +45,14 @@ export function requireDatabaseUrl(url: string | undefined): string {
   return url;
 }
 
+/** How the command reads the migrations folder (--format, --allow-empty). */
+export function loadOptions(options: { format?: LoadOptions["format"]; allowEmpty?: boolean }): LoadOptions {
+  return {
+    ...(options.format !== undefined && { format: options.format }),
+    ...(options.allowEmpty && { allowEmpty: true }),
+  };
+}
+
 export function engineOptions(
   options: DatabaseCommandOptions,
   url: string,
@@ -47,8 +60,12 @@ export function engineOptions(
 ): EngineOptions {
   return {
     connection: { url, applicationName: "pgvector-migrate" },
+    ...loadOptions(options),
     ...(options.trackingTable !== undefined && { trackingTable: options.trackingTable }),
     ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
+    ...(options.queryTimeout !== undefined && { queryTimeoutMs: options.queryTimeout }),
+    ...(options.migrationTimeout !== undefined && { migrationTimeoutMs: options.migrationTimeout }),
+    ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
     logger,

@@ -7,9 +7,12 @@
 // The lock is held by the same session that runs the migrations. If the runner process dies mid-migration,
 // its backend keeps the lock until it has finished or abandoned that migration, so the next runner cannot
 // start the same migration while the old one is still executing on the server.
+//
+// The lock timeout is a wall-clock deadline: an attempt the server does not answer in time (a stalled network
+// path) ends the wait at the deadline too, instead of waiting for an answer that may never come.
 import { MigrateError } from "../errors";
 import type { Logger } from "../types";
-import type { Database } from "./database";
+import { type Database, DeadlineError, formatMs } from "./database";
 import type { TrackingTable } from "./tracking-table";
 
 interface LockHolder {
@@ -24,23 +27,40 @@ interface LockHolder {
 const firstPollMs = 100;
 const maxPollMs = 1_000;
 const reportEveryMs = 10_000;
+/** How long the attempt made at the deadline may take to be answered. */
+const lastAttemptMs = 1_000;
 
 export async function acquireLock(
   database: Database,
   tracking: TrackingTable,
   timeoutMs: number,
   logger?: Logger,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = Date.now();
+  const deadline = started + timeoutMs;
   let poll = firstPollMs;
   let nextReport = started + Math.min(reportEveryMs, timeoutMs / 2);
+  // Within the engine's query timeout, and never much past the lock deadline.
+  const attempt = <T>(run: (ms: number) => Promise<T>): Promise<T> => {
+    const ms = Math.min(database.deadlines.queryMs, Math.max(deadline - Date.now(), lastAttemptMs));
+    return run(ms).catch((error: unknown) => {
+      if (error instanceof DeadlineError && ms < database.deadlines.queryMs)
+        throw stalledAtDeadline(database, tracking, timeoutMs);
+      throw error;
+    });
+  };
+  const lockSetting = "lockTimeoutMs, --lock-timeout";
   for (;;) {
-    const result = await database.query<{ locked: boolean }>(
-      `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`,
+    const result = await attempt((ms) =>
+      database.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`, undefined, {
+        ms,
+        setting: lockSetting,
+      }),
     );
     if (result.rows[0]?.locked) return;
     const now = Date.now();
-    if (now - started >= timeoutMs) {
+    if (now >= deadline) {
       const holder = await findHolder(database, tracking);
       throw new MigrateError(
         "LOCK_TIMEOUT",
@@ -49,16 +69,28 @@ export async function acquireLock(
       );
     }
     if (now >= nextReport) {
-      logger?.info(`Waiting for the migration lock: ${describeHolder(await findHolder(database, tracking))}`);
+      const holder = await attempt((ms) => findHolder(database, tracking, { ms, setting: lockSetting }));
+      logger?.info(`Waiting for the migration lock: ${describeHolder(holder)}`);
       nextReport = now + reportEveryMs;
     }
-    await sleep(Math.min(poll, Math.max(0, started + timeoutMs - now)));
+    await sleep(Math.min(poll, Math.max(0, started + timeoutMs - now)), signal);
+    if (signal?.aborted) {
+      throw new MigrateError("INTERRUPTED", "The run was interrupted while waiting for the migration lock.");
+    }
     poll = Math.min(maxPollMs, poll * 2);
   }
 }
 
 export async function releaseLock(database: Database, tracking: TrackingTable): Promise<void> {
   await database.query(`SELECT pg_advisory_unlock(${tracking.lockKey})`);
+}
+
+function stalledAtDeadline(database: Database, tracking: TrackingTable, timeoutMs: number): MigrateError {
+  return new MigrateError(
+    "LOCK_TIMEOUT",
+    `Timed out after ${formatMs(timeoutMs)} waiting for the migration lock of ${tracking.display} on ${database.target}: the server did not answer the last attempt (the network path or a proxy may be stalled), so the connection was closed. Check the connection and try again.`,
+    { stalled: true },
+  );
 }
 
 /** pg_locks conditions (alias l) matching the granted migration lock of the tracking table. */
@@ -77,7 +109,11 @@ export function lockHeldSql(tracking: TrackingTable): string {
 }
 
 /** The session holding the lock (pg_locks + pg_stat_activity), if it is still there. */
-async function findHolder(database: Database, tracking: TrackingTable): Promise<LockHolder | undefined> {
+async function findHolder(
+  database: Database,
+  tracking: TrackingTable,
+  deadline?: { ms: number; setting: string },
+): Promise<LockHolder | undefined> {
   const result = await database.query<{
     pid: number;
     application_name: string | null;
@@ -90,6 +126,8 @@ async function findHolder(database: Database, tracking: TrackingTable): Promise<
        FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE ${lockConditions(tracking)}
       LIMIT 1`,
+    undefined,
+    deadline,
   );
   const row = result.rows[0];
   if (!row) return undefined;
@@ -115,10 +153,14 @@ function describeHolder(holder: LockHolder | undefined): string {
   return `held by pid ${holder.pid} (${parts.join(", ")})`;
 }
 
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

@@ -5,9 +5,12 @@ import { MigrateError } from "../errors";
 import type { Redactor } from "../redact";
 import type { Logger, RetryOptions } from "../types";
 import type { ResolvedConnection } from "./connection-config";
-import { Database, type PgError } from "./database";
+import { Database, type Deadlines, type PgError } from "./database";
 
 export interface ConnectContext {
+  deadlines: Deadlines;
+  /** Idle time before the first TCP keepalive probe; Node then probes every second, 10 times. */
+  keepAliveDelayMs: number;
   retry?: RetryOptions;
   logger?: Logger;
   redactor: Redactor;
@@ -38,7 +41,7 @@ export async function connect(connection: ResolvedConnection, context: ConnectCo
   let lastError: PgError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await connectOnce(connection);
+      return await connectOnce(connection, context);
     } catch (error) {
       lastError = error as PgError;
       if (!isTransient(lastError) || attempt === attempts) break;
@@ -54,32 +57,32 @@ export async function connect(connection: ResolvedConnection, context: ConnectCo
   throw connectionFailed(connection, lastError, attempts, context.redactor);
 }
 
-async function connectOnce(connection: ResolvedConnection): Promise<Database> {
+async function connectOnce(connection: ResolvedConnection, context: ConnectContext): Promise<Database> {
   switch (connection.sslmode) {
     case "disable":
-      return open(connection, false);
+      return open(connection, false, context);
     case "allow":
       // Plaintext first; TLS when the server refuses unencrypted connections.
       try {
-        return await open(connection, false);
+        return await open(connection, false, context);
       } catch (error) {
         if ((error as PgError).code !== "28000") throw error;
-        return open(connection, true);
+        return open(connection, true, context);
       }
     case "prefer":
       // TLS first; plaintext when the server does not support TLS.
       try {
-        return await open(connection, true);
+        return await open(connection, true, context);
       } catch (error) {
         if (!/does not support SSL/i.test((error as Error).message)) throw error;
-        return open(connection, false);
+        return open(connection, false, context);
       }
     default:
-      return open(connection, true);
+      return open(connection, true, context);
   }
 }
 
-async function open(connection: ResolvedConnection, useTls: boolean): Promise<Database> {
+async function open(connection: ResolvedConnection, useTls: boolean, context: ConnectContext): Promise<Database> {
   const client = new pg.Client({
     host: connection.host,
     port: connection.port,
@@ -90,6 +93,7 @@ async function open(connection: ResolvedConnection, useTls: boolean): Promise<Da
     application_name: connection.applicationName,
     connectionTimeoutMillis: connection.connectTimeoutMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: context.keepAliveDelayMs,
     enableChannelBinding: connection.channelBinding,
     ...(connection.options !== undefined && { options: connection.options }),
   });
@@ -101,7 +105,7 @@ async function open(connection: ResolvedConnection, useTls: boolean): Promise<Da
     client.end().catch(() => {});
     throw error;
   }
-  return new Database(client, connection.target);
+  return new Database(client, connection.target, context.deadlines);
 }
 
 function isTransient(error: PgError): boolean {

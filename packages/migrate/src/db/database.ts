@@ -1,4 +1,7 @@
 // One engine connection: plain queries, multi-statement scripts that report how far they got, safe close.
+// Every round trip has a client-side deadline: a stalled network path (a frozen proxy still acknowledges TCP,
+// so keepalive cannot tell) would otherwise leave the engine waiting forever. On a deadline the socket is
+// destroyed: the protocol offers no way to abandon one query and keep using the connection.
 import type pg from "pg";
 
 /** A PostgreSQL error as the pg driver reports it (ErrorResponse fields). */
@@ -30,6 +33,26 @@ export class ScriptError extends Error {
   }
 }
 
+/** Client-side deadlines of a connection, in milliseconds. */
+export interface Deadlines {
+  /** The engine's own queries (tracking table, lock attempts, preflight, session setup). */
+  queryMs: number;
+  /** One migration round trip (a transactional file, or one statement of a no-transaction file); 0 = none. */
+  migrationMs: number;
+}
+
+/** A round trip that got no answer in time; the connection was closed. Treated as a lost connection. */
+export class DeadlineError extends Error implements PgError {
+  readonly code = "ETIMEDOUT";
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, setting: string) {
+    super(
+      `no answer from the server within ${formatMs(timeoutMs)} (${setting}), so the connection was closed; the network path or a proxy may be stalled`,
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 export interface ScriptResult {
   /** Text fields of the last row the script returned, if any. */
   lastRow?: (string | null)[];
@@ -39,11 +62,13 @@ export class Database {
   readonly client: pg.Client;
   /** "user@host:port/database", safe to print. */
   readonly target: string;
+  readonly deadlines: Deadlines;
   private lost?: Error;
 
-  constructor(client: pg.Client, target: string) {
+  constructor(client: pg.Client, target: string, deadlines: Deadlines) {
     this.client = client;
     this.target = target;
+    this.deadlines = deadlines;
     // Without a listener, a connection dropped while idle would crash the process.
     client.on("error", (error) => {
       this.lost ??= error;
@@ -61,35 +86,96 @@ export class Database {
     return status === "T" || status === "E";
   }
 
+  /** One of the engine's own queries, answered within `deadlines.queryMs` (or the given deadline). */
   query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     values?: readonly unknown[],
+    deadline: { ms: number; setting: string } = { ms: this.deadlines.queryMs, setting: queryTimeoutSetting },
   ): Promise<pg.QueryResult<Row>> {
-    return this.client.query<Row>(text, values as unknown[] | undefined);
+    return this.withDeadline(this.client.query<Row>(text, values as unknown[] | undefined), deadline.ms, (ms) => {
+      throw new DeadlineError(ms, deadline.setting);
+    });
+  }
+
+  /** A statement of a migration file, answered within `deadlines.migrationMs` (0: no client-side limit). */
+  runStatement(text: string): Promise<pg.QueryResult> {
+    return this.query(text, undefined, { ms: this.deadlines.migrationMs, setting: migrationTimeoutSetting });
   }
 
   /**
-   * Runs several statements in one round trip (simple query protocol). PostgreSQL stops at the first error;
-   * the error says how many statements completed, which identifies the failing one.
+   * Runs several statements in one round trip (simple query protocol), within `deadlines.migrationMs`.
+   * PostgreSQL stops at the first error; the error says how many statements completed, which identifies the
+   * failing one.
    */
   runScript(text: string): Promise<ScriptResult> {
-    return new Promise((resolve, reject) => {
-      this.client.query(new ScriptQuery(text, resolve, reject));
+    let script: ScriptQuery | undefined;
+    const done = new Promise<ScriptResult>((resolve, reject) => {
+      script = new ScriptQuery(text, resolve, reject);
+      this.client.query(script);
+    });
+    return this.withDeadline(done, this.deadlines.migrationMs, (ms) => {
+      throw new ScriptError(new DeadlineError(ms, migrationTimeoutSetting), script?.completedStatements ?? 0);
     });
   }
 
   async close(): Promise<void> {
+    const stream = socketOf(this.client);
+    // A graceful end waits for the server's side of the close, which a stalled path never delivers.
+    const timer = setTimeout(() => stream?.destroy(), Math.min(this.deadlines.queryMs, closeTimeoutMs));
     try {
+      if (this.lost) stream?.destroy();
       await this.client.end();
     } catch {
       // Already closed or broken: nothing left to release.
+    } finally {
+      clearTimeout(timer);
     }
   }
+
+  private async withDeadline<T>(work: Promise<T>, ms: number, onTimeout: (ms: number) => never): Promise<T> {
+    if (!(ms > 0)) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        try {
+          onTimeout(ms);
+        } catch (error) {
+          this.lost ??= error as Error;
+          reject(error);
+        }
+        socketOf(this.client)?.destroy();
+      }, ms);
+    });
+    // The driver rejects the abandoned query once the socket is destroyed: that rejection is expected.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export const queryTimeoutSetting = "queryTimeoutMs, --query-timeout";
+export const migrationTimeoutSetting = "migrationTimeoutMs, --migration-timeout";
+const closeTimeoutMs = 5_000;
+
+function socketOf(client: pg.Client): { destroy(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /** pg "Submittable": counts CommandComplete messages so a failure can be tied to its statement. */
 class ScriptQuery {
   private completed = 0;
+  get completedStatements(): number {
+    return this.completed;
+  }
   private lastRow?: (string | null)[];
   private settled = false;
 

@@ -7,7 +7,7 @@ import { checkSqlFiles } from "./check-sql";
 import { displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { openRunner, withEngineErrors } from "./session";
+import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
 
 /**
  * Reverts the applied migrations newer than `targetVersion`, newest first: each down file runs with the
@@ -28,14 +28,17 @@ export async function down(
   }
   return withEngineErrors(options, async () => {
     const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
     try {
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
         return await revert(database, set, targetVersion, options);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
+      stopCancelling();
       await database.close();
     }
   });
@@ -85,7 +88,17 @@ async function revert(
     const downFile = migration?.down;
     const file = downFile && checked.get(downFile);
     if (!migration || !downFile || !file) continue;
+    throwIfInterrupted(options);
     logger.info(`Reverting ${migration.id} with ${downFile.displayPath}`);
+    const transactional = downFile.directives.transaction;
+    options.onProgress({
+      kind: "migration-started",
+      direction: "down",
+      id: migration.id,
+      displayPath: downFile.displayPath,
+      transactional,
+      statements: file.parsed.statements.length,
+    });
     const { durationMs } = await runFile({
       database,
       checked: file,
@@ -95,8 +108,17 @@ async function revert(
       tracking,
       platform: options.platform,
       logger,
+      onStatement: (statement) =>
+        options.onProgress({
+          kind: "statement-started",
+          id: migration.id,
+          ordinal: statement.ordinal,
+          line: file.parsed.source.lineColumn(statement.start).line,
+        }),
     });
-    reverted.push({ version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs });
+    const result = { version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs };
+    reverted.push(result);
+    options.onProgress({ kind: "migration-done", direction: "down", result });
     logger.info(`Reverted ${migration.id} in ${durationMs} ms`);
   }
   const state = (await readTrackingTable(database, tracking)) ?? [];

@@ -34,6 +34,8 @@ export interface FileRun {
   /** For the advice added when CREATE EXTENSION fails. */
   platform: Platform;
   logger: Logger;
+  /** No-transaction files: called before each statement runs. */
+  onStatement?: (statement: ParsedStatement) => void;
 }
 
 export interface FileOutcome {
@@ -154,9 +156,10 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
   const builtIndexes: string[] = [];
   for (const statement of parsed.statements) {
     const index = concurrentIndex(statement);
+    run.onStatement?.(statement);
     try {
       if (index) droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, [index], logger)));
-      await database.query(statement.text);
+      await database.runStatement(statement.text);
       const oid = index && (await builtIndexOid(database, index));
       if (oid) builtIndexes.push(oid);
     } catch (error) {

@@ -44,7 +44,8 @@ export async function dropInvalidIndexes(
     logger.warn(
       `Dropping the INVALID index ${name} left by an earlier failed concurrent build, before building it again`,
     );
-    await database.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    // Waits for every transaction older than it: as long as a migration statement may take.
+    await database.runStatement(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
   }
   return invalid;
 }

@@ -1,15 +1,18 @@
 // Validates EngineOptions once, up front, into what the engine uses.
 import { type ResolvedConnection, resolveConnection } from "../db/connection-config";
+import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/settings";
 import { Redactor } from "../redact";
-import type { EngineOptions, Logger, Platform, RetryOptions } from "../types";
+import type { EngineOptions, Logger, Platform, ProgressEvent, RetryOptions } from "../types";
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
   tracking: TrackingTable;
   lockTimeoutMs: number;
+  deadlines: Deadlines;
+  keepAliveDelayMs: number;
   allowOutOfOrder: boolean;
   requiredExtensions: readonly string[];
   platform: Platform;
@@ -18,9 +21,30 @@ export interface ResolvedOptions {
   /** The caller's logger with secrets removed from every line; silent when none was given. */
   logger: Logger;
   redactor: Redactor;
+  signal?: AbortSignal;
+  onProgress: (event: ProgressEvent) => void;
 }
 
 const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
+
+export const defaultTimeouts = {
+  lockTimeoutMs: 60_000,
+  queryTimeoutMs: 30_000,
+  migrationTimeoutMs: 24 * 3_600_000,
+  keepAliveDelayMs: 10_000,
+} as const;
+
+/** A duration option in milliseconds: `min` is the smallest value accepted (0 where 0 means "no limit"). */
+function durationOption(name: keyof typeof defaultTimeouts, value: number | undefined, min: 0 | 1): number {
+  const ms = value ?? defaultTimeouts[name];
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < min || ms > 2_147_483_647) {
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Invalid ${name} ${ms}: use a number of milliseconds ${min === 0 ? ">= 0" : "> 0"}. At most 2147483647 (about 24.8 days).`,
+    );
+  }
+  return Math.round(ms);
+}
 
 export function resolveOptions(options: EngineOptions): ResolvedOptions {
   if (!options || typeof options !== "object" || !options.connection) {
@@ -32,13 +56,12 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
     redactor = new Redactor(connection.secrets);
-    const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
-    if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
-      throw new MigrateError(
-        "INVALID_OPTIONS",
-        `Invalid lockTimeoutMs ${lockTimeoutMs}: use a number of milliseconds >= 0.`,
-      );
-    }
+    const lockTimeoutMs = durationOption("lockTimeoutMs", options.lockTimeoutMs, 0);
+    const deadlines: Deadlines = {
+      queryMs: durationOption("queryTimeoutMs", options.queryTimeoutMs, 1),
+      migrationMs: durationOption("migrationTimeoutMs", options.migrationTimeoutMs, 0),
+    };
+    const keepAliveDelayMs = durationOption("keepAliveDelayMs", options.keepAliveDelayMs, 1);
     const platform = options.platform ?? "generic";
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
@@ -84,6 +107,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       connection,
       tracking: resolveTrackingTable(options.trackingTable),
       lockTimeoutMs,
+      deadlines,
+      keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? false,
       requiredExtensions,
       platform,
@@ -91,6 +116,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       retry,
       logger,
       redactor,
+      ...(options.signal && { signal: options.signal }),
+      onProgress: options.onProgress ?? (() => {}),
     };
   } catch (error) {
     if (error instanceof MigrateError) {

@@ -1,5 +1,6 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
+import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
 import type { Database, PgError } from "../db/database";
 import { quoteLiteral, setConfigStatement } from "../db/quote";
@@ -8,7 +9,13 @@ import type { ResolvedOptions } from "./options";
 
 /** A connection for reading (plan, readApplied): no session setup. */
 export function openReader(options: ResolvedOptions): Promise<Database> {
-  return connect(options.connection, { retry: options.retry, logger: options.logger, redactor: options.redactor });
+  return connect(options.connection, {
+    deadlines: options.deadlines,
+    keepAliveDelayMs: options.keepAliveDelayMs,
+    retry: options.retry,
+    logger: options.logger,
+    redactor: options.redactor,
+  });
 }
 
 /** Sets client_connection_check_interval where the server has it (see openRunner). */
@@ -20,8 +27,11 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
   const database = await openReader(options);
   // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
   // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
-  // Best effort: older servers and other platforms do not have it.
-  await database.query(connectionCheckSql).catch(() => undefined);
+  // idle_session_timeout (PostgreSQL 14+) ends the session, and so releases the migration lock, when the
+  // runner gave up behind a stalled network path the server cannot see (a frozen proxy keeps its socket open).
+  // The engine itself never idles that long between queries. Best effort: older servers and other platforms
+  // do not have them.
+  await database.query(`${connectionCheckSql};\n${idleSessionTimeoutSql(options)}`).catch(() => undefined);
   const settings = setConfigStatement(options.sessionSettings, false);
   if (settings) {
     try {
@@ -39,6 +49,12 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
   return database;
 }
 
+/** Twice the query timeout, at least 10 s: longer than any pause of the engine between its queries. */
+function idleSessionTimeoutSql(options: ResolvedOptions): string {
+  const ms = Math.max(2 * options.deadlines.queryMs, 10_000);
+  return `DO $$ BEGIN PERFORM set_config('idle_session_timeout', '${ms}', false); EXCEPTION WHEN OTHERS THEN NULL; END $$`;
+}
+
 /** SQL expression for the tracking table's applied_by column: the database user and where the run came from. */
 export function appliedBySql(options: ResolvedOptions): string {
   return `current_user || ${quoteLiteral(` (${options.connection.applicationName} on ${hostname()})`)}`;
@@ -49,8 +65,35 @@ export async function withEngineErrors<T>(options: ResolvedOptions, action: () =
   try {
     return await action();
   } catch (error) {
-    throw toMigrateError(error, options);
+    const failure = toMigrateError(error, options);
+    if (!options.signal?.aborted || failure.code === "INTERRUPTED") throw failure;
+    // The cancelled statement's error (57014) is the interruption itself; the cause is kept for the record.
+    throw interrupted(options, { cause: failure.message, causeCode: failure.code });
   }
+}
+
+/** Throws INTERRUPTED once the run's signal fired: called before each step that would change something. */
+export function throwIfInterrupted(options: ResolvedOptions): void {
+  if (options.signal?.aborted) throw interrupted(options, {});
+}
+
+function interrupted(options: ResolvedOptions, details: Record<string, string>): MigrateError {
+  const reason = options.signal?.reason;
+  const why = typeof reason === "string" ? ` (${reason})` : "";
+  return new MigrateError(
+    "INTERRUPTED",
+    `The run was interrupted${why}: the statement in progress was cancelled and no further migration was started.`,
+    details,
+  );
+}
+
+/** While the run lasts, an abort sends a cancel request for the statement the connection is running. */
+export function cancelOnAbort(database: Database, options: ResolvedOptions): () => void {
+  const signal = options.signal;
+  if (!signal) return () => {};
+  const cancel = () => void sendCancelRequest(database.client);
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
 }
 
 function toMigrateError(error: unknown, options: ResolvedOptions): MigrateError {

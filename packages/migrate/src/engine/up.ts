@@ -8,7 +8,7 @@ import { computePlan } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
-import { appliedBySql, openRunner, withEngineErrors } from "./session";
+import { appliedBySql, cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -25,6 +25,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
@@ -39,13 +40,15 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
         options.tracking.lockKey,
       );
 
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
         return await applyPending(database, set, options);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
+      stopCancelling();
       await database.close();
     }
   });
@@ -81,8 +84,17 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
+      throwIfInterrupted(options);
       const transactional = migration.up.directives.transaction;
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
+      options.onProgress({
+        kind: "migration-started",
+        direction: "up",
+        id: migration.id,
+        displayPath: migration.up.displayPath,
+        transactional,
+        statements: file.parsed.statements.length,
+      });
       const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
         checked: file,
@@ -94,17 +106,26 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
         tracking,
         platform: options.platform,
         logger,
+        onStatement: (statement) =>
+          options.onProgress({
+            kind: "statement-started",
+            id: migration.id,
+            ordinal: statement.ordinal,
+            line: file.parsed.source.lineColumn(statement.start).line,
+          }),
       });
       droppedInvalidIndexes.push(...dropped);
       if (transactional) unflushedCommits += 1;
       else unflushedCommits = 0;
-      applied.push({
+      const result = {
         version: migration.version,
         name: migration.name,
         id: migration.id,
         checksum: migration.up.checksum,
         durationMs,
-      });
+      };
+      applied.push(result);
+      options.onProgress({ kind: "migration-done", direction: "up", result });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
     completed = true;

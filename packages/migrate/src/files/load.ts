@@ -1,24 +1,76 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
-import type { MigrationFile, MigrationSet, SqlFile } from "../types";
+import type { LoadOptions, MigrationFile, MigrationFormat, MigrationSet, SqlFile } from "../types";
 import { checksumOf, normaliseSql } from "./checksum";
 import { parseDirectives } from "./directives";
+import { checkFormat, detectFormat, emptyFolderError, foreignReaders } from "./formats";
+import type { FormatSource } from "./formats/source";
 import { type ParsedFileName, parseFileName } from "./names";
+import { readUtf8 } from "./read-text";
 
 /**
- * Reads every migration of a directory. Reports all problems at once (bad names, duplicate versions, down
- * files without an up file, bad directives) in one MigrateError("INVALID_FILES"), each naming its file.
+ * Reads every migration of a directory, in its format (see files/formats/). Reports all problems at once (bad
+ * names, duplicate versions, down files without an up file, bad directives) in one MigrateError("INVALID_FILES"),
+ * each naming its file. A folder without migrations is an error unless `allowEmpty`.
  * SQL is not parsed here: `up` and `down` check the SQL they are about to run (see sql/analyze.ts).
  */
-export function loadMigrations(directory: string): MigrationSet {
+export function loadMigrations(directory: string, options: LoadOptions = {}): MigrationSet {
   const absolute = resolve(directory);
-  const displayRoot = basename(absolute);
-  const problems: string[] = [];
+  const requested = checkFormat(options.format ?? "auto");
+  const source = readFolder(absolute);
+  const format: MigrationFormat = requested === "auto" ? detectFormat(source) : requested;
+  const migrations = format === "native" ? readNative(source) : foreignReaders[format](source);
+  if (format !== "native") reportSqlDirectories(source);
+  if (source.problems.length > 0) {
+    throw problemsError(
+      "INVALID_FILES",
+      `Invalid migration files in ${source.displayRoot}/${format === "native" ? "" : ` (format ${format})`}:`,
+      source.problems,
+    );
+  }
+  if (migrations.length === 0 && options.allowEmpty !== true) throw emptyFolderError(source, format);
+  return { directory: absolute, format, migrations };
+}
+
+/** The entries of a migrations folder, for the format readers. Throws when it is missing or not a directory. */
+export function readFolder(absolute: string): FormatSource {
+  const entries = listFiles(absolute);
+  const directories = entries.filter((name) => isDirectory(join(absolute, name)));
+  return {
+    root: absolute,
+    displayRoot: basename(absolute),
+    // Everything else, dangling links included, so that nothing named like a migration is silently skipped.
+    files: entries.filter((name) => !directories.includes(name)),
+    directories,
+    problems: [],
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A directory named like a SQL file is never skipped silently (native reports it as it reads names). */
+function reportSqlDirectories(source: FormatSource): void {
+  for (const directory of source.directories) {
+    if (!/\.sql$/i.test(directory)) continue;
+    source.problems.push(
+      `${source.displayRoot}/${directory}: named like a migration but it is a directory; rename or remove it`,
+    );
+  }
+}
+
+/** NNNN_name.sql / NNNN_name.down.sql with `-- migrate:` directives (files/names.ts, files/directives.ts). */
+function readNative({ root: absolute, displayRoot, files, directories, problems }: FormatSource): MigrationFile[] {
   const ups = new Map<number, { parsed: ParsedFileName; file: SqlFile }>();
   const downs: { parsed: ParsedFileName; file: SqlFile }[] = [];
 
-  for (const fileName of listFiles(absolute)) {
+  for (const fileName of [...files, ...directories].sort()) {
     const displayPath = `${displayRoot}/${fileName}`;
     const parsed = parseFileName(fileName);
     if (parsed.ok === "ignored") continue;
@@ -61,17 +113,19 @@ export function loadMigrations(directory: string): MigrationSet {
     downById.set(down.parsed.id, down.file);
   }
 
-  if (problems.length > 0) {
-    throw problemsError("INVALID_FILES", `Invalid migration files in ${displayRoot}/:`, problems);
-  }
-
-  const migrations: MigrationFile[] = [...ups.values()]
+  return [...ups.values()]
     .sort((a, b) => a.parsed.version - b.parsed.version)
     .map(({ parsed, file }) => {
       const down = downById.get(parsed.id);
-      return { version: parsed.version, name: parsed.name, id: parsed.id, up: file, ...(down && { down }) };
+      return {
+        version: parsed.version,
+        versionText: parsed.versionText,
+        name: parsed.name,
+        id: parsed.id,
+        up: file,
+        ...(down && { down }),
+      };
     });
-  return { directory: absolute, migrations };
 }
 
 /** `{ "0001_init": "<sha256>" }`: what the Pulumi resource takes as input, so an edited file shows as a diff. */
@@ -121,20 +175,8 @@ function notRegularFile(path: string): string | undefined {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 function readSqlFile(path: string, displayPath: string, problems: string[]): SqlFile {
-  let content = "";
-  try {
-    content = utf8.decode(readFileSync(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(
-      code === "ERR_ENCODING_INVALID_ENCODED_DATA"
-        ? `${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`
-        : `${displayPath}: cannot read the file (${code ?? String(error)})`,
-    );
-  }
+  const content = readUtf8(path, displayPath, problems);
   const sql = normaliseSql(content);
   const { directives, problems: directiveProblems } = parseDirectives(sql);
   for (const problem of directiveProblems) problems.push(`${displayPath}: ${problem}`);
