@@ -1,7 +1,7 @@
 import { Server } from "@pulumi/azure-native/dbforpostgresql";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
-const highAvailabilityModes = ["ZoneRedundant", "SameZone"] as const;
+export const highAvailabilityModes = ["ZoneRedundant", "SameZone"] as const;
 
 export interface HighAvailabilityConfig {
   /** Modes that count as highly available. Default both; use ["ZoneRedundant"] to require a standby in another zone. */
