@@ -27,7 +27,7 @@ export function createStack(config: StackConfig): StackOutputs {
     adminConnectionString: database.adminConnectionString,
     appUser: database.appRole.roleName,
     appConnectionString: database.appConnectionString,
-    ...(database.appDirectConnectionString ? { appDirectConnectionString: database.appDirectConnectionString } : {}),
+    appDirectConnectionString: database.appDirectConnectionString,
     appReadOnlyConnectionString: database.appReadOnlyConnectionString,
     appReadOnlyTarget: database.appReadOnlyTarget,
     extensions: config.extensions,

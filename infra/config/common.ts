@@ -1,3 +1,4 @@
+import { defaultTrackingTable } from "pgvector-migrate";
 import { platformNames } from "../platforms/types";
 import {
   databaseNameProblem,
@@ -57,8 +58,9 @@ export const commonSettings = {
     description: "Folder of the SQL migrations, relative to the project directory.",
   }),
   migrationsTable: text({
-    default: "public.schema_migrations",
-    description: "Table that records the applied migrations.",
+    default: defaultTrackingTable,
+    description:
+      "Table that records the applied migrations, in a schema the application role cannot use (a public.schema_migrations of an earlier version is moved there).",
     check: qualifiedTableProblem,
   }),
   migrationsLockTimeoutSeconds: integer({

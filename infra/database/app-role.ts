@@ -13,6 +13,11 @@ export interface AppRoleArgs {
   access: AppRoleAccess;
   /** Schemas the role may use; they must exist (the migrations create them). */
   schemas: readonly string[];
+  /**
+   * Schemas whose types, operators and functions the role must reach, without rights on their tables: the
+   * schema of the extensions (Supabase's `extensions`, where vector lives). USAGE only.
+   */
+  usageSchemas?: readonly string[];
   /** The role that runs the migrations and so creates the tables: default privileges are set for its objects. */
   owner: pulumi.Input<string>;
   /** Resources the grants must wait for: the migrations that create the schemas and tables. */
@@ -26,6 +31,12 @@ export interface AppRoleArgs {
   roleDeletedWith?: pulumi.Resource;
   /** The resource whose deletion removes the grants (the database's, else the role's teardown). */
   grantsDeletedWith?: pulumi.Resource;
+  /**
+   * Reduce PUBLIC to USAGE on schema public, as PostgreSQL 15 and later have it: 13 and 14 also grant PUBLIC
+   * CREATE there, which lets every role, the application role included, create tables. Only in a database the
+   * stack owns: elsewhere other roles may rely on it.
+   */
+  restrictPublicSchema?: boolean;
 }
 
 const privileges: Record<AppRoleAccess, { table: string[]; sequence: string[] }> = {
@@ -36,7 +47,7 @@ const privileges: Record<AppRoleAccess, { table: string[]; sequence: string[] }>
 /**
  * A least-privilege login role for the application: CONNECT on the database, USAGE on its schemas, DML on the
  * existing tables and sequences, and default privileges so that tables the owner creates in later migrations
- * are covered too. No CREATE, no ownership, no DDL.
+ * are covered too. No CREATE, no ownership, no DDL (see restrictPublicSchema for PostgreSQL 13 and 14).
  *
  * The grants depend on the role, so a destroy that drops them over a connection revokes them first; the
  * provider's own deletion of the role then runs REASSIGN OWNED and DROP OWNED (which also revoke whatever is left
@@ -97,6 +108,22 @@ export class AppRole extends pulumi.ComponentResource {
           inDatabase,
         );
       }
+    }
+    if (args.restrictPublicSchema) {
+      // The provider revokes all of PUBLIC's privileges on the schema, then grants USAGE back. It goes with the
+      // database, like the other grants; ordered after the role with them.
+      new postgresql.Grant(
+        `${name}-public-schema`,
+        { database: args.database, role: "public", schema: "public", objectType: "schema", privileges: ["USAGE"] },
+        { ...inDatabase, dependsOn: [...(args.dependsOn ?? []), this.role] },
+      );
+    }
+    for (const schema of args.usageSchemas ?? []) {
+      new postgresql.Grant(
+        `${name}-${schema}-usage`,
+        { ...target, schema, objectType: "schema", privileges: ["USAGE"] },
+        inDatabase,
+      );
     }
     this.registerOutputs({ roleName: this.roleName });
   }

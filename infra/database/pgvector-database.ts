@@ -55,10 +55,10 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appRole: AppRole;
   /** Secret. */
   readonly adminConnectionString: pulumi.Output<string>;
-  /** Secret. Through the platform's pooler when it has one (applicationPort). */
+  /** Secret. The application's default route: the platform's pooler where it has one (Neon, Supabase, Azure's PgBouncer). */
   readonly appConnectionString: pulumi.Output<string>;
-  /** Secret. The application role straight to the server, when appConnectionString goes through a pooler. */
-  readonly appDirectConnectionString?: pulumi.Output<string>;
+  /** Secret. The server itself, as the bare role: for sessions a pooler cannot keep (LISTEN, advisory locks). */
+  readonly appDirectConnectionString: pulumi.Output<string>;
   /**
    * Secret. Where the application sends read-only queries: the platform's read endpoint, or, on a platform without
    * one, the same as appConnectionString (so applications can always split reads from writes).
@@ -140,25 +140,48 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         name: args.appRole.name,
         access: args.appRole.access,
         schemas: args.appRole.schemas,
+        // vector's type and operators, where the platform keeps extensions outside the app's schemas (Supabase).
+        usageSchemas:
+          platform.extensionSchema && !args.appRole.schemas.includes(platform.extensionSchema)
+            ? [platform.extensionSchema]
+            : [],
         owner: platform.adminRole ?? platform.adminUser,
         searchPath: platform.searchPath,
         dependsOn: [this.migrations],
         roleDeletedWith: platform.roleTeardownWith,
         grantsDeletedWith: deletedWith ?? platform.roleTeardownWith,
+        // The database goes with the stack's own resource exactly when it is the stack's.
+        restrictPublicSchema: deletedWith !== undefined,
       },
       { parent: this },
     );
 
     this.adminConnectionString = connectionString(admin);
-    const app = { ...admin, user: this.appRole.roleName, password: this.appRole.password };
-    this.appConnectionString = connectionString({ ...app, port: platform.applicationPort ?? platform.port });
-    if (platform.applicationPort !== undefined) this.appDirectConnectionString = connectionString(app);
+    const app = { ...admin, password: this.appRole.password };
+    const loginName = platform.loginName ?? ((role: string) => role);
+    this.appConnectionString = connectionString({
+      ...app,
+      host: platform.appHost ?? platform.host,
+      port: platform.applicationPort ?? platform.port,
+      user: this.appRole.roleName.apply(loginName),
+    });
+    this.appDirectConnectionString = connectionString({
+      ...app,
+      host: platform.directHost?.host ?? platform.host,
+      port: platform.directHost?.port ?? platform.port,
+      user: this.appRole.roleName,
+    });
     const readEndpoint = platform.readEndpoint;
     this.appReadOnlyConnectionString =
       platform.readOnlyConnectionString !== undefined
         ? pulumi.secret(platform.readOnlyConnectionString)
         : readEndpoint
-          ? connectionString({ ...app, host: readEndpoint.host, port: readEndpoint.port ?? platform.port })
+          ? connectionString({
+              ...app,
+              host: readEndpoint.host,
+              port: readEndpoint.port ?? platform.applicationPort ?? platform.port,
+              user: this.appRole.roleName.apply(loginName),
+            })
           : this.appConnectionString;
     this.appReadOnlyTarget =
       platform.readOnlyConnectionString !== undefined || readEndpoint ? "read-endpoint" : "primary";

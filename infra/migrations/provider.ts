@@ -268,6 +268,7 @@ async function lintAddedMigrations(news: Record<string, unknown>, added: readonl
     findings = await engine.lintMigrations(files, {
       strict: mode === "strict",
       sessionSettings: sessionSettings(news as unknown as MigrationsInputs),
+      platform: news.platform as Engine.Platform,
       ...(squawkPath ? { squawkPath } : {}),
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadMigrations, migrationInputMap } from "pgvector-migrate";
+import { defaultTrackingTable, loadMigrations, migrationInputMap } from "pgvector-migrate";
 import type { MigrationsArgs, MigrationsInputs, MigrationsOnDelete } from "./args";
 import { findProjectDirectory, migrationsProvider } from "./provider";
 
@@ -62,7 +62,7 @@ export function migrationsInputs<Connection>(
     connection,
     directory,
     migrations: migrationInputMap(loadMigrations(path.resolve(projectDir, directory))),
-    trackingTable: args.trackingTable ?? "public.schema_migrations",
+    trackingTable: args.trackingTable ?? defaultTrackingTable,
     lockTimeoutSeconds: args.lockTimeoutSeconds ?? 60,
     allowOutOfOrder: args.allowOutOfOrder ?? false,
     onDelete: args.onDelete ?? "keep",

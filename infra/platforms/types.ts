@@ -30,6 +30,21 @@ export interface PlatformDatabase {
   adminRole?: pulumi.Input<string>;
   /** Always a secret Output. */
   adminPassword: pulumi.Input<string>;
+  /**
+   * The login name of a role on the route the stack connects through: Supabase's pooler takes `<role>.<ref>`.
+   * Default: the role name.
+   */
+  loginName?: (role: string) => string;
+  /**
+   * Where the application connects by default when it is not `host`: Neon's pooled host (`ep-...-pooler...`),
+   * which serverless applications need. Default: host.
+   */
+  appHost?: pulumi.Input<string>;
+  /**
+   * The server itself when `host` is a pooler in front of it (Supabase's db.<ref>.supabase.co): role names log in
+   * there as they are. Default: host and port.
+   */
+  directHost?: { host: pulumi.Input<string>; port: pulumi.Input<number> };
   sslmode: "require" | "verify-full" | "disable" | "prefer";
   /** Schema for CREATE EXTENSION (Supabase: "extensions"); undefined means the server default. */
   extensionSchema?: string;

@@ -13,7 +13,8 @@ async function tablesOf(url: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      // The tables of the migrations (public) and the tracking table (in its own schema by default).
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'pgvector_migrate') ORDER BY 1",
     );
     return rows.map((row) => row.name);
   } finally {

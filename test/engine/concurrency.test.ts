@@ -117,7 +117,7 @@ describe("the migration lock", () => {
       }),
     );
     expect(error.code).toBe("LOCK_TIMEOUT");
-    expect(error.message).toContain("waiting for the migration lock of public.schema_migrations");
+    expect(error.message).toContain("waiting for the migration lock of pgvector_migrate.schema_migrations");
     expect(error.message).toContain(`held by pid ${pid} (application_name "slow-holder", user postgres`);
     expect(error.message).toContain(`SELECT pg_terminate_backend(${pid})`);
     expect(error.details).toMatchObject({ holderPid: pid, holderApplicationName: "slow-holder" });

@@ -220,7 +220,9 @@ describe("secrets", () => {
         expect(text).not.toContain(password);
         expect(text).not.toContain(db.url);
       }
-      expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_migrations")).toEqual([{ n: 1 }]);
+      expect(await query(db.url, "SELECT count(*)::int AS n FROM pgvector_migrate.schema_migrations")).toEqual([
+        { n: 1 },
+      ]);
     } finally {
       dir.cleanup();
     }

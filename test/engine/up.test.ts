@@ -27,7 +27,8 @@ const tables = async (url: string) =>
   (
     await query<{ name: string }>(
       url,
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      // The tables of the migrations (public) and the tracking table (in its own schema by default).
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'pgvector_migrate') ORDER BY 1",
     )
   ).map((row) => row.name);
 
@@ -95,7 +96,7 @@ describe("up", () => {
       expect(result.applied).toHaveLength(60);
       expect(result.pending.map((migration) => migration.id)).toEqual(["0061_new"]);
       expect(recorder.queries).toEqual([
-        expect.stringMatching(/^SELECT .* FROM "public"\."schema_migrations" ORDER BY version$/),
+        expect.stringMatching(/^SELECT .* FROM "pgvector_migrate"\."schema_migrations" ORDER BY version$/),
       ]);
     } finally {
       recorder.close();
@@ -114,9 +115,12 @@ describe("up", () => {
   });
 
   it("refuses a tracking table that belongs to another tool, and bad table names", async () => {
+    // dbmate and golang-migrate keep their own schema_migrations in public: named as the tracking table, it is refused.
     await query(db.url, "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)");
     dir.write("0001_a.sql", "CREATE TABLE a (id int);");
-    const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
+    const error = await failure(
+      up(loadMigrations(dir.path), engineOptions(db.url, { trackingTable: "public.schema_migrations" })),
+    );
     expect(error.code).toBe("INVALID_OPTIONS");
     expect(error.message).toContain("public.schema_migrations exists but is not a pgvector-migrate tracking table");
 

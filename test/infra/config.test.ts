@@ -61,7 +61,7 @@ describe("valid configurations", () => {
       extensions: ["vector"],
       migrations: {
         directory: "migrations",
-        trackingTable: "public.schema_migrations",
+        trackingTable: "pgvector_migrate.schema_migrations",
         lockTimeoutSeconds: 60,
         allowOutOfOrder: false,
         timeoutMinutes: 120,

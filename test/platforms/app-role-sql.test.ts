@@ -4,13 +4,16 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Registration, runStack, single } from "../infra/harness";
+import { byType, type Registration, runStack, single } from "../infra/harness";
 import { createNativeDatabase, type NativeDatabase, withAdminClient } from "../support";
 import { creationStep, postgresqlTypes } from "./support/provider-sql";
 
 const supabase = {
   platform: "supabase",
-  supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst" }),
+  supabase: JSON.stringify({
+    projectRef: "abcdefghijklmnopqrst",
+    poolerHost: "aws-0-eu-central-1.pooler.supabase.com",
+  }),
   supabaseDbPassword: "Supabase-Db-Pw-1",
 };
 
@@ -42,6 +45,10 @@ describe("the Supabase app role at login", () => {
     );
     role = single(registrations, postgresqlTypes.role);
     const statements = creationStep(registrations, role)?.statements ?? [];
+    // The program's own grant of USAGE on Supabase's extensions schema (the role's types and operators live there).
+    const usage = byType(registrations, postgresqlTypes.grant).find((grant) => grant.inputs.schema === "extensions");
+    expect(usage?.inputs).toMatchObject({ role: withPath, objectType: "schema", privileges: ["USAGE"] });
+    const usageStatements = creationStep(registrations, usage as Registration)?.statements ?? [];
     expect(statements.at(-1)).toBe(`ALTER ROLE "${withPath}" SET search_path TO "public", "extensions"`);
     db = await createNativeDatabase("role_path");
     const admin = new pg.Client({ connectionString: db.url });
@@ -53,7 +60,9 @@ describe("the Supabase app role at login", () => {
       for (const statement of statements) await admin.query(statement);
       // The same role without the search path, for comparison.
       await admin.query(statements[0]?.replace(`"${withPath}"`, `"${withoutPath}"`) ?? "");
-      await admin.query(`GRANT USAGE ON SCHEMA extensions TO ${withPath}, ${withoutPath}`);
+      for (const statement of usageStatements) await admin.query(statement);
+      // The comparison role gets the same USAGE by hand: it differs only in its search path.
+      await admin.query(`GRANT USAGE ON SCHEMA extensions TO ${withoutPath}`);
     } finally {
       await admin.end();
     }

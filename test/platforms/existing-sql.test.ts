@@ -7,16 +7,17 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationsInputs, MigrationsOutputs } from "../../infra/migrations";
-import { type Registration, runStack, single } from "../infra/harness";
-import { nativeAdminUrl, repoRoot, withAdminClient } from "../support";
+import { byType, type Registration, runStack, single } from "../infra/harness";
+import { nativeAdminUrl, repoRoot, urlForDatabase, withAdminClient } from "../support";
 import {
+  type Applied,
   applyRegistrations,
   destroyRegistrations,
   migrationsType,
   requireBuiltEngine,
   updateMigrations,
 } from "./support/apply";
-import { destroyOrder, postgresqlTypes } from "./support/provider-sql";
+import { createDatabaseSql, destroyOrder, postgresqlTypes, providerConnection } from "./support/provider-sql";
 
 const notesSql = `CREATE TABLE notes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,7 +73,11 @@ interface Login {
  * superuser, allowed to create databases and roles. Roles are server-wide and test files share the server: every
  * name is unique to this run.
  */
-function existingStack(prefix: string, stack: string, settings: { ephemeral?: true; createDatabase?: false }) {
+function existingStack(
+  prefix: string,
+  stack: string,
+  settings: { ephemeral?: true; createDatabase?: false; template?: string },
+) {
   const tag = `${prefix}_${randomBytes(3).toString("hex")}`;
   const admin: Login = { name: `${tag}_admin`, password: `Admin-${randomBytes(6).toString("hex")}` };
   const server = new URL(nativeAdminUrl());
@@ -87,6 +92,7 @@ function existingStack(prefix: string, stack: string, settings: { ephemeral?: tr
       user: admin.name,
       sslmode: "disable",
       ...(settings.createDatabase === false ? { createDatabase: false } : {}),
+      ...(settings.template ? { template: settings.template } : {}),
     }),
     existingPassword: admin.password,
     migrationsDirectory: folder.relative,
@@ -150,7 +156,10 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     const extension = single(registrations, postgresqlTypes.extension);
     expect(extension.inputs).toEqual({ name: "vector", database: databaseName });
     const applied = await applyRegistrations(registrations, withoutVector);
-    expect(applied.steps[0]?.statements).toEqual([`CREATE DATABASE "${databaseName}" ENCODING 'UTF8'`]);
+    // The provider's statement (see createDatabaseSql), with the template the stack always sends.
+    expect(applied.steps[0]?.statements).toEqual([
+      `CREATE DATABASE "${databaseName}" OWNER "${admin.name}" TEMPLATE "template1" ENCODING 'UTF8'  ALLOW_CONNECTIONS true CONNECTION LIMIT -1 IS_TEMPLATE false`,
+    ]);
     expect(applied.steps[0]?.database).toBe("postgres");
     expect(applied.migrations?.latestMigration).toBe("0001_notes");
     firstMigrations = applied.migrations;
@@ -177,6 +186,29 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
       expect(await errorOf(client.query("ALTER TABLE notes ADD COLUMN x int"))).toBe("must be owner of table notes");
       expect(await errorOf(client.query("DROP TABLE tags"))).toBe("must be owner of table tags");
       expect(await errorOf(client.query("TRUNCATE notes"))).toBe("permission denied for table notes");
+    });
+  });
+
+  it("gives the app role no access to the migration history: its tracking table is outside the app's schemas", async () => {
+    const tracking = String(single(registrations, migrationsType).inputs.trackingTable);
+    const [schema] = tracking.split(".");
+    await asApp(async (client) => {
+      for (const statement of [
+        `INSERT INTO ${tracking} (version, name, checksum, duration_ms, applied_by) VALUES (99, 'x', 'x', 0, 'app')`,
+        `UPDATE ${tracking} SET checksum = 'forged'`,
+        `DELETE FROM ${tracking}`,
+        `TRUNCATE ${tracking}`,
+        `SELECT * FROM ${tracking}`,
+      ]) {
+        expect([statement, await errorOf(client.query(statement))]).toEqual([
+          statement,
+          `permission denied for schema ${schema}`,
+        ]);
+      }
+    });
+    await asAdmin(async (client) => {
+      const { rows } = await client.query(`SELECT version::int, checksum FROM ${tracking}`);
+      expect(rows).toEqual([{ version: 1, checksum: expect.not.stringMatching(/^forged$/) }]);
     });
   });
 
@@ -315,9 +347,9 @@ describe("a stack on a shared database it did not create (existing.createDatabas
     expect(await roleExists()).toBe(false);
     await asAdminIn(tag, async (client) => {
       const tables = await client.query(
-        "SELECT to_regclass('notes') AS notes, to_regclass('public.schema_migrations') AS tracking",
+        "SELECT to_regclass('notes') AS notes, to_regclass('pgvector_migrate.schema_migrations') AS tracking",
       );
-      expect(tables.rows).toEqual([{ notes: "notes", tracking: "schema_migrations" }]);
+      expect(tables.rows).toEqual([{ notes: "notes", tracking: "pgvector_migrate.schema_migrations" }]);
     });
   });
 
@@ -326,5 +358,176 @@ describe("a stack on a shared database it did not create (existing.createDatabas
     const again = await applyRegistrations(registrations, withoutVector);
     expect(again.migrations?.newlyApplied).toEqual([]);
     expect(await roleExists()).toBe(true);
+  });
+});
+
+describe("the template of the database a stack creates", () => {
+  // bloom stands in for vector, which this server lacks: shipped with PostgreSQL, and like vector not trusted, so
+  // only a superuser can create it. A superuser installs it once in a template; template1 itself is shared by every
+  // test file on this server, so a template of this run's own plays its part.
+  const template = `tpl_${randomBytes(3).toString("hex")}`;
+  const stack = existingStack("template", "dev", { template });
+  const { tag, admin, folder } = stack;
+  const fromTemplate0 = `${tag}_t0`;
+  let registrations: Registration[];
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    await withAdminClient((client) => client.query(`CREATE DATABASE ${template}`));
+    await withClient({ connectionString: urlForDatabase(nativeAdminUrl(), template) }, (client) =>
+      client.query("CREATE EXTENSION bloom"),
+    );
+    await withAdminClient((client) => client.query(`ALTER DATABASE ${template} IS_TEMPLATE true`));
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      for (const database of [tag, fromTemplate0])
+        await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await client.query(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await client.query(`DROP DATABASE IF EXISTS ${template}`);
+      await client.query(`DROP ROLE IF EXISTS ${String(single(registrations, postgresqlTypes.role).inputs.name)}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  const extensionsIn = (database: string) =>
+    stack.connect(database, admin, async (client) =>
+      (await client.query("SELECT extname FROM pg_extension ORDER BY extname")).rows.map((row) => row.extname),
+    );
+
+  it("gives the new database what a superuser installed in the template, for a non-superuser admin", async () => {
+    await applyRegistrations(registrations, withoutVector);
+    expect(await extensionsIn(tag)).toEqual(["bloom", "plpgsql"]);
+  });
+
+  it("without a template the provider clones template0, where the admin cannot create the extension", async () => {
+    const database = single(registrations, postgresqlTypes.database);
+    const { template: _sent, ...unset } = database.inputs;
+    const sql = createDatabaseSql({ ...unset, name: fromTemplate0 }, providerConnection(registrations, database));
+    expect(sql).toContain(" TEMPLATE template0 ");
+    await stack.connect("postgres", admin, (client) => client.query(sql));
+    expect(await extensionsIn(fromTemplate0)).toEqual(["plpgsql"]);
+    const message = await stack.connect(fromTemplate0, admin, (client) =>
+      errorOf(client.query("CREATE EXTENSION bloom")),
+    );
+    expect(message).toBe('permission denied to create extension "bloom"');
+  });
+});
+
+describe("a stack whose tracking table an earlier version kept in public.schema_migrations", () => {
+  const stack = existingStack("upgrade", "dev", {});
+  const { tag, admin, folder } = stack;
+  const legacy = (inputs: MigrationsInputs) => ({
+    ...inputs,
+    requiredExtensions: [],
+    trackingTable: "public.schema_migrations",
+  });
+  let registrations: Registration[];
+  const appRole = () => single(registrations, postgresqlTypes.role).inputs as unknown as Login;
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole().name}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  it("was writable by the app role there; the next update moves it out of its reach and applies nothing twice", async () => {
+    // The first `pulumi up` with the old default: the grants on every table of public include the tracking table.
+    const first = await applyRegistrations(registrations, { ...withoutVector, migrationsInputs: legacy });
+    expect(first.migrations?.newlyApplied).toEqual(["0001_notes"]);
+    await stack.connect(tag, appRole(), (client) =>
+      client.query("UPDATE public.schema_migrations SET applied_by = applied_by"),
+    );
+
+    // The upgrade: the program now sends the new default; the provider updates the Migrations resource.
+    const defaults = single(registrations, migrationsType).inputs.trackingTable;
+    expect(defaults).toBe("pgvector_migrate.schema_migrations");
+    folder.write("0002_reactions.sql", laterSql);
+    const next = await stack.up();
+    const outputs = await updateMigrations(next.registrations, first.migrations as MigrationsOutputs, (inputs) => ({
+      ...inputs,
+      requiredExtensions: [],
+    }));
+    expect(outputs.newlyApplied).toEqual(["0002_reactions"]);
+    await stack.connect(tag, admin, async (client) => {
+      const { rows } = await client.query(
+        `SELECT to_regclass('public.schema_migrations') AS legacy,
+                (SELECT count(*)::int FROM pgvector_migrate.schema_migrations) AS applied`,
+      );
+      expect(rows).toEqual([{ legacy: null, applied: 2 }]);
+    });
+    const message = await stack.connect(tag, appRole(), (client) =>
+      errorOf(client.query("DELETE FROM pgvector_migrate.schema_migrations")),
+    );
+    expect(message).toBe("permission denied for schema pgvector_migrate");
+  });
+});
+
+describe("on PostgreSQL 13 and 14, where PUBLIC may CREATE in schema public (simulated on 18)", () => {
+  const stack = existingStack("pg14", "dev", {});
+  const { tag, admin, folder } = stack;
+  let registrations: Registration[];
+  const appRole = () => single(registrations, postgresqlTypes.role).inputs as unknown as Login;
+  let applied: Applied;
+
+  beforeAll(async () => {
+    await stack.createAdmin();
+    folder.write("0001_notes.sql", notesSql);
+    ({ registrations } = await stack.up());
+    applied = await applyRegistrations(registrations, {
+      ...withoutVector,
+      // What 13 and 14 grant in every new database, and 15 and later no longer do.
+      afterApplying: async (registration) => {
+        if (registration.type !== postgresqlTypes.database) return;
+        await withClient({ connectionString: urlForDatabase(nativeAdminUrl(), tag) }, (client) =>
+          client.query("GRANT CREATE ON SCHEMA public TO PUBLIC"),
+        );
+      },
+    });
+  });
+
+  afterAll(async () => {
+    folder.remove();
+    await withAdminClient(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${tag} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${appRole().name}`);
+      await client.query(`DROP ROLE IF EXISTS ${admin.name}`);
+    });
+  });
+
+  it("reduces PUBLIC to USAGE on public, so the app role cannot create tables there; the admin still migrates", async () => {
+    const grant = byType(registrations, postgresqlTypes.grant).find((g) => g.inputs.role === "public");
+    expect(grant?.inputs).toEqual({
+      database: tag,
+      role: "public",
+      schema: "public",
+      objectType: "schema",
+      privileges: ["USAGE"],
+    });
+    expect(grant?.deletedWith).toBe(single(registrations, postgresqlTypes.database).urn);
+    const message = await stack.connect(tag, appRole(), (client) =>
+      errorOf(client.query("CREATE TABLE mine (id int)")),
+    );
+    expect(message).toBe("permission denied for schema public");
+    folder.write("0002_reactions.sql", laterSql);
+    const next = await stack.up();
+    const outputs = await updateMigrations(next.registrations, applied.migrations as MigrationsOutputs, (inputs) => ({
+      ...inputs,
+      requiredExtensions: [],
+    }));
+    expect(outputs.newlyApplied).toEqual(["0002_reactions"]);
   });
 });

@@ -142,7 +142,7 @@ describe("dev stack on a shared server", () => {
       superuser: "false",
     });
     const database = single(registrations, "postgresql:index/database:Database");
-    expect(database.inputs).toEqual({ name: "app", encoding: "UTF8" });
+    expect(database.inputs).toEqual({ name: "app", encoding: "UTF8", template: "template1" });
     expect(database.provider.startsWith(serverProvider?.urn ?? "?")).toBe(true);
     expect(database.protect).toBe(false);
     expect(databaseProvider?.inputs).toMatchObject({
@@ -173,6 +173,13 @@ describe("dev stack on a shared server", () => {
     ]) {
       for (const registration of byType(registrations, type)) expect(registration.deletedWith).toBe(database.urn);
     }
+  });
+
+  it("sends template1 (the provider's own default is template0) and never replaces a database over its template", async () => {
+    const { registrations } = await runStack("dev", shared, { secretKeys });
+    const database = single(registrations, "postgresql:index/database:Database");
+    expect(database.inputs.template).toBe("template1");
+    expect(database.ignoreChanges).toEqual(["template"]);
   });
 
   it("creates the database from the server's default template, or from the one configured", async () => {

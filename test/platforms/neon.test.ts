@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { neonSettingsSchema } from "../../infra/platforms/neon";
+import { neonPooledHost } from "../../infra/platforms/neon/platform-database";
 import { configProblems } from "../infra/config-problems";
 import { byType, generatedPasswords, plainTextLeaks, type Registration, single } from "../infra/harness";
 import {
   neonApiKey,
+  neonApiRejection,
   neonBranchPassword,
   neonConfig,
+  neonFreePlanMaxHistoryRetentionSeconds,
   neonOwnerPassword,
   neonParentStack,
+  neonProjectCreateRequest,
   neonRoleLookups,
   runNeonStack,
 } from "./support/neon-mocks";
@@ -27,7 +31,9 @@ describe("neon settings", () => {
   it("fills defaults: a small autoscaling compute, owner role app_owner, ephemeral stacks branch from dev", () => {
     expect(neonSettingsSchema.parse({})).toEqual({
       region: "aws-us-east-2",
-      compute: { minCu: 0.25, maxCu: 1, suspendTimeoutSeconds: 300 },
+      plan: "free",
+      compute: { minCu: 0.25, maxCu: 1 },
+      historyRetentionSeconds: 21600,
       ownerRole: "app_owner",
       parentStack: "dev",
     });
@@ -41,19 +47,52 @@ describe("neon settings", () => {
     [{ compute: { minCu: 0.3 } }, "neon.compute.minCu: must be a Neon compute size: 0.25, 0.5, 1, 2,"],
     [{ compute: { minCu: 2, maxCu: 1 } }, "neon.compute.maxCu: (1) must be >= minCu (2)"],
     [
-      { compute: { minCu: 1, maxCu: 10 } },
+      { plan: "scale", compute: { minCu: 1, maxCu: 10 } },
       "neon.compute.maxCu: minus minCu is 9 CU; Neon allows an autoscaling range of at most 8 CU",
     ],
     [{ ownerRole: "Owner" }, 'neon.ownerRole: "Owner" is not a lower-case PostgreSQL identifier'],
     [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
     [
       { computeSize: 1 },
-      'neon: has no field "computeSize". Accepted fields: projectName, region, orgId, compute, readReplicas, historyRetentionSeconds, ownerRole or parentStack.',
+      'neon: has no field "computeSize". Accepted fields: plan, projectName, region, orgId, compute, readReplicas, historyRetentionSeconds, ownerRole or parentStack.',
     ],
     [{ historyRetentionSeconds: -1 }, "neon.historyRetentionSeconds: -1 is too small: at least 0."],
     [{ compute: { maxCu: "2" } }, 'neon.compute.maxCu: "2" is not a number.'],
+    [{ plan: "pro" }, "neon.plan:"],
+    [
+      { historyRetentionSeconds: 86400 },
+      "neon.historyRetentionSeconds: (86400) exceeds the free plan's restore window of at most 21600 seconds (set neon.plan to launch or scale",
+    ],
+    [
+      { plan: "launch", historyRetentionSeconds: 2592000 },
+      "neon.historyRetentionSeconds: (2592000) exceeds the launch plan's restore window of at most 604800 seconds",
+    ],
+    [{ compute: { maxCu: 4 } }, "neon.compute.maxCu: (4) exceeds the free plan's autoscaling limit of 2 CU"],
+    [
+      { compute: { suspendTimeoutSeconds: 600 } },
+      "neon.compute.suspendTimeoutSeconds: cannot be set on the free plan: its computes always suspend after 5 minutes",
+    ],
+    [
+      { plan: "launch", compute: { suspendTimeoutSeconds: 600 } },
+      "neon.compute.suspendTimeoutSeconds: (600) is not offered on the launch plan",
+    ],
   ])("rejects %j", (neon, message) => {
     expect(problems(neonConfig(neon))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("accepts what each plan allows", () => {
+    expect(
+      problems(neonConfig({ plan: "launch", historyRetentionSeconds: 604800, compute: { suspendTimeoutSeconds: -1 } })),
+    ).toEqual([]);
+    expect(
+      problems(
+        neonConfig({
+          plan: "scale",
+          historyRetentionSeconds: 2592000,
+          compute: { maxCu: 16, minCu: 8, suspendTimeoutSeconds: 600 },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("rejects a PostgreSQL version Neon does not offer, naming the accepted ones", () => {
@@ -93,7 +132,7 @@ describe("neon settings", () => {
 
 describe("dev and prod stacks: a Neon project", () => {
   const config = neonConfig(
-    { region: "aws-eu-central-1", compute: { maxCu: 2 }, historyRetentionSeconds: 604800 },
+    { plan: "launch", region: "aws-eu-central-1", compute: { maxCu: 2 }, historyRetentionSeconds: 604800 },
     { postgresVersion: "16" },
   );
 
@@ -184,8 +223,69 @@ describe("dev and prod stacks: a Neon project", () => {
   });
 });
 
+describe("the application's connection strings", () => {
+  const userAndHost = (value: unknown) => {
+    const url = new URL(String(value));
+    return `${url.username}@${url.hostname}`;
+  };
+
+  it.each([
+    ["dev", {}, "ep-neon-main"],
+    ["pr-3", { ephemeral: "true" }, "ep-neon-pr"],
+  ])(
+    "%s: appConnectionString goes through the compute's pooler, appDirectConnectionString to the compute",
+    async (stack, extra, endpoint) => {
+      const { registrations, outputs } = await run(stack, neonConfig({}, extra));
+      const appUser = String(single(registrations, "postgresql:index/role:Role").inputs.name);
+      expect(userAndHost(outputs.appConnectionString?.value)).toBe(
+        `${appUser}@${endpoint}-pooler.us-east-2.aws.neon.tech`,
+      );
+      expect(userAndHost(outputs.appDirectConnectionString?.value)).toBe(
+        `${appUser}@${endpoint}.us-east-2.aws.neon.tech`,
+      );
+      expect([outputs.appConnectionString?.secret, outputs.appDirectConnectionString?.secret]).toEqual([true, true]);
+      // The migrations keep the direct host: they hold session-level advisory locks, which PgBouncer does not keep.
+      expect(userAndHost(outputs.adminConnectionString?.value)).toBe(`app_owner@${endpoint}.us-east-2.aws.neon.tech`);
+    },
+  );
+
+  it("derives the pooled host by suffixing the endpoint id", () => {
+    expect(neonPooledHost("ep-cool-darkness-123456.us-east-2.aws.neon.tech")).toBe(
+      "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech",
+    );
+    expect(neonPooledHost("ep-x-pooler.eu-central-1.aws.neon.tech")).toBe("ep-x-pooler.eu-central-1.aws.neon.tech");
+  });
+});
+
+describe("the Free plan (the default): what the Neon provider sends is accepted", () => {
+  it("asks for a restore window the Free plan accepts; the provider's own default is refused", async () => {
+    const { registrations } = await run("dev", neonConfig({}));
+    const project = single(registrations, "neon:index/project:Project");
+    const request = neonProjectCreateRequest(project.inputs);
+    expect(request.history_retention_seconds).toBe(21600);
+    expect(neonApiRejection(request, neonFreePlanMaxHistoryRetentionSeconds)).toBeUndefined();
+    const { historyRetentionSeconds: _, ...unset } = project.inputs;
+    expect(neonApiRejection(neonProjectCreateRequest(unset), neonFreePlanMaxHistoryRetentionSeconds)).toBe(
+      '[HTTP Code: 400] requested history retention seconds exceeds allowed maximum; requested_history_retention_seconds:"86400", max:"21600"',
+    );
+  });
+
+  it("sends no suspend timeout, which Neon ignores on Free (a perpetual diff), for the project or a branch's compute", async () => {
+    const dev = await run("dev", neonConfig({}));
+    expect(single(dev.registrations, "neon:index/project:Project").inputs.defaultEndpointSettings).toEqual({
+      autoscalingLimitMinCu: 0.25,
+      autoscalingLimitMaxCu: 1,
+    });
+    const pr = await run("pr-5", neonConfig({}, { ephemeral: "true" }));
+    expect(single(pr.registrations, "neon:index/endpoint:Endpoint").inputs).not.toHaveProperty("suspendTimeoutSeconds");
+  });
+});
+
 describe("pull-request stacks: a branch of the dev stack's branch", () => {
-  const config = neonConfig({ compute: { minCu: 0.25, maxCu: 0.5 } }, { ephemeral: "true", protect: "true" });
+  const config = neonConfig(
+    { plan: "launch", compute: { minCu: 0.25, maxCu: 0.5 } },
+    { ephemeral: "true", protect: "true" },
+  );
 
   it("finds the dev project and branch through a StackReference and branches from it, with a compute of its own", async () => {
     const { registrations } = await run("pr-123", config);
@@ -265,7 +365,7 @@ describe("read replicas (neon.readReplicas): read-only computes on the stack's b
     expect(outputs.neonReadOnlyHosts).toBeUndefined();
   });
 
-  it("creates read_only endpoints on the project's default branch, sized like the compute; the first is the read endpoint", async () => {
+  it("creates read_only endpoints on the project's default branch, sized like the compute; the first, through its pooler, is the read endpoint", async () => {
     const { registrations, outputs } = await run("dev", neonConfig({ readReplicas: 2, compute: { maxCu: 2 } }));
     const endpoints = byType(registrations, "neon:index/endpoint:Endpoint");
     expect(endpoints.map((endpoint) => [endpoint.name, endpoint.inputs])).toEqual(
@@ -277,14 +377,13 @@ describe("read replicas (neon.readReplicas): read-only computes on the stack's b
           type: "read_only",
           autoscalingLimitMinCu: 0.25,
           autoscalingLimitMaxCu: 2,
-          suspendTimeoutSeconds: 300,
         },
       ]),
     );
     const appRole = single(registrations, "postgresql:index/role:Role");
     const appPassword = generatedPasswords.at(-1);
     expect(outputs.appReadOnlyConnectionString).toEqual({
-      value: `postgresql://${appRole.inputs.name}:${appPassword}@ep-neon-read-1-pr.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
+      value: `postgresql://${appRole.inputs.name}:${appPassword}@ep-neon-read-1-pr-pooler.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
       secret: true,
     });
     expect(outputs.appReadOnlyTarget?.value).toBe("read-endpoint");
@@ -304,7 +403,9 @@ describe("read replicas (neon.readReplicas): read-only computes on the stack's b
     const readOnly = byType(registrations, "neon:index/endpoint:Endpoint").filter((e) => e.inputs.type === "read_only");
     expect(readOnly.map((endpoint) => endpoint.inputs.branchId)).toEqual(["neon-id"]);
     expect(readOnly[0]?.dependencies).toContain(single(registrations, "neon:index/branch:Branch").urn);
-    expect(outputs.appReadOnlyConnectionString?.value).toContain("@ep-neon-read-1-pr.us-east-2.aws.neon.tech:5432/app");
+    expect(outputs.appReadOnlyConnectionString?.value).toContain(
+      "@ep-neon-read-1-pr-pooler.us-east-2.aws.neon.tech:5432/app",
+    );
   });
 
   it.each([

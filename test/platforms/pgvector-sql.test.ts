@@ -116,7 +116,7 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     const { rows } = await client.query(
       `SELECT (SELECT count(*)::int FROM pg_roles WHERE rolname = $1) AS roles,
               (SELECT count(*)::int FROM pg_extension WHERE extname = 'vector') AS vector,
-              (SELECT count(*)::int FROM public.schema_migrations) AS applied,
+              (SELECT count(*)::int FROM pgvector_migrate.schema_migrations) AS applied,
               to_regclass('chunks')::text AS chunks`,
       [role],
     );
@@ -130,7 +130,10 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
 describe("supabase: vector in the extensions schema", () => {
   const supabase = {
     platform: "supabase",
-    supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst" }),
+    supabase: JSON.stringify({
+      projectRef: "abcdefghijklmnopqrst",
+      poolerHost: "aws-0-eu-central-1.pooler.supabase.com",
+    }),
     supabaseDbPassword: "Supabase-Db-Pw-1",
   };
   let registrations: Registration[];

@@ -1,11 +1,28 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configProblems } from "../infra/config-problems";
 import { byType, generatedPasswords, plainTextLeaks, runStack, single } from "../infra/harness";
 
 const ref = "abcdefghijklmnopqrst";
 const password = "Supabase-Db-Pw-1";
 const secretKeys = ["supabaseDbPassword"];
-const direct = { platform: "supabase", supabase: JSON.stringify({ projectRef: ref }), supabaseDbPassword: password };
+const pooler = "aws-0-eu-central-1.pooler.supabase.com";
+const direct = {
+  platform: "supabase",
+  supabase: JSON.stringify({ projectRef: ref, connection: "direct" }),
+  supabaseDbPassword: password,
+};
+const byDefault = { ...direct, supabase: JSON.stringify({ projectRef: ref, poolerHost: pooler }) };
+
+// The CI rule reads CI from the environment: every test here states it.
+let savedCi: string | undefined;
+beforeEach(() => {
+  savedCi = process.env.CI;
+  delete process.env.CI;
+});
+afterEach(() => {
+  if (savedCi === undefined) delete process.env.CI;
+  else process.env.CI = savedCi;
+});
 
 const problems = (config: Record<string, string>, secrets = secretKeys) =>
   configProblems(config, { secretKeys: secrets });
@@ -14,7 +31,7 @@ describe("supabase settings", () => {
   it.each([
     [{ platform: "supabase" }, ["supabase.projectRef: ", "supabaseDbPassword: is required on platform supabase"]],
     [
-      { ...direct, supabase: JSON.stringify({ projectRef: "ABC" }) },
+      { ...direct, supabase: JSON.stringify({ projectRef: "ABC", connection: "direct" }) },
       ["supabase.projectRef: must be a Supabase project ref"],
     ],
     [
@@ -37,11 +54,32 @@ describe("supabase settings", () => {
       ["supabase.password: holds a secret in plain text"],
     ],
     [{ ...direct, ephemeral: "true" }, ["ephemeral: is true, but platform supabase references one existing project"]],
+    [
+      { ...direct, supabase: JSON.stringify({ projectRef: ref }) },
+      ["supabase.poolerHost: is required when supabase.connection is session-pooler (the default)"],
+    ],
   ])("rejects %j", (config, expected) => {
     const found = problems(config);
     expect(found).toHaveLength(expected.length);
     for (const [index, message] of expected.entries()) expect(found[index]).toContain(message);
     expect(found.join("\n")).not.toContain(password);
+  });
+
+  it("refuses direct in CI, where GitHub-hosted runners have no IPv6, unless the project has the IPv4 add-on", () => {
+    process.env.CI = "true";
+    expect(problems(direct)).toEqual([
+      expect.stringContaining(
+        "supabase.connection: is direct, but this runs in CI (CI=true): db.<ref>.supabase.co is IPv6-only",
+      ),
+    ]);
+    const withAddOn = {
+      ...direct,
+      supabase: JSON.stringify({ projectRef: ref, connection: "direct", ipv4AddOn: true }),
+    };
+    expect(problems(withAddOn)).toEqual([]);
+    expect(problems(byDefault)).toEqual([]);
+    delete process.env.CI;
+    expect(problems(direct)).toEqual([]);
   });
 
   it("refuses the database password in plain text in the stack file", () => {
@@ -52,7 +90,7 @@ describe("supabase settings", () => {
 });
 
 describe("an existing Supabase project by reference", () => {
-  it("creates nothing at the platform level and connects to db.<ref>.supabase.co as postgres", async () => {
+  it("creates nothing at the platform level and connects to db.<ref>.supabase.co as postgres when asked", async () => {
     const { registrations, outputs } = await runStack("dev", direct, { secretKeys });
     // Only the shared layer: its provider, the extension, the migrations and the app role with its grants.
     expect(new Set(registrations.filter((r) => r.custom).map((r) => r.type))).toEqual(
@@ -82,19 +120,30 @@ describe("an existing Supabase project by reference", () => {
     });
   });
 
-  it("connects through the session pooler as postgres.<ref> when asked", async () => {
-    const pooler = "aws-0-eu-central-1.pooler.supabase.com";
-    const config = {
-      ...direct,
-      supabase: JSON.stringify({ projectRef: ref, connection: "session-pooler", poolerHost: pooler }),
-    };
-    const { registrations } = await runStack("dev", config, { secretKeys });
+  it("connects through the session pooler as postgres.<ref> by default", async () => {
+    const config = byDefault;
+    const { registrations, outputs } = await runStack("dev", config, { secretKeys });
     expect(single(registrations, "pulumi:providers:postgresql").inputs).toMatchObject({
       host: pooler,
       port: "5432",
       username: `postgres.${ref}`,
       // The role the login stands for: the provider names it in REASSIGN OWNED ... TO when it drops the app role.
       databaseUsername: "postgres",
+    });
+    // The app role logs in through the same pooler, so its login carries the project ref too; the direct string
+    // goes to the project's own server, where role names log in as they are.
+    const appUser = String(single(registrations, "postgresql:index/role:Role").inputs.name);
+    expect(outputs.appConnectionString).toEqual({
+      value: expect.stringMatching(
+        new RegExp(`^postgresql://${appUser}\\.${ref}:[^@]+@${pooler}:5432/postgres\\?sslmode=require$`),
+      ),
+      secret: true,
+    });
+    expect(outputs.appDirectConnectionString).toEqual({
+      value: expect.stringMatching(
+        new RegExp(`^postgresql://${appUser}:[^@]+@db\\.${ref}\\.supabase\\.co:5432/postgres\\?sslmode=require$`),
+      ),
+      secret: true,
     });
     // Default privileges are for the tables the admin role creates: postgres, not the pooler's login name.
     const owners = byType(registrations, "postgresql:index/defaultPrivileges:DefaultPrivileges").map(

@@ -17,7 +17,10 @@ const existing = {
 const existingSecrets = { secretKeys: ["existingPassword"] };
 const supabase = {
   platform: "supabase",
-  supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst" }),
+  supabase: JSON.stringify({
+    projectRef: "abcdefghijklmnopqrst",
+    poolerHost: "aws-0-eu-central-1.pooler.supabase.com",
+  }),
   supabaseDbPassword: "Supabase-Db-Pw-1",
 };
 

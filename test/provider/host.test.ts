@@ -79,7 +79,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
   /** Out-of-band access to the same database, as another tool or a person would have. */
   const engineOptions = (): EngineOptions => ({
     connection: { url: server.url },
-    trackingTable: "public.schema_migrations",
+    trackingTable: "pgvector_migrate.schema_migrations",
   });
 
   const tableExists = async (name: string) =>
@@ -129,7 +129,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     const created = await host.create(checked.inputs);
     state = { id: created.id, inputs: checked.inputs, outputs: created.properties };
 
-    expect(created.id).toBe("postgres:public.schema_migrations");
+    expect(created.id).toBe("postgres:pgvector_migrate.schema_migrations");
     expect(created.properties).toMatchObject({
       migrations: news.migrations,
       applied: news.migrations,

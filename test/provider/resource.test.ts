@@ -96,7 +96,7 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
     expect(registration.type).toBe("pulumi-nodejs:dynamic/pgvector:Migrations");
     expect(registration.inputs).toMatchObject({
       migrations: { "0001_init": sha256(initSql), "0002_items_hnsw": sha256(indexSql) },
-      trackingTable: "public.schema_migrations",
+      trackingTable: "pgvector_migrate.schema_migrations",
       lockTimeoutSeconds: 60,
       allowOutOfOrder: false,
       onDelete: "keep",

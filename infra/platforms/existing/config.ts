@@ -4,6 +4,9 @@ import { z } from "zod";
 export const existingSslModes = ["disable", "prefer", "require", "verify-full"] as const;
 export type ExistingSslMode = (typeof existingSslModes)[number];
 
+/** The template of the databases the stack creates: the server's default, where a superuser can install vector. */
+export const existingDefaultTemplate = "template1";
+
 /**
  * Stack setting `existing` (plain) plus the secrets `existingUrl`, `existingPassword` and `existingReadOnlyUrl`, merged by the config
  * loader into one object so that the rules that span them are checked together.
@@ -28,10 +31,12 @@ export const existingSettingsSchema = z
      */
     createDatabase: z.boolean().default(true),
     /**
-     * Template for CREATE DATABASE. Default: the server's (template1), so that extensions a superuser installed
-     * there, such as vector, come with the new database. template0 when template1 has another encoding.
+     * Template for CREATE DATABASE, always sent: the postgresql provider's own default is template0, not the
+     * server's. template1 lets extensions a superuser installed there, such as vector (not a trusted extension, so
+     * a non-superuser admin cannot create it), come with every database the stack creates. template0 when
+     * template1 has another encoding.
      */
-    template: z.string().min(1).optional(),
+    template: z.string().min(1).default(existingDefaultTemplate),
     /** Where to connect to run CREATE DATABASE. Default: the URL's database, else `postgres`. */
     maintenanceDatabase: z.string().min(1).optional(),
     sslmode: z.enum(existingSslModes).optional(),

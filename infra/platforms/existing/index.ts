@@ -23,8 +23,8 @@ export interface ExistingServerArgs {
   createDatabase: boolean;
   /** Default `postgres`. */
   maintenanceDatabase?: string;
-  /** Template for CREATE DATABASE; default the server's (template1). */
-  template?: string;
+  /** Template for CREATE DATABASE (the settings default it to template1; the provider's default is template0). */
+  template: string;
   /** A read-only connection string (a replica), exported as it is; made secret here. */
   readOnlyConnectionString?: pulumi.Input<string>;
   /** protect the created database from `pulumi destroy` (prod). */
@@ -63,7 +63,9 @@ export class ExistingServer extends pulumi.ComponentResource {
       this.database = new postgresql.Database(
         name,
         { name: args.database, encoding: "UTF8", template: args.template },
-        { parent: this, provider: server, protect: args.protect ?? false },
+        // The template only matters at creation, and the provider replaces the database when it changes: a
+        // database created before the template was sent (recorded as template0) is kept as it is.
+        { parent: this, provider: server, protect: args.protect ?? false, ignoreChanges: ["template"] },
       );
     }
 

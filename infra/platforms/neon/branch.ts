@@ -10,6 +10,7 @@ export interface NeonBranchArgs {
   parentStack: string;
   /** Name of the new branch, normally the stack name (`pr-123`). */
   branchName: string;
+  /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
   /** Read-only computes on the new branch. Default 0. */
   readReplicas?: number;

@@ -10,12 +10,36 @@ export const neonComputeSizes = [0.25, 0.5, ...Array.from({ length: 16 }, (_, i)
 /** Neon rejects an autoscaling range (max - min) wider than this. */
 export const neonMaxAutoscalingSpan = 8;
 
+/**
+ * What each Neon plan allows, from https://neon.com/docs/introduction/plans and
+ * https://neon.com/docs/introduction/restore-window: the restore window's maximum (Free 6 hours, Launch 7 days,
+ * Scale 30 days), the autoscaling maximum (Free 2 CU), and scale to zero (Free: after 5 minutes, fixed; Launch:
+ * after 5 minutes or disabled; Scale: configurable).
+ */
+export const neonPlanLimits = {
+  free: { maxHistoryRetentionSeconds: 21_600, maxCu: 2, suspendTimeouts: "fixed" },
+  launch: { maxHistoryRetentionSeconds: 604_800, maxCu: 16, suspendTimeouts: "default-or-never" },
+  scale: { maxHistoryRetentionSeconds: 2_592_000, maxCu: 16, suspendTimeouts: "any" },
+} as const;
+export type NeonPlan = keyof typeof neonPlanLimits;
+export const neonPlans = Object.keys(neonPlanLimits) as NeonPlan[];
+
+/**
+ * The restore window the stack asks for: the Free plan's maximum, which every plan accepts. The Neon provider's
+ * own default (one day) is refused by the Free plan with HTTP 400.
+ */
+export const neonDefaultHistoryRetentionSeconds = 21_600;
+/** Idle seconds before a compute suspends, where the plan lets the stack choose: Neon's five minutes. */
+export const neonDefaultSuspendTimeoutSeconds = 300;
+
 const computeSize = z.number().refine((value) => (neonComputeSizes as readonly number[]).includes(value), {
   message: `must be a Neon compute size: ${neonComputeSizes.join(", ")}`,
 });
 
 /** Stack setting `neon`. The API key is the Neon provider's own secret setting `neon:apiKey` (or NEON_API_KEY). */
-export const neonSettingsSchema = z.strictObject({
+const neonBaseFields = z.strictObject({
+  /** The Neon plan of the organisation: the settings are checked against its limits. Default free (the strictest). */
+  plan: z.enum(neonPlans).default("free"),
   /** Neon project name. Default: `<pulumi project>-<stack>`. */
   projectName: z.string().min(1).max(64).optional(),
   /** e.g. aws-us-east-2, aws-eu-central-1, azure-eastus2; see https://neon.com/docs/introduction/regions */
@@ -29,8 +53,11 @@ export const neonSettingsSchema = z.strictObject({
     .strictObject({
       minCu: computeSize.default(0.25),
       maxCu: computeSize.default(1),
-      /** Idle seconds before the compute suspends; 0 = Neon's default, -1 = never. */
-      suspendTimeoutSeconds: z.number().int().min(-1).max(604_800).default(300),
+      /**
+       * Idle seconds before the compute suspends; 0 = Neon's default, -1 = never. Unset: 300, except on the Free
+       * plan, where it is fixed and never sent (Neon ignores it there, which would leave a perpetual diff).
+       */
+      suspendTimeoutSeconds: z.number().int().min(-1).max(604_800).optional(),
     })
     .superRefine((compute, ctx) => {
       if (compute.maxCu < compute.minCu) {
@@ -47,15 +74,15 @@ export const neonSettingsSchema = z.strictObject({
         });
       }
     })
-    .default({ minCu: 0.25, maxCu: 1, suspendTimeoutSeconds: 300 }),
+    .default({ minCu: 0.25, maxCu: 1 }),
   /**
    * Read-only computes (Neon read replicas) on the stack's branch, each sized like `compute`; they read the
    * branch's storage, so they copy no data. The first is the application's read endpoint
    * (appReadOnlyConnectionString); all their hosts are the output neonReadOnlyHosts. Default 0.
    */
   readReplicas: z.number().int().min(0).optional(),
-  /** Point-in-time restore window in seconds (Neon's default is one day; plans cap it). */
-  historyRetentionSeconds: z.number().int().min(0).max(2_592_000).optional(),
+  /** Point-in-time restore window in seconds; at most the plan's maximum. Always sent (see the default's note). */
+  historyRetentionSeconds: z.number().int().min(0).max(2_592_000).default(neonDefaultHistoryRetentionSeconds),
   /** The Neon role that owns the application database and runs the migrations (the shared layer's admin). */
   ownerRole: z
     .string()
@@ -71,5 +98,59 @@ export const neonSettingsSchema = z.strictObject({
   parentStack: z.string().min(1).default("dev"),
 });
 
+export const neonSettingsSchema = neonBaseFields.superRefine((settings, ctx) => {
+  for (const problem of neonPlanProblems(settings)) ctx.addIssue({ code: "custom", ...problem });
+});
+
 export type NeonSettingsInput = z.input<typeof neonSettingsSchema>;
 export type NeonSettings = z.output<typeof neonSettingsSchema>;
+
+interface PlanProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const planHint = (plan: NeonPlan) =>
+  plan === "free" ? " (set neon.plan to launch or scale if the organisation has a paid plan)" : "";
+
+/** The settings a plan refuses (the API answers 400) or ignores (a perpetual diff). */
+function neonPlanProblems(settings: z.output<typeof neonBaseFields>): PlanProblem[] {
+  const limits = neonPlanLimits[settings.plan];
+  const problems: PlanProblem[] = [];
+  if (settings.historyRetentionSeconds > limits.maxHistoryRetentionSeconds) {
+    problems.push({
+      path: ["historyRetentionSeconds"],
+      message: `(${settings.historyRetentionSeconds}) exceeds the ${settings.plan} plan's restore window of at most ${limits.maxHistoryRetentionSeconds} seconds${planHint(settings.plan)}`,
+    });
+  }
+  if (settings.compute.maxCu > limits.maxCu) {
+    problems.push({
+      path: ["compute", "maxCu"],
+      message: `(${settings.compute.maxCu}) exceeds the ${settings.plan} plan's autoscaling limit of ${limits.maxCu} CU${planHint(settings.plan)}`,
+    });
+  }
+  const timeout = settings.compute.suspendTimeoutSeconds;
+  const allowed =
+    timeout === undefined ||
+    limits.suspendTimeouts === "any" ||
+    (limits.suspendTimeouts === "default-or-never" && [0, neonDefaultSuspendTimeoutSeconds, -1].includes(timeout));
+  if (!allowed) {
+    problems.push({
+      path: ["compute", "suspendTimeoutSeconds"],
+      message:
+        limits.suspendTimeouts === "fixed"
+          ? `cannot be set on the free plan: its computes always suspend after 5 minutes, and Neon ignores the setting. Remove it${planHint(settings.plan)}.`
+          : `(${timeout}) is not offered on the launch plan: 300 (suspend after 5 minutes) or -1 (never), or set neon.plan to scale`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The suspend timeout to send for a compute: none on the Free plan (fixed there; Neon would ignore it), else the
+ * setting or Neon's five minutes.
+ */
+export function neonSuspendTimeoutSeconds(settings: Pick<NeonSettings, "plan" | "compute">): number | undefined {
+  if (neonPlanLimits[settings.plan].suspendTimeouts === "fixed") return undefined;
+  return settings.compute.suspendTimeoutSeconds ?? neonDefaultSuspendTimeoutSeconds;
+}

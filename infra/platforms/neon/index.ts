@@ -2,11 +2,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import { NeonBranch, qualifiedStackName } from "./branch";
-import type { NeonSettings } from "./config";
+import { type NeonSettings, neonSuspendTimeoutSeconds } from "./config";
 import { NeonProject } from "./project";
 
 export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
-export { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
+export { type NeonPlan, type NeonSettings, neonPlanLimits, neonPostgresVersions, neonSettingsSchema } from "./config";
 export { neonParentOutputs, neonReadOnlyHostsOutput } from "./platform-database";
 export { NeonProject, type NeonProjectArgs } from "./project";
 export { neonApiKeySetting, neonSection } from "./section";
@@ -17,13 +17,14 @@ export function createNeonComponent(
   settings: NeonSettings,
   opts?: pulumi.ComponentResourceOptions,
 ): NeonProject | NeonBranch {
+  const compute = { ...settings.compute, suspendTimeoutSeconds: neonSuspendTimeoutSeconds(settings) };
   if (config.ephemeral) {
     return new NeonBranch(
       "neon",
       {
         parentStack: qualifiedStackName(settings.parentStack),
         branchName: config.stack,
-        compute: settings.compute,
+        compute,
         readReplicas: settings.readReplicas,
         database: config.databaseName,
         ownerRole: settings.ownerRole,
@@ -38,7 +39,7 @@ export function createNeonComponent(
       region: settings.region,
       postgresVersion: config.postgresVersion,
       orgId: settings.orgId,
-      compute: settings.compute,
+      compute,
       readReplicas: settings.readReplicas,
       historyRetentionSeconds: settings.historyRetentionSeconds,
       database: config.databaseName,

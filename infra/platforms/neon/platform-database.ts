@@ -8,6 +8,17 @@ export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBr
 /** Stack output: the hosts of the branch's read-only computes (neon.readReplicas), when there are any. */
 export const neonReadOnlyHostsOutput = "neonReadOnlyHosts";
 
+/**
+ * The compute's pooled host (PgBouncer in transaction mode, up to 10,000 clients): `-pooler` after the endpoint id,
+ * ep-cool-darkness-123456.us-east-2.aws.neon.tech -> ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech
+ * (https://neon.com/docs/connect/connection-pooling).
+ */
+export function neonPooledHost(directHost: string): string {
+  const [endpointId, ...domain] = directHost.split(".");
+  if (endpointId === undefined || domain.length === 0 || endpointId.endsWith("-pooler")) return directHost;
+  return [`${endpointId}-pooler`, ...domain].join(".");
+}
+
 export interface NeonPlatformDatabaseArgs {
   /** The compute's direct host: migrations take session-level advisory locks, which Neon's pooler does not keep. */
   host: pulumi.Input<string>;
@@ -37,13 +48,15 @@ export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDa
     database: args.database,
     adminUser: args.ownerRole,
     adminPassword: pulumi.secret(args.ownerPassword),
+    appHost: pulumi.output(args.host).apply(neonPooledHost),
     sslmode: "require",
     extensionPrerequisites: [],
     connectivityPrerequisites: args.connectivityPrerequisites,
     databaseResource: args.databaseResource,
     teardownWith: args.teardownWith,
     roleTeardownWith: args.roleTeardownWith,
-    ...(first && { readEndpoint: { host: first.host } }),
+    // Through the read-only compute's pooler, as appConnectionString goes through the read-write compute's.
+    ...(first && { readEndpoint: { host: first.host.apply(neonPooledHost) } }),
     outputs: {
       [neonParentOutputs.projectId]: args.projectId,
       [neonParentOutputs.branchId]: args.branchId,

@@ -10,6 +10,7 @@ export interface NeonProjectArgs {
   region: string;
   postgresVersion: number;
   orgId?: string;
+  /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
   /** Read-only computes on the default branch. Default 0. */
   readReplicas?: number;

@@ -17,11 +17,14 @@ export const supabaseSettingsSchema = z
       .string({ error: "is required on platform supabase: pulumi config set --secret supabaseDbPassword <password>" })
       .min(1, "must not be empty: pulumi config set --secret supabaseDbPassword <password>"),
     /**
-     * direct: db.<ref>.supabase.co:5432 (IPv6, or IPv4 with the IPv4 add-on).
-     * session-pooler: Supavisor in session mode on port 5432 (IPv4), for networks without IPv6.
+     * session-pooler (default): Supavisor in session mode on port 5432, reachable over IPv4, so from GitHub-hosted
+     * runners, which have no IPv6.
+     * direct: db.<ref>.supabase.co:5432, IPv6 only unless the project has the IPv4 add-on.
      * The transaction-mode pooler (port 6543) is not offered: migrations hold session-level advisory locks.
      */
-    connection: z.enum(supabaseConnectionModes).default("direct"),
+    connection: z.enum(supabaseConnectionModes).default("session-pooler"),
+    /** The project has Supabase's IPv4 add-on, so that db.<ref>.supabase.co answers over IPv4 too. */
+    ipv4AddOn: z.boolean().default(false),
     /** Required for session-pooler: the host shown in the dashboard (Connect > Session pooler), e.g. aws-0-eu-central-1.pooler.supabase.com. */
     poolerHost: z
       .string()
@@ -39,7 +42,7 @@ export const supabaseSettingsSchema = z
         code: "custom",
         path: ["poolerHost"],
         message:
-          "is required when supabase.connection is session-pooler: copy the host from the dashboard (Connect > Session pooler)",
+          "is required when supabase.connection is session-pooler (the default): copy the host from the dashboard (Connect > Session pooler), or set supabase.connection to direct on a network with IPv6",
       });
     }
   });

@@ -9,6 +9,8 @@ export { supabaseSection } from "./section";
 export const supabaseExtensionSchema = "extensions";
 /** The project's admin role, whichever login reaches it. */
 export const supabaseAdminRole = "postgres";
+/** The project's own server (IPv6 unless the project has the IPv4 add-on). */
+export const supabaseDirectHost = (projectRef: string): string => `db.${projectRef}.supabase.co`;
 /** Lets unqualified `vector` in migrations (and the app role's queries) resolve to extensions.vector. */
 export const supabaseSearchPath: readonly string[] = ["public", supabaseExtensionSchema];
 
@@ -20,14 +22,17 @@ export const supabaseSearchPath: readonly string[] = ["public", supabaseExtensio
  */
 export function createSupabasePlatform(settings: SupabaseSettings): PlatformDatabase {
   const direct = settings.connection === "direct";
+  const loginName = (role: string) => (direct ? role : `${role}.${settings.projectRef}`);
   return {
     platform: "supabase",
-    host: direct ? `db.${settings.projectRef}.supabase.co` : (settings.poolerHost as string),
+    host: direct ? supabaseDirectHost(settings.projectRef) : (settings.poolerHost as string),
     port: 5432,
     database: settings.database,
-    // Supavisor tells projects apart by the user name: postgres.<ref>.
-    adminUser: direct ? "postgres" : `postgres.${settings.projectRef}`,
+    // Supavisor tells projects apart by the user name: <role>.<ref>, for the admin and the app role alike.
+    adminUser: loginName(supabaseAdminRole),
     adminRole: supabaseAdminRole,
+    loginName,
+    directHost: { host: supabaseDirectHost(settings.projectRef), port: 5432 },
     adminPassword: pulumi.secret(settings.password),
     sslmode: "require",
     extensionSchema: supabaseExtensionSchema,

@@ -1,3 +1,4 @@
+import type { Problem } from "../../config/problems";
 import { structuredSection } from "../../config/structured";
 import { type SupabaseSettings, supabaseSettingsSchema } from "./config";
 
@@ -8,8 +9,8 @@ export const supabaseSection = structuredSection<SupabaseSettings>({
   schema: supabaseSettingsSchema,
   example: "projectRef abcdefghijklmnopqrst",
   docs: "docs/platforms.md#supabase",
-  check: (_settings, common) =>
-    common.ephemeral
+  check: (settings, common) => [
+    ...(common.ephemeral
       ? [
           {
             setting: "ephemeral",
@@ -17,5 +18,22 @@ export const supabaseSection = structuredSection<SupabaseSettings>({
               "is true, but platform supabase references one existing project and cannot give each pull request an isolated database. Use Supabase branching for preview databases, or run ephemeral stacks on platform neon or existing.",
           },
         ]
-      : [],
+      : []),
+    ...directInCiProblems(settings),
+  ],
 });
+
+/**
+ * db.<ref>.supabase.co has only an IPv6 address without the IPv4 add-on, and GitHub-hosted runners have no IPv6:
+ * in CI (CI=true, as GitHub Actions sets it) `direct` would time out at the first connection.
+ */
+function directInCiProblems(settings: SupabaseSettings): Problem[] {
+  if (settings.connection !== "direct" || settings.ipv4AddOn || process.env.CI !== "true") return [];
+  return [
+    {
+      setting: "supabase.connection",
+      message:
+        "is direct, but this runs in CI (CI=true): db.<ref>.supabase.co is IPv6-only without the IPv4 add-on, and GitHub-hosted runners have no IPv6. Use the session pooler (remove supabase.connection and set supabase.poolerHost), or set supabase.ipv4AddOn to true if the project has the IPv4 add-on.",
+    },
+  ];
+}

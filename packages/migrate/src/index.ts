@@ -1,4 +1,6 @@
 // Public API of pgvector-migrate: the contract the CLI, the Pulumi dynamic provider and the tests rely on.
+
+export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-table";
 export { validateSql } from "./engine/check-sql";
 export { down } from "./engine/down";
 export { platformAdvice } from "./engine/preflight";

@@ -131,7 +131,10 @@ export interface Logger {
 /** The load options are part of the engine options so one object can configure a whole run. */
 export interface EngineOptions extends LoadOptions {
   connection: ConnectionOptions;
-  /** Tracking table, optionally schema-qualified. Default "public.schema_migrations". */
+  /**
+   * Tracking table, optionally schema-qualified. Default "pgvector_migrate.schema_migrations"; a
+   * public.schema_migrations of an earlier version is moved there by the next `up` or `down`.
+   */
   trackingTable?: string;
   /**
    * How long `up`/`down` wait for another runner's advisory lock. Default 60 s. A wall-clock deadline: an

@@ -63,6 +63,8 @@ export interface ApplyOptions {
   skip?: (registration: Registration) => boolean;
   /** Adjusts the Migrations inputs before the provider runs them. */
   migrationsInputs?: (inputs: MigrationsInputs) => MigrationsInputs;
+  /** Runs after a registration was applied, e.g. to change the server as another version would have it. */
+  afterApplying?: (registration: Registration) => Promise<void>;
 }
 
 export interface Applied {
@@ -83,10 +85,12 @@ export async function applyRegistrations(
     if (registration.type === migrationsType) {
       const adjust = options.migrationsInputs ?? ((inputs) => inputs);
       migrations = (await migrationsProvider.create(adjust(migrationsInputsOf(registration)))).outs;
+      await options.afterApplying?.(registration);
       continue;
     }
     const step = creationStep(registrations, registration);
     if (step) await run(registrations, step, steps);
+    await options.afterApplying?.(registration);
   }
   return { steps, migrations };
 }

@@ -68,13 +68,8 @@ export function creationStep(registrations: readonly Registration[], registratio
   switch (registration.type) {
     case postgresqlTypes.provider:
       return undefined;
-    case postgresqlTypes.database: {
-      let sql = `CREATE DATABASE ${ident(String(inputs.name))}`;
-      if (inputs.owner) sql += ` OWNER ${ident(String(inputs.owner))}`;
-      if (inputs.template) sql += ` TEMPLATE ${ident(String(inputs.template))}`;
-      if (inputs.encoding) sql += ` ENCODING ${literal(String(inputs.encoding))}`;
-      return { registration, database: connection().database, statements: [sql] };
-    }
+    case postgresqlTypes.database:
+      return { registration, database: connection().database, statements: [createDatabaseSql(inputs, connection())] };
     case postgresqlTypes.extension: {
       let sql = `CREATE EXTENSION IF NOT EXISTS ${ident(String(inputs.name))}`;
       if (inputs.schema) sql += ` SCHEMA ${ident(String(inputs.schema))}`;
@@ -133,6 +128,45 @@ export function creationStep(registrations: readonly Registration[], registratio
       }
       return undefined;
   }
+}
+
+/**
+ * The CREATE DATABASE statement of the provider's createDatabase, byte for byte (cyrilgdn/terraform-provider-postgresql,
+ * postgresql/resource_postgresql_database.go): OWNER defaults to the connected role, TEMPLATE to template0, ENCODING
+ * to 'UTF8' (a configured one is written with a trailing space); LC_COLLATE, LC_CTYPE and TABLESPACE only when set;
+ * then ALLOW_CONNECTIONS (default true), CONNECTION LIMIT (default -1) and IS_TEMPLATE (default false) always, on
+ * every server version the stack supports (9.5 and later). Literals are quoted with pqQuoteLiteral (\\ and '').
+ */
+export function createDatabaseSql(inputs: Record<string, unknown>, connection: ProviderConnection): string {
+  if (inputs.owner !== undefined) {
+    // The provider first grants the owner role to the connected one; nothing in the program sets an owner.
+    throw new Error("test support: CREATE DATABASE with an owner (and its role membership grant) is not emulated");
+  }
+  const goLiteral = (value: unknown) => String(value).replace(/\\/g, "\\\\").replace(/'/g, "''");
+  const isDefault = (value: unknown) => String(value).toUpperCase() === "DEFAULT";
+  let sql = `CREATE DATABASE ${ident(String(inputs.name))} OWNER ${ident(connection.role)}`;
+  const template = inputs.template;
+  if (template === undefined || template === "") sql += " TEMPLATE template0";
+  else sql += isDefault(template) ? " TEMPLATE DEFAULT" : ` TEMPLATE ${ident(String(template))}`;
+  const encoding = inputs.encoding;
+  if (encoding === undefined || encoding === "") sql += " ENCODING 'UTF8'";
+  else sql += isDefault(encoding) ? " ENCODING DEFAULT" : ` ENCODING '${goLiteral(encoding)}' `;
+  for (const [input, keyword] of [
+    ["lcCollate", "LC_COLLATE"],
+    ["lcCtype", "LC_CTYPE"],
+  ] as const) {
+    const value = inputs[input];
+    if (value === undefined || value === "") continue;
+    sql += isDefault(value) ? ` ${keyword} DEFAULT` : ` ${keyword} '${goLiteral(value)}' `;
+  }
+  const tablespace = inputs.tablespaceName;
+  if (tablespace !== undefined && tablespace !== "") {
+    sql += isDefault(tablespace) ? " TABLESPACE DEFAULT" : ` TABLESPACE ${ident(String(tablespace))}`;
+  }
+  sql += ` ALLOW_CONNECTIONS ${String(inputs.allowConnections ?? true)}`;
+  sql += ` CONNECTION LIMIT ${Number(inputs.connectionLimit ?? -1)}`;
+  sql += ` IS_TEMPLATE ${String(inputs.isTemplate ?? false)}`;
+  return sql;
 }
 
 /** The deletion SQL of one registered postgresql resource, as the provider runs it on `pulumi destroy`. */

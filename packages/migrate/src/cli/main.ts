@@ -1,6 +1,7 @@
 // Entry point of the pgvector-migrate command (bin/pgvector-migrate.js calls main()).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultTrackingTable } from "../db/tracking-table";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
@@ -48,7 +49,7 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "tracking-table",
     value: "<name>",
-    description: "tracking table, optionally schema-qualified (default public.schema_migrations)",
+    description: `tracking table, optionally schema-qualified (default ${defaultTrackingTable})`,
   },
   {
     name: "lock-timeout",

@@ -20,7 +20,15 @@ const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The session's own temporary schema (pg_temp, pg_temp_N) and its TOAST schema. */
 const temporarySchemaPattern = /^pg_(toast_)?temp(_\d+)?$/;
 
-export function resolveTrackingTable(name = "public.schema_migrations"): TrackingTable {
+/**
+ * The tracking table unless one is named: in a schema of its own, where an application role granted DML on the
+ * tables of `public` cannot rewrite the migration history.
+ */
+export const defaultTrackingTable = "pgvector_migrate.schema_migrations";
+/** The default before the tracking table had a schema of its own (see legacy-tracking-table.ts). */
+export const legacyDefaultTrackingTable = "public.schema_migrations";
+
+export function resolveTrackingTable(name = defaultTrackingTable): TrackingTable {
   const parts = name.split(".");
   const [schema, table] = parts.length === 1 ? ["public", parts[0] ?? ""] : parts;
   if (parts.length > 2 || !schema || !table || !identifierPattern.test(schema) || !identifierPattern.test(table)) {

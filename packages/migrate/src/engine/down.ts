@@ -1,5 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
+import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { deleteRowSql, readTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import type { AppliedMigration, AppliedResult, DownResult, EngineOptions, MigrationFile, MigrationSet } from "../types";
@@ -51,6 +52,7 @@ async function revert(
   options: ResolvedOptions,
 ): Promise<DownResult> {
   const { tracking, logger } = options;
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   const applied = (await readTrackingTable(database, tracking)) ?? [];
   if (targetVersion !== 0 && !applied.some((row) => row.version === targetVersion)) {
     const versions = applied.map((row) => row.version);

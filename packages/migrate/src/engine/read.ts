@@ -1,4 +1,4 @@
-import { readTrackingTable } from "../db/tracking-table";
+import { readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import type { AppliedMigration, EngineOptions, MigrationSet, Plan } from "../types";
 import { computePlan } from "./compute-plan";
 import { type ResolvedOptions, resolveOptions } from "./options";
@@ -20,7 +20,7 @@ function readWith(options: ResolvedOptions): Promise<AppliedMigration[]> {
   return withEngineErrors(options, async () => {
     const database = await openReader(options);
     try {
-      return (await readTrackingTable(database, options.tracking)) ?? [];
+      return (await readTrackingTableOrLegacy(database, options.tracking)) ?? [];
     } finally {
       await database.close();
     }

@@ -1,5 +1,6 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
+import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { problemsError } from "../errors";
 import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
@@ -30,7 +31,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
         set,
-        (await readTrackingTable(database, options.tracking)) ?? [],
+        (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
         options.allowOutOfOrder,
       );
       refuseProblems(before);
@@ -56,7 +57,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
 
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
-  const plan = computePlan(set, (await readTrackingTable(database, tracking)) ?? [], options.allowOutOfOrder);
+  const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   for (const problem of plan.problems) logger.warn(problem.message);
 
@@ -70,6 +71,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
 
   if (plan.pending.length === 0) {

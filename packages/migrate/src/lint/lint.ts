@@ -4,6 +4,7 @@ import { MigrateError } from "../errors";
 import type { MigrationFile, SqlFile } from "../types";
 import { clusterFindings } from "./cluster";
 import { LineIndex } from "./positions";
+import { rowLevelSecurityFindings, supabaseDefaultExposedSchemas } from "./row-level-security";
 import { clusterRule, DEFAULT_EXCLUDED_RULES, isPositiveDuration, ruleUrl, timeoutRuleSettings } from "./rules";
 import { defaultSquawkPath, runSquawk, type SquawkViolation } from "./squawk";
 import type { LintFinding, LintLevel, LintOptions } from "./types";
@@ -42,7 +43,17 @@ export async function lintMigrations(
     }),
   );
 
-  const ownFindings = clusterLint ? await clusterFindings(sqlFiles, options.sessionSettings) : [];
+  // The project's own rules (not squawk's), each on the whole set.
+  const ownFindings = [
+    ...(clusterLint ? await clusterFindings(sqlFiles, options.sessionSettings) : []),
+    ...(options.platform === "supabase"
+      ? await rowLevelSecurityFindings(
+          sqlFiles,
+          options.exposedSchemas ?? supabaseDefaultExposedSchemas,
+          options.strict === true,
+        )
+      : []),
+  ];
 
   return sqlFiles.flatMap((file, index) => {
     const lines = new LineIndex(file.sql);

@@ -1,4 +1,5 @@
 // Public types of the migration linter (squawk). No Pulumi import here.
+import type { Platform } from "../types";
 
 export type LintLevel = "error" | "warning";
 
@@ -47,4 +48,8 @@ export interface LintOptions {
   cluster?: boolean;
   /** Path to a squawk executable. Default: the binary installed with the squawk-cli package. */
   squawkPath?: string;
+  /** The target platform: "supabase" adds the rule supabase-require-row-level-security. */
+  platform?: Platform;
+  /** Supabase: the schemas its Data API exposes (API settings). Default ["public"]. */
+  exposedSchemas?: readonly string[];
 }

@@ -1,0 +1,73 @@
+// Databases migrated before the tracking table had a schema of its own record their migrations in
+// public.schema_migrations, where the application role may write. With the default tracking table, the engine
+// reads such a table while the default one does not exist, and `up` and `down` move it there, under the migration
+// lock, with ALTER TABLE ... SET SCHEMA (the rows, the primary key and the owner go with it).
+import { MigrateError } from "../errors";
+import type { AppliedMigration, Logger } from "../types";
+import { acquireLock, releaseLock } from "./advisory-lock";
+import type { Database, PgError } from "./database";
+import { quoteIdentifier, quoteLiteral } from "./quote";
+import {
+  defaultTrackingTable,
+  legacyDefaultTrackingTable,
+  readTrackingTable,
+  resolveTrackingTable,
+  type TrackingTable,
+} from "./tracking-table";
+
+const trackingColumns = ["version", "name", "checksum", "applied_at", "duration_ms", "applied_by"];
+
+/** The legacy table when `tracking` is the default, does not exist, and the legacy one is a tracking table. */
+async function legacyInUse(database: Database, tracking: TrackingTable): Promise<TrackingTable | undefined> {
+  if (tracking.display !== defaultTrackingTable) return undefined;
+  const legacy = resolveTrackingTable(legacyDefaultTrackingTable);
+  const result = await database.query<{ current: boolean; columns: number }>(
+    `SELECT to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS current,
+            (SELECT count(*)::int FROM pg_attribute
+              WHERE attrelid = to_regclass(${quoteLiteral(legacy.sql)}) AND NOT attisdropped
+                AND attname = ANY (ARRAY[${trackingColumns.map(quoteLiteral).join(", ")}])) AS columns`,
+  );
+  const row = result.rows[0];
+  return !row?.current && row?.columns === trackingColumns.length ? legacy : undefined;
+}
+
+/** readTrackingTable, reading the legacy table while the default one does not exist (no lock, no writes). */
+export async function readTrackingTableOrLegacy(
+  database: Database,
+  tracking: TrackingTable,
+): Promise<AppliedMigration[] | undefined> {
+  const applied = await readTrackingTable(database, tracking);
+  if (applied !== undefined) return applied;
+  const legacy = await legacyInUse(database, tracking);
+  return legacy ? readTrackingTable(database, legacy) : undefined;
+}
+
+/**
+ * Moves the legacy table into the default table's schema. Call it holding the migration lock of `tracking`; it
+ * also takes the legacy table's lock, which runners of older versions take, while the table moves.
+ */
+export async function adoptLegacyTrackingTable(
+  database: Database,
+  tracking: TrackingTable,
+  lockTimeoutMs: number,
+  logger: Logger,
+): Promise<void> {
+  const legacy = await legacyInUse(database, tracking);
+  if (!legacy) return;
+  await acquireLock(database, legacy, lockTimeoutMs, logger);
+  try {
+    const schema = quoteIdentifier(tracking.schema);
+    await database.query(`CREATE SCHEMA IF NOT EXISTS ${schema};\nALTER TABLE ${legacy.sql} SET SCHEMA ${schema}`);
+  } catch (error) {
+    throw new MigrateError(
+      "MIGRATION_FAILED",
+      `Cannot move the tracking table ${legacy.display} to ${tracking.display}: ${(error as PgError).message}. The user must own ${legacy.display} and be allowed to create schemas; or keep it where it is by naming it as the tracking table (trackingTable "${legacyDefaultTrackingTable}").`,
+      { sqlstate: (error as PgError).code },
+    );
+  } finally {
+    if (!database.lostError) await releaseLock(database, legacy).catch(() => undefined);
+  }
+  logger.info(
+    `Moved the tracking table ${legacy.display} to ${tracking.display}, out of the application's schema; runners of older pgvector-migrate versions no longer find it.`,
+  );
+}
