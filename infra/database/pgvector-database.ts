@@ -124,6 +124,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         allowOutOfOrder: args.migrations.allowOutOfOrder,
         timeoutMinutes: args.migrations.timeoutMinutes,
         lint: args.migrations.lint,
+        cluster: platform.cluster,
         onDelete: args.migrations.onDelete ?? "keep",
         platform: migrationPlatform[platform.platform],
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,

@@ -57,6 +57,11 @@ export interface MigrationsArgs {
   timeoutMinutes?: number;
   /** Lint of the migrations an update adds. Default "warn". */
   lint?: MigrationsLint;
+  /**
+   * The database is a Citus cluster (an Azure elastic cluster): the lint also flags tables with a vector column the
+   * migrations never distribute (citus-undistributed-vector-table). Default false.
+   */
+  cluster?: boolean;
 }
 
 /** The connection as the provider receives it (all Inputs resolved). */
@@ -83,6 +88,8 @@ export interface MigrationsInputs {
   requiredExtensions: string[];
   timeoutMinutes: number;
   lint: MigrationsLint;
+  /** Present (true) only for a Citus cluster; see MigrationsArgs.cluster. */
+  cluster?: true;
   /**
    * Set by the provider's check in warn mode: the lint findings of the migrations this update adds, one formatted
    * line each (`migrations/0003_x.sql:1:1: warning <rule>: ...`), so that `pulumi preview --diff` shows them.

@@ -179,6 +179,7 @@ function settingFailures(news: Record<string, unknown>): CheckFailure[] {
     }
   }
   if (!lintModes.includes(news.lint as string)) fail("lint", `lint must be one of ${lintModes.join(", ")}`);
+  if (news.cluster !== undefined && news.cluster !== true) fail("cluster", "cluster must be true, or absent");
   return failures;
 }
 
@@ -269,6 +270,7 @@ async function lintAddedMigrations(news: Record<string, unknown>, added: readonl
       strict: mode === "strict",
       sessionSettings: sessionSettings(news as unknown as MigrationsInputs),
       platform: news.platform as Engine.Platform,
+      cluster: news.cluster === true,
       ...(squawkPath ? { squawkPath } : {}),
     });
   } catch (error) {
@@ -337,7 +339,7 @@ function targetChanged(olds: unknown, news: unknown): boolean {
   return differs(before.host, after.host) || differs(before.database, after.database);
 }
 
-// Not compared: `lint` and `lintWarnings` only concern the check of new migrations; a change in them alone changes
+// Not compared: `lint`, `cluster` and `lintWarnings` only concern the check of new migrations; a change in them alone changes
 // nothing in the database, so it must not make an update.
 const settingKeys = [
   "connection",

@@ -71,7 +71,12 @@ export function migrationsInputs<Connection>(
     timeoutMinutes: args.timeoutMinutes ?? defaultTimeoutMinutes,
     lint: args.lint ?? "warn",
   };
-  return args.searchPath === undefined ? inputs : { ...inputs, searchPath: args.searchPath };
+  return {
+    ...inputs,
+    ...(args.searchPath !== undefined && { searchPath: args.searchPath }),
+    // Only when set, so the inputs (and the state) of every other stack stay as they were.
+    ...(args.cluster === true && { cluster: true as const }),
+  };
 }
 
 /**

@@ -82,6 +82,11 @@ export interface PlatformDatabase {
    * readEndpoint. Always a secret Output.
    */
   readOnlyConnectionString?: pulumi.Input<string>;
+  /**
+   * The database is a Citus cluster (an Azure elastic cluster): `host`/`port` reach the coordinator, where the
+   * migrations run, and the migration lint flags vector tables the migrations never distribute.
+   */
+  cluster?: boolean;
   /** Platform-specific stack outputs (e.g. Azure resource group and server name), exported as they are. */
   outputs?: Record<string, pulumi.Input<unknown>>;
 }
