@@ -60,6 +60,9 @@ export const backupRetention: ResourceValidationPolicy = {
     },
   },
   validateResource: validateResourceOfType(Server, (server, args, reportViolation) => {
+    if (server.createMode === "Replica") {
+      args.notApplicable("a read replica holds the primary's data, which the primary's backups cover");
+    }
     const config: BackupConfig = { ...backupDefaults, ...args.getConfig<Partial<BackupConfig>>() };
     const days = server.backup?.backupRetentionDays;
     if (days === undefined) {

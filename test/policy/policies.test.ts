@@ -393,3 +393,11 @@ describe("postgres-read-endpoint-redundancy", () => {
     );
   });
 });
+
+describe("postgres-backup-retention on a read replica", () => {
+  it("does not apply: the primary's backups cover its data", async () => {
+    const outcome = await runResourcePolicy(backupRetention, server({ createMode: "Replica", backup: undefined }));
+    expect(outcome.notApplicable).toMatch(/read replica/);
+    expect((await runResourcePolicy(backupRetention, server({ backup: undefined }))).violations).toHaveLength(1);
+  });
+});

@@ -58,6 +58,15 @@ describe("the policy pack on the project's stacks", () => {
     );
   });
 
+  it("passes prod with read replicas, where the read-endpoint policy applies too (locks and protect cover the replicas)", async () => {
+    const result = await analyze("prod", {
+      ...stackFileConfig("prod"),
+      "pgvector-stack:readReplicas": JSON.stringify([{}]),
+    });
+    expect(result.violations).toEqual([]);
+    expect(result.applied).toContain("postgres-read-endpoint-redundancy");
+  });
+
   it("flags what dev does differently from production", async () => {
     const found = await violations("dev", stackFileConfig("dev"));
     const policiesHit = [...new Set(found.map((violation) => violation.split(":")[0]))].sort();

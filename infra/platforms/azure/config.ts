@@ -14,6 +14,7 @@ import {
 } from "../../config/setting";
 import type { ConfigSource } from "../../config/source";
 import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
+import { parseReadReplicas, type ReadReplicaSettings, readReplicasSetting } from "./read-replicas-config";
 import { parseServerParameters, serverParametersSetting } from "./server-parameters";
 
 /** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
@@ -131,6 +132,16 @@ export function parseFirewallRule(text: string): ParsedRule {
     last: range.last,
     rule: { name, startIpAddress: range.range.start, endIpAddress: range.range.end },
   };
+}
+
+/** Why `name` is not a compute size of `tier` (with the tier it belongs to, when it is another's), or undefined. */
+export function skuProblem(tier: SkuTier, name: string, tierSetting = "skuTier"): string | undefined {
+  if (tierSkus[tier].matches(name)) return undefined;
+  const actualTier = skuTiers.find((candidate) => tierSkus[candidate].matches(name));
+  const hint = actualTier
+    ? ` ${quote(name)} is a ${actualTier} size: set ${tierSetting} to ${actualTier}, or choose a ${tier} size.`
+    : "";
+  return `${quote(name)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`;
 }
 
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -385,6 +396,8 @@ export interface AzureSettings extends AzureServerSpec {
   managementLocks: boolean;
   /** The user confirmed that this update may replace the server. */
   allowServerReplacement: boolean;
+  /** Read replicas of the primary (setting readReplicas), when there are any; never on ephemeral stacks. */
+  readReplicas?: ReadReplicaSettings[];
 }
 
 export interface EntraAdministrator {
@@ -426,23 +439,26 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   }
   if (!parsed.success) return { ok: false, problems };
   problems.push(...crossFieldProblems(parsed.data, common));
-  if (problems.length > 0 || !serverParameters.ok) return { ok: false, problems };
-  return { ok: true, value: resolve(parsed.data, location.trim(), common, serverParameters.value) };
+  const readReplicas = parseReadReplicas(source.get(readReplicasSetting), {
+    primaryLocation: location.trim(),
+    primarySku: { tier: parsed.data.skuTier, name: parsed.data.skuName },
+    tiers: skuTiers,
+    skuProblem: (tier, name) => skuProblem(tier as SkuTier, name, "the replica's skuTier"),
+    privateNetwork: parsed.data.networkAccess === "private",
+  });
+  if (!readReplicas.ok) problems.push(...readReplicas.problems);
+  if (problems.length > 0 || !serverParameters.ok || !readReplicas.ok) return { ok: false, problems };
+  const settings = resolve(parsed.data, location.trim(), common, serverParameters.value);
+  // Pull-request stacks are thrown away: no replicas for them, whatever the copied configuration says.
+  const replicas = common.ephemeral ? [] : readReplicas.value;
+  return { ok: true, value: replicas.length > 0 ? { ...settings, readReplicas: replicas } : settings };
 }
 
 function crossFieldProblems(values: AzureRawValues, common: CommonSettings): Problem[] {
   const problems: Problem[] = [];
   const tier = values.skuTier;
-  if (!tierSkus[tier].matches(values.skuName)) {
-    const actualTier = skuTiers.find((candidate) => tierSkus[candidate].matches(values.skuName));
-    const hint = actualTier
-      ? ` ${quote(values.skuName)} is a ${actualTier} size: set skuTier to ${actualTier}, or choose a ${tier} size.`
-      : "";
-    problems.push({
-      setting: "skuName",
-      message: `${quote(values.skuName)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`,
-    });
-  }
+  const sizeProblem = skuProblem(tier, values.skuName);
+  if (sizeProblem) problems.push({ setting: "skuName", message: sizeProblem });
   if (values.highAvailability !== "Disabled" && tier === "Burstable") {
     problems.push({
       setting: "highAvailability",

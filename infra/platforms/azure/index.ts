@@ -5,6 +5,7 @@ import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
 import { type AzureSettings, locationSetting, pgbouncerPort } from "./config";
 import { AzurePrivateNetwork } from "./network";
+import { AzureReadReplicas } from "./read-replicas";
 import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";
 import { AzurePostgresServer, type AzureServerNetwork } from "./server";
 import { parametersPendingRestart } from "./server-parameters";
@@ -12,6 +13,7 @@ import { parametersPendingRestart } from "./server-parameters";
 export { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 export { type AzureSettings, azureSettings, parseAzureSettings } from "./config";
 export { AzurePrivateNetwork, type AzurePrivateNetworkArgs } from "./network";
+export { AzureReadReplicas, type AzureReadReplicasArgs } from "./read-replicas";
 export { ServerReplacementGuard, type ServerReplacementGuardArgs, settingsFixedAtCreation } from "./replacement-guard";
 export { AzurePostgresServer, type AzurePostgresServerArgs, type AzureServerNetwork } from "./server";
 
@@ -121,9 +123,37 @@ export function createAzurePlatform(
     opts,
   );
 
+  const replicas = settings.readReplicas
+    ? new AzureReadReplicas(
+        "postgres-replica",
+        {
+          primary: server.server,
+          afterPrimary: server.database,
+          replicas: settings.readReplicas,
+          resourceGroupName,
+          location: settings.location,
+          sku: settings.sku,
+          storageSizeGb: settings.storageSizeGb,
+          storageAutoGrow: settings.storageAutoGrow,
+          serverName: settings.serverName,
+          network,
+          extensions: config.extensions,
+          serverParameters: settings.serverParameters,
+          pgbouncer: settings.pgbouncer,
+          protect: config.protect,
+          managementLock: locked,
+          tags,
+        },
+        opts,
+      )
+    : undefined;
+
   return {
     platform: "azure",
     host: server.fullyQualifiedDomainName,
+    // The virtual endpoints stay on the primary and on a replica across a promotion; the stack's own connections
+    // (extensions, migrations, roles) use the server's own host.
+    ...(replicas && { appHost: replicas.writerHost, readEndpoint: { host: replicas.readerHost } }),
     port: server.port,
     ...(settings.pgbouncer ? { applicationPort: pgbouncerPort } : {}),
     database: server.databaseName,
@@ -141,6 +171,11 @@ export function createAzurePlatform(
       serverName: server.server.name,
       extensionsAllowlist: server.extensionsAllowlistValue,
       ...(pendingRestart.length > 0 ? { serverParametersPendingRestart: pendingRestart } : {}),
+      ...(replicas && {
+        readReplicaNames: replicas.servers.map((replica) => replica.name),
+        virtualEndpointWriterHost: replicas.writerHost,
+        virtualEndpointReaderHost: replicas.readerHost,
+      }),
     },
   };
 }
