@@ -67,6 +67,13 @@ export type EntraPrincipalType = (typeof entraPrincipalTypes)[number];
 /** The port of the built-in PgBouncer on every flexible server. */
 export const pgbouncerPort = 6432;
 
+/**
+ * Elastic clusters: 5432 (and 6432 through PgBouncer) reach the coordinator, 7432 (8432 through PgBouncer) balance
+ * connections over every node (learn.microsoft.com/azure/postgresql/elastic-clusters/concepts-elastic-clusters).
+ */
+export const clusterLoadBalancedPort = 7432;
+export const clusterLoadBalancedPgbouncerPort = 8432;
+
 /** What ephemeral stacks run on, whatever the configuration they were copied from says. */
 export const ephemeralServer = {
   sku: { tier: "Burstable", name: "Standard_B1ms" },
@@ -280,6 +287,13 @@ export const azureSettings = {
     default: false,
     description: "Switch password sign-in off (Entra only). Refused: the stack's own connections use the password.",
   }),
+  clusterSize: integer({
+    default: 0,
+    min: 0,
+    what: "a number of nodes",
+    description:
+      "Nodes of an Azure elastic cluster (Citus); 0: a single server. Changing it adds nodes in place (then rebalance shards).",
+  }),
   pgbouncer: boolean({
     default: false,
     description: `Turn on the built-in PgBouncer (port ${pgbouncerPort}); appConnectionString then goes through it. Not on Burstable.`,
@@ -396,6 +410,8 @@ export interface AzureSettings extends AzureServerSpec {
   managementLocks: boolean;
   /** The user confirmed that this update may replace the server. */
   allowServerReplacement: boolean;
+  /** Nodes of the elastic cluster (Citus) when the server is one; absent for a single server. */
+  clusterSize?: number;
   /** Read replicas of the primary (setting readReplicas), when there are any; never on ephemeral stacks. */
   readReplicas?: ReadReplicaSettings[];
 }
@@ -451,7 +467,27 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   const settings = resolve(parsed.data, location.trim(), common, serverParameters.value);
   // Pull-request stacks are thrown away: no replicas for them, whatever the copied configuration says.
   const replicas = common.ephemeral ? [] : readReplicas.value;
-  return { ok: true, value: replicas.length > 0 ? { ...settings, readReplicas: replicas } : settings };
+  if (parsed.data.clusterSize > 0 && replicas.length > 0) {
+    return {
+      ok: false,
+      problems: [
+        {
+          setting: readReplicasSetting,
+          message:
+            "is not combined with clusterSize by this stack: an elastic cluster scales reads over its nodes (port 7432). Remove readReplicas, or set clusterSize to 0.",
+        },
+      ],
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      ...settings,
+      ...(replicas.length > 0 && { readReplicas: replicas }),
+      // Kept on pull-request stacks too: their migrations call Citus functions.
+      ...(parsed.data.clusterSize > 0 && { clusterSize: parsed.data.clusterSize }),
+    },
+  };
 }
 
 function crossFieldProblems(values: AzureRawValues, common: CommonSettings): Problem[] {

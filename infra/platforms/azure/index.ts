@@ -3,7 +3,13 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../types";
-import { type AzureSettings, locationSetting, pgbouncerPort } from "./config";
+import {
+  type AzureSettings,
+  clusterLoadBalancedPgbouncerPort,
+  clusterLoadBalancedPort,
+  locationSetting,
+  pgbouncerPort,
+} from "./config";
 import { AzurePrivateNetwork } from "./network";
 import { AzureReadReplicas } from "./read-replicas";
 import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";
@@ -115,6 +121,7 @@ export function createAzurePlatform(
       protect: config.protect,
       serverParameters: settings.serverParameters,
       pgbouncer: settings.pgbouncer,
+      clusterSize: settings.clusterSize,
       logAnalyticsWorkspaceId: settings.logAnalyticsWorkspaceId,
       managementLock: locked,
       serverDependsOn: guard ? [guard] : [],
@@ -155,7 +162,15 @@ export function createAzurePlatform(
     // (extensions, migrations, roles) use the server's own host.
     ...(replicas && { appHost: replicas.writerHost, readEndpoint: { host: replicas.readerHost } }),
     port: server.port,
-    ...(settings.pgbouncer ? { applicationPort: pgbouncerPort } : {}),
+    // On an elastic cluster the migrations run on the coordinator (port), the application is balanced over the nodes.
+    ...(settings.clusterSize !== undefined
+      ? {
+          cluster: true,
+          applicationPort: settings.pgbouncer ? clusterLoadBalancedPgbouncerPort : clusterLoadBalancedPort,
+        }
+      : settings.pgbouncer
+        ? { applicationPort: pgbouncerPort }
+        : {}),
     database: server.databaseName,
     adminUser: server.administratorLogin,
     adminPassword: server.administratorPassword,
