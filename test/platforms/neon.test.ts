@@ -411,9 +411,19 @@ describe("read replicas (neon.readReplicas): read-only computes on the stack's b
   it.each([
     [{ readReplicas: -1 }, "neon.readReplicas: -1 is too small: at least 0."],
     [{ readReplicas: 1.5 }, "neon.readReplicas:"],
+    [
+      { readReplicas: 4 },
+      "neon.readReplicas: (4) exceeds the free plan's 3 read replicas per project (set neon.plan to launch or scale",
+    ],
   ])("rejects %j", (neon, message) => {
     expect(configProblems(neonConfig(neon), { stack: "dev", secretKeys: ["neon:apiKey"] })).toEqual([
       expect.stringContaining(message),
     ]);
+  });
+
+  it("accepts more than 3 on a paid plan", () => {
+    expect(
+      configProblems(neonConfig({ plan: "launch", readReplicas: 4 }), { stack: "dev", secretKeys: ["neon:apiKey"] }),
+    ).toEqual([]);
   });
 });
