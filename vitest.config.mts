@@ -1,5 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { disableDefaultColors } from "vitest/node";
+
+import { usePlainOutputWhenRedirected } from "./test/support/plain-output.mjs";
+
+// `npx vitest` run directly: the workers (assertion diffs) inherit NO_COLOR; this process's colours are switched
+// off here, except a few symbols vitest coloured before loading this file (test/support/vitest.mjs avoids those).
+if (usePlainOutputWhenRedirected()) disableDefaultColors();
 
 export default defineConfig({
   resolve: {

@@ -1,18 +1,19 @@
-// IPv4 dotted-quad parsing for firewall-rule checks (Azure Flexible Server firewall rules are IPv4 only).
+// IPv4 dotted-quad parsing: the one implementation, for the policy pack's firewall check and the stack's Azure
+// firewall settings (infra/platforms/azure/ipv4.ts imports it). It lives in the pack, with no imports, because the
+// pack must stay self-contained (`pulumi policy publish` uploads this folder only), while the Pulumi program
+// compiles any file it imports.
 
-/** The address as an unsigned 32-bit number, or undefined when the text is not a dotted-quad IPv4 address. */
+const octet = /^(0|[1-9]\d{0,2})$/;
+
+/**
+ * "203.0.113.7" -> 3405803783; undefined for anything that is not a plain dotted quad. Leading zeros ("010.0.0.1")
+ * are refused: some parsers read them as octal, so the same text would mean another address elsewhere.
+ */
 export function parseIpv4(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
-  const parts = text.trim().split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((part) => octet.test(part) && Number(part) <= 255)) return undefined;
+  return parts.reduce((value, part) => value * 256 + Number(part), 0);
 }
 
 /** Number of addresses from start to end, inclusive. */

@@ -1,5 +1,6 @@
-// npm run bench: pgvector-migrate up (the CLI process, as a user runs it) against the same SQL applied as one
-// raw single-transaction script, on native PostgreSQL with default durability; then plan with 1000 applied.
+// npm run bench: pgvector-migrate up (the CLI process, as a user runs it), per-migration transactions and
+// --single-transaction, against the same SQL applied as one raw single-transaction script, on native PostgreSQL
+// with default durability; then the process latency of plan with 1000 applied and of up with one pending.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -53,7 +54,11 @@ async function countRows(url: string, sql: string): Promise<number> {
   }
 }
 
-type Runner = "migrate" | "raw";
+type Runner = "migrate" | "single" | "raw";
+const runners: readonly Runner[] = ["migrate", "single", "raw"];
+
+/** Latency targets of a CLI process, in ms (issue 13). */
+const latencyTargetMs = 120;
 
 async function timedRun(
   runner: Runner,
@@ -76,11 +81,12 @@ async function timedRun(
   const url = withDatabase(context.adminUrl, database, context.sslmode);
   try {
     const run =
-      runner === "migrate"
-        ? await timeProcess(process.execPath, [cliBin, "up", "--dir", context.dir], {
-            ...process.env,
-            DATABASE_URL: url,
-          })
+      runner !== "raw"
+        ? await timeProcess(
+            process.execPath,
+            [cliBin, "up", "--dir", context.dir, ...(runner === "single" ? ["--single-transaction"] : [])],
+            { ...process.env, DATABASE_URL: url },
+          )
         : context.psql
           ? await timeProcess(
               context.psql,
@@ -122,10 +128,51 @@ async function timePlan(adminUrl: string, sslmode: string, dir: string, repetiti
         (await timeProcess(process.execPath, [cliBin, "plan", "--dir", dir], { ...process.env, DATABASE_URL: url })).ms,
       );
     }
-    return { inProcessMs: median(inProcess), cliMs: median(cli) };
+    return { inProcessMs: median(inProcess), cliMs: median(cli), cliSamples: cli };
   } finally {
     await admin(adminUrl, (client) => client.query(`DROP DATABASE ${database} WITH (FORCE)`));
   }
+}
+
+/**
+ * Process latency of `up` with one small pending migration on a fresh database, against the same file applied by
+ * the raw runner, and of `node -e ""` alone (Node's own start-up, which no CLI in Node can go below).
+ */
+async function timeOnePending(
+  adminUrl: string,
+  sslmode: string,
+  work: string,
+  psql: string | undefined,
+  repetitions: number,
+) {
+  const dir = join(work, "one");
+  const script = writeMigrations(dir, 1);
+  const times: Record<"up" | "raw" | "node", number[]> = { up: [], raw: [], node: [] };
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const kind of rep % 2 === 0 ? (["up", "raw"] as const) : (["raw", "up"] as const)) {
+      const database = `bench_one_${rep}_${kind}`;
+      await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
+      const url = withDatabase(adminUrl, database, sslmode);
+      try {
+        const run =
+          kind === "up"
+            ? await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], { ...process.env, DATABASE_URL: url })
+            : psql
+              ? await timeProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", script, url], process.env)
+              : await timeProcess(process.execPath, [rawApply, script], { ...process.env, DATABASE_URL: url });
+        times[kind].push(run.ms);
+      } finally {
+        await admin(adminUrl, (client) => client.query(`DROP DATABASE ${database} WITH (FORCE)`));
+      }
+    }
+    times.node.push((await timeProcess(process.execPath, ["-e", ""], process.env)).ms);
+  }
+  return { upMs: median(times.up), rawMs: median(times.raw), nodeMs: median(times.node), samples: times };
+}
+
+/** Median, and the spread as min-max. */
+function spread(values: readonly number[]): string {
+  return `${formatMs(median(values))} (${formatMs(Math.min(...values))}-${formatMs(Math.max(...values))})`;
 }
 
 function formatMs(ms: number): string {
@@ -158,9 +205,11 @@ async function main(): Promise<void> {
   const results: {
     count: number;
     migrateMs: number;
+    singleMs: number;
     rawMs: number;
     pairedRatio: number;
-    bestRatio: number;
+    singlePairedRatio: number;
+    load: number[];
     samples: Record<Runner, number[]>;
   }[] = [];
   try {
@@ -170,10 +219,10 @@ async function main(): Promise<void> {
     for (const count of sizes) {
       const dir = join(work, `n${count}`);
       const script = writeMigrations(dir, count);
-      const times: Record<Runner, number[]> = { migrate: [], raw: [] };
+      const times: Record<Runner, number[]> = { migrate: [], single: [], raw: [] };
       for (let rep = 0; rep < repetitions; rep++) {
-        // Interleaved, alternating which goes first, so drift (caches, checkpoints) hits both alike.
-        const order: Runner[] = rep % 2 === 0 ? ["migrate", "raw"] : ["raw", "migrate"];
+        // Interleaved, rotating which goes first, so drift (caches, checkpoints) hits all alike.
+        const order = runners.map((_, index) => runners[(index + rep) % runners.length] as Runner);
         for (const runner of order) {
           const ms = await timedRun(runner, {
             adminUrl: server.adminUrl,
@@ -188,32 +237,41 @@ async function main(): Promise<void> {
           process.stderr.write(`  N=${count} rep ${rep + 1} ${runner}: ${formatMs(ms)}\n`);
         }
       }
-      const pairedRatios = times.migrate.map((ms, rep) => ms / (times.raw[rep] ?? Number.NaN));
+      const paired = (runner: Runner) => median(times[runner].map((ms, rep) => ms / (times.raw[rep] ?? Number.NaN)));
       results.push({
         count,
         migrateMs: median(times.migrate),
+        singleMs: median(times.single),
         rawMs: median(times.raw),
-        pairedRatio: median(pairedRatios),
-        bestRatio: Math.min(...times.migrate) / Math.min(...times.raw),
+        pairedRatio: paired("migrate"),
+        singlePairedRatio: paired("single"),
+        load: loadavg().map((load) => Number(load.toFixed(2))),
         samples: times,
       });
     }
     const planCount = Math.max(...sizes);
     const planDir = join(work, `n${planCount}`);
-    const plan = await timePlan(server.adminUrl, sslmode, planDir, 10);
+    const latencyRepetitions = Math.max(repetitions, 10);
+    const plan = await timePlan(server.adminUrl, sslmode, planDir, latencyRepetitions);
+    const onePending = await timeOnePending(server.adminUrl, sslmode, work, psql, latencyRepetitions);
     const loadAfter = loadavg().map((load) => Number(load.toFixed(2)));
 
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+    const verdict = (ms: number) => (ms <= latencyTargetMs ? "under" : "OVER");
     const lines = [
       "",
-      `| N | pgvector-migrate up | raw (${baseline}) | ratio of medians | median of paired ratios | ratio of best runs |`,
-      "|---:|---:|---:|---:|---:|---:|",
+      `| N | up | up --single-transaction | raw (${baseline}) | up / raw (medians; paired) | single / raw (medians; paired) | load after |`,
+      "|---:|---:|---:|---:|---:|---:|---:|",
       ...results.map(
         (r) =>
-          `| ${r.count} | ${formatMs(r.migrateMs)} | ${formatMs(r.rawMs)} | ${(r.migrateMs / r.rawMs).toFixed(2)}x | ${r.pairedRatio.toFixed(2)}x | ${r.bestRatio.toFixed(2)}x |`,
+          `| ${r.count} | ${spread(r.samples.migrate)} | ${spread(r.samples.single)} | ${spread(r.samples.raw)} | ${ratio(r.migrateMs, r.rawMs)}; ${r.pairedRatio.toFixed(2)}x | ${ratio(r.singleMs, r.rawMs)}; ${r.singlePairedRatio.toFixed(2)}x | ${r.load[0]} |`,
       ),
       "",
-      `plan with ${planCount} applied, nothing pending: ${formatMs(plan.inProcessMs)} in-process (load files + plan), ${formatMs(plan.cliMs)} as a CLI process (incl. start-up)`,
-      `(medians of ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for both; plan: medians of 10)`,
+      `Process latency (medians of ${latencyRepetitions}, min-max; target ${latencyTargetMs} ms):`,
+      `  plan, ${planCount} applied, nothing pending: ${spread(plan.cliSamples)}: ${verdict(plan.cliMs)} the target; ${formatMs(plan.inProcessMs)} of it in-process (load files + plan)`,
+      `  up, one small pending migration, fresh database: ${spread(onePending.samples.up)}: ${verdict(onePending.upMs)} the target; raw ${spread(onePending.samples.raw)}, ${ratio(onePending.upMs, onePending.rawMs)} of it`,
+      `  node -e "" (Node start-up alone, the floor): ${spread(onePending.samples.node)}; plan is ${ratio(plan.cliMs, onePending.nodeMs)} and up ${ratio(onePending.upMs, onePending.nodeMs)} of it`,
+      `(up: ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for all)`,
       `${machine.date}, ${machine.cpus} CPUs, load average ${machine.loadBefore.join(" ")} before and ${loadAfter.join(" ")} after`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
@@ -221,7 +279,7 @@ async function main(): Promise<void> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`),
-      `${JSON.stringify({ baseline, sslmode, repetitions, machine: { ...machine, loadAfter }, up: results, plan: { applied: planCount, ...plan } }, null, 2)}\n`,
+      `${JSON.stringify({ baseline, sslmode, repetitions, machine: { ...machine, loadAfter }, up: results, plan: { applied: planCount, ...plan }, onePending }, null, 2)}\n`,
     );
   } finally {
     await server.stop();

@@ -1,12 +1,6 @@
-import { defaultTrackingTable } from "pgvector-migrate";
-import { platformNames } from "../platforms/types";
-import {
-  databaseNameProblem,
-  extensionNameProblem,
-  identifierProblem,
-  qualifiedTableProblem,
-  roleNameProblem,
-} from "./identifiers";
+import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
+import { platformNames } from "../platforms/platform-database";
+import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
 
 /** Where docs/ documents the common settings: the Azure section's table lists them with Azure's own. */
@@ -15,8 +9,18 @@ export const commonSettingsDocs = "docs/azure.md#settings";
 export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
 export type AppRoleAccess = (typeof appRoleAccessLevels)[number];
 
-export const migrationsLintModes = ["off", "warn", "strict"] as const;
-export type MigrationsLintMode = (typeof migrationsLintModes)[number];
+/**
+ * The stack settings that set a migration option, and the option each sets (pgvector-migrate's migrationOptions
+ * define its default, description and rule). The loader passes them on as StackConfig.migrations.
+ */
+export const migrationSettingOptions = {
+  migrationsDirectory: "directory",
+  migrationsTable: "trackingTable",
+  migrationsLockTimeoutSeconds: "lockTimeoutSeconds",
+  migrationsAllowOutOfOrder: "allowOutOfOrder",
+  migrationsTimeoutMinutes: "timeoutMinutes",
+  migrationsLint: "lint",
+} as const satisfies Record<string, MigrationOptionName>;
 
 /** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
 export const commonSettings = {
@@ -54,38 +58,18 @@ export const commonSettings = {
     check: extensionNameProblem,
   }),
   migrationsDirectory: text({
-    default: "migrations",
-    description: "Folder of the SQL migrations, relative to the project directory.",
+    default: migrationOptions.directory.default,
+    description: migrationOptions.directory.description,
   }),
   migrationsTable: text({
-    default: defaultTrackingTable,
-    description:
-      "Table that records the applied migrations, in a schema the application role cannot use (a public.schema_migrations of an earlier version is moved there).",
-    check: qualifiedTableProblem,
+    default: migrationOptions.trackingTable.default,
+    description: migrationOptions.trackingTable.description,
+    check: migrationOptions.trackingTable.problem,
   }),
-  migrationsLockTimeoutSeconds: integer({
-    default: 60,
-    min: 0,
-    max: 3600,
-    description: "How long a run waits for another runner's migration lock.",
-  }),
-  migrationsAllowOutOfOrder: boolean({
-    default: false,
-    description: "Apply a pending migration older than the newest applied one instead of failing.",
-  }),
-  migrationsTimeoutMinutes: integer({
-    default: 120,
-    min: 0,
-    max: 1440,
-    description: "Longest a migration statement may run (0: no limit); also the resource's create/update timeout.",
-  }),
-  migrationsLint: choice({
-    accepted: migrationsLintModes,
-    default: "warn",
-    what: "a lint mode",
-    description:
-      "Lint of the migrations an update adds (squawk): off; warn (findings shown in the preview); strict (a finding fails the preview).",
-  }),
+  migrationsLockTimeoutSeconds: integer(migrationOptions.lockTimeoutSeconds),
+  migrationsAllowOutOfOrder: boolean(migrationOptions.allowOutOfOrder),
+  migrationsTimeoutMinutes: integer(migrationOptions.timeoutMinutes),
+  migrationsLint: choice({ ...migrationOptions.lint, what: "a lint mode" }),
   appRoleName: text({
     default: "",
     description:

@@ -1,12 +1,14 @@
+import {
+  extensionNameProblem as engineExtensionNameProblem,
+  isExtensionName,
+  isPlainIdentifier,
+} from "pgvector-migrate";
 import { quote } from "./setting";
-
-/** Lower-case, unquoted PostgreSQL identifier: needs no quoting anywhere and survives every client unchanged. */
-export const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const identifierRule = "a lower-case PostgreSQL identifier (a-z, 0-9 and _, starting with a letter or _, at most 63)";
 
 export function identifierProblem(value: string): string | undefined {
-  return identifierPattern.test(value) ? undefined : `${quote(value)} is not ${identifierRule}.`;
+  return isPlainIdentifier(value) ? undefined : `${quote(value)} is not ${identifierRule}.`;
 }
 
 /** Names PostgreSQL or the managed services keep for themselves. */
@@ -31,19 +33,7 @@ export function databaseNameProblem(value: string): string | undefined {
     : undefined;
 }
 
-/** `table` or `schema.table`. */
-export function qualifiedTableProblem(value: string): string | undefined {
-  const parts = value.split(".");
-  return parts.length <= 2 && parts.every((part) => identifierPattern.test(part))
-    ? undefined
-    : `${quote(value)} is not a table name: ${identifierRule}, optionally schema-qualified (public.schema_migrations).`;
-}
-
-/** Extension names as CREATE EXTENSION takes them: pg_trgm, uuid-ossp, vector. */
-export const extensionNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
+/** Extension names as CREATE EXTENSION takes them; the stack lower-cases them (see stackExtensions). */
 export function extensionNameProblem(value: string): string | undefined {
-  return extensionNamePattern.test(value.trim().toLowerCase())
-    ? undefined
-    : `${quote(value)} is not an extension name (letters, digits, _ and -, e.g. pg_trgm or uuid-ossp).`;
+  return isExtensionName(value.trim().toLowerCase()) ? undefined : engineExtensionNameProblem(value);
 }

@@ -1,29 +1,26 @@
-import { existsSync, statSync } from "node:fs";
-import * as path from "node:path";
+import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/resource";
 import {
   type AppRoleAccess,
   type CommonSettings,
   commonSettings,
   commonSettingsDocs,
-  type MigrationsLintMode,
+  migrationSettingOptions,
 } from "./common";
 import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
 import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
-import { quote, settingsSchema } from "./setting";
+import { settingsSchema } from "./setting";
 import { type ConfigSource, pulumiConfigSource } from "./source";
 
-export interface MigrationSettings {
-  directory: string;
-  trackingTable: string;
-  lockTimeoutSeconds: number;
-  allowOutOfOrder: boolean;
-  timeoutMinutes: number;
-  /** Lint of the migrations an update adds: off, warn or strict. */
-  lint: MigrationsLintMode;
-}
+/** The migration options a stack chooses (pgvector-migrate's); its platform and extensions imply the others. */
+export type StackMigrationOptions = Pick<
+  MigrationOptions,
+  (typeof migrationSettingOptions)[keyof typeof migrationSettingOptions]
+>;
+
+type MigrationSetting = keyof typeof migrationSettingOptions;
 
 export interface AppRoleSettings {
   name: string;
@@ -42,7 +39,7 @@ export interface StackConfig {
   databaseName: string;
   /** `vector` and the configured extensions: lower-case, de-duplicated, sorted. */
   extensions: readonly string[];
-  migrations: MigrationSettings;
+  migrations: StackMigrationOptions;
   appRole: AppRoleSettings;
   connectTimeoutSeconds: number;
   platform: PlatformSettings;
@@ -92,14 +89,9 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
     postgresVersion: common.postgresVersion,
     databaseName: common.databaseName,
     extensions: stackExtensions(common.extensions),
-    migrations: {
-      directory: common.migrationsDirectory,
-      trackingTable: common.migrationsTable,
-      lockTimeoutSeconds: common.migrationsLockTimeoutSeconds,
-      allowOutOfOrder: common.migrationsAllowOutOfOrder,
-      timeoutMinutes: common.migrationsTimeoutMinutes,
-      lint: common.migrationsLint,
-    },
+    migrations: Object.fromEntries(
+      Object.entries(migrationSettingOptions).map(([setting, option]) => [option, common[setting as MigrationSetting]]),
+    ) as StackMigrationOptions,
     appRole: {
       // Only an ephemeral Azure stack gets a server of its own; elsewhere it shares the roles of its parent's
       // server (existing) or holds copies of them (a Neon branch), so its app role needs a name of its own.
@@ -163,17 +155,8 @@ function unknownSettingProblems(source: ConfigSource): Problem[] {
 
 /** The Migrations resource reads the folder while the program registers resources: a wrong one must stop it first. */
 function migrationsDirectoryProblems(directory: string): Problem[] {
-  const absolute = path.resolve(programProjectDirectory(), directory);
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) return [];
-  return [
-    {
-      setting: "migrationsDirectory",
-      message:
-        `${quote(directory)} is not a folder (looked for ${absolute}). Set it to the folder of the SQL migrations, ` +
-        "relative to the project directory (default migrations), or create the first migration there with " +
-        "`pgvector-migrate new <name> --dir <folder>`.",
-    },
-  ];
+  const message = migrationsFolderProblem(directory, programProjectDirectory());
+  return message === undefined ? [] : [{ setting: "migrationsDirectory", message }];
 }
 
 function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<unknown>): Problem[] {

@@ -1,8 +1,9 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform } from "pgvector-migrate";
-import { Migrations, type MigrationsConnection, type MigrationsLint, type MigrationsOnDelete } from "../migrations";
-import type { PlatformDatabase, PlatformName } from "../platforms/types";
+import type { MigrationOptions, Platform } from "pgvector-migrate";
+import type { StackMigrationOptions } from "../config/load";
+import { Migrations, type MigrationsConnection } from "../migrations";
+import type { PlatformDatabase, PlatformName } from "../platforms/platform-database";
 import { AppRole, type AppRoleAccess } from "./app-role";
 import { connectionString } from "./connection-string";
 import { postgresqlProvider } from "./provider";
@@ -12,18 +13,8 @@ export interface PgvectorDatabaseArgs {
   platform: PlatformDatabase;
   /** Extensions to create before the migrations; include "vector". Lower-case names. */
   extensions: readonly string[];
-  migrations: {
-    /** Relative to the Pulumi project directory (where Pulumi.yaml is). */
-    directory: string;
-    trackingTable?: string;
-    lockTimeoutSeconds?: number;
-    allowOutOfOrder?: boolean;
-    timeoutMinutes?: number;
-    /** Default "keep": destroying the resource leaves the schema as it is and needs no connection. */
-    onDelete?: MigrationsOnDelete;
-    /** Lint of the migrations an update adds. Default "warn". */
-    lint?: MigrationsLint;
-  };
+  /** The stack's migration options (StackConfig.migrations), passed through; the platform supplies the rest. */
+  migrations: StackMigrationOptions & Partial<Pick<MigrationOptions, "onDelete">>;
   appRole: { name: string; access: AppRoleAccess; schemas: readonly string[] };
   /** Per connection attempt of the postgresql provider. Default 15. */
   connectTimeoutSeconds?: number;
@@ -117,15 +108,9 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
     this.migrations = new Migrations(
       `${name}-migrations`,
       {
+        ...args.migrations,
         connection: admin,
-        directory: args.migrations.directory,
-        trackingTable: args.migrations.trackingTable,
-        lockTimeoutSeconds: args.migrations.lockTimeoutSeconds,
-        allowOutOfOrder: args.migrations.allowOutOfOrder,
-        timeoutMinutes: args.migrations.timeoutMinutes,
-        lint: args.migrations.lint,
         cluster: platform.cluster,
-        onDelete: args.migrations.onDelete ?? "keep",
         platform: migrationPlatform[platform.platform],
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
         requiredExtensions: [...args.extensions],

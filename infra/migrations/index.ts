@@ -1,3 +1,4 @@
+export { findProjectDirectory } from "pgvector-migrate";
 export type {
   MigrationsArgs,
   MigrationsConnection,
@@ -7,5 +8,5 @@ export type {
   MigrationsOnDelete,
   MigrationsOutputs,
 } from "./args";
-export { findProjectDirectory, migrationsProvider } from "./provider";
-export { defaultTimeoutMinutes, Migrations, migrationsInputs, programProjectDirectory } from "./resource";
+export { migrationsProvider } from "./provider";
+export { Migrations, migrationsInputs, programProjectDirectory } from "./resource";

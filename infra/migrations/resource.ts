@@ -1,10 +1,13 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultTrackingTable, loadMigrations, migrationInputMap } from "pgvector-migrate";
-import type { MigrationsArgs, MigrationsInputs, MigrationsOnDelete } from "./args";
-import { findProjectDirectory, migrationsProvider } from "./provider";
-
-export const defaultTimeoutMinutes = 120;
+import {
+  migrationsInputs as engineMigrationsInputs,
+  findProjectDirectory,
+  type MigrationOptions,
+  type MigrationsInputs,
+} from "pgvector-migrate";
+import type { MigrationsArgs, MigrationsOnDelete } from "./args";
+import { migrationsProvider } from "./provider";
 
 /**
  * SQL migrations applied by `pulumi up`, after the resources they depend on (the database and its `vector`
@@ -48,35 +51,15 @@ export class Migrations extends pulumi.dynamic.Resource {
 }
 
 /**
- * The inputs the resource registers, with `connection` as given. The stored directory is relative to
- * `projectDir`, the Pulumi project directory (where Pulumi.yaml is), which the provider finds again wherever the
- * CLI starts it inside the project.
+ * The inputs the resource registers (pgvector-migrate's migrationsInputs), with `connection` as given, relative to
+ * the running program's project directory unless `projectDir` names one.
  */
 export function migrationsInputs<Connection>(
-  args: Omit<MigrationsArgs, "connection">,
+  options: Partial<MigrationOptions> & { directory: string; cluster?: boolean },
   connection: Connection,
   projectDir: string = programProjectDirectory(),
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {
-  const directory = projectRelativeDirectory(args.directory, projectDir);
-  const inputs = {
-    connection,
-    directory,
-    migrations: migrationInputMap(loadMigrations(path.resolve(projectDir, directory))),
-    trackingTable: args.trackingTable ?? defaultTrackingTable,
-    lockTimeoutSeconds: args.lockTimeoutSeconds ?? 60,
-    allowOutOfOrder: args.allowOutOfOrder ?? false,
-    onDelete: args.onDelete ?? "keep",
-    platform: args.platform ?? "generic",
-    requiredExtensions: args.requiredExtensions ?? [],
-    timeoutMinutes: args.timeoutMinutes ?? defaultTimeoutMinutes,
-    lint: args.lint ?? "warn",
-  };
-  return {
-    ...inputs,
-    ...(args.searchPath !== undefined && { searchPath: args.searchPath }),
-    // Only when set, so the inputs (and the state) of every other stack stay as they were.
-    ...(args.cluster === true && { cluster: true as const }),
-  };
+  return engineMigrationsInputs(options, connection, projectDir);
 }
 
 /**
@@ -88,21 +71,6 @@ export function programProjectDirectory(
   workingDirectory: string = process.cwd(),
 ): string {
   return path.isAbsolute(rootDirectory) ? rootDirectory : findProjectDirectory(workingDirectory);
-}
-
-/** The directory as stored in the state: relative to the project directory, so it is the same on every machine. */
-function projectRelativeDirectory(directory: string, projectDir: string): string {
-  if (directory.trim() === "") {
-    throw new Error('Migrations: `directory` is empty; set it to the migrations folder, e.g. "migrations".');
-  }
-  const relative = path.relative(projectDir, path.resolve(projectDir, directory));
-  if (path.isAbsolute(relative)) {
-    throw new Error(
-      `Migrations: directory ${directory} is on another drive than the project directory ${projectDir}; ` +
-        "move the migrations into the project.",
-    );
-  }
-  return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
 function withMigrationsDefaults(

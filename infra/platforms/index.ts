@@ -3,10 +3,10 @@ import type { StackConfig } from "../config/load";
 import { createAzurePlatform } from "./azure";
 import { createExistingPlatform } from "./existing";
 import { createNeonPlatform } from "./neon";
+import type { PlatformDatabase } from "./platform-database";
 import { createSupabasePlatform } from "./supabase";
-import type { PlatformDatabase } from "./types";
 
-export type { PlatformDatabase, PlatformName } from "./types";
+export type { PlatformDatabase, PlatformName } from "./platform-database";
 
 /** Creates the server part for the stack's platform. Only this part differs between platforms. */
 export function createPlatform(config: StackConfig, opts?: pulumi.ComponentResourceOptions): PlatformDatabase {

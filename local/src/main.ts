@@ -5,6 +5,7 @@ import type { EngineOptions, MigrationSet, UpResult } from "pgvector-migrate";
 import { lockDataDir } from "./data-dir-lock";
 import { type LocalOptions, LocalUsageError, parseLocalOptions, usage } from "./options";
 import { type RunningServer, startServer } from "./pglite-server";
+import { sharedSessionHint, sharedSessionMessage } from "./shared-session";
 
 interface Engine {
   loadMigrations(directory: string): MigrationSet;
@@ -57,7 +58,14 @@ async function run(options: LocalOptions): Promise<number> {
   const release = lockDataDir(options.dataDir);
   let server: RunningServer | undefined;
   try {
-    server = await startServer(options);
+    let serving = false;
+    // The engine's own connection at start-up is not announced: only clients of the running server are.
+    server = await startServer({
+      ...options,
+      onConnection: (line) => {
+        if (serving) process.stderr.write(`${line}\n`);
+      },
+    });
     const result = await applyMigrations(options, server.url);
     for (const applied of result?.applied ?? []) {
       process.stderr.write(`Applied ${applied.id} (${applied.durationMs} ms)\n`);
@@ -68,6 +76,8 @@ async function run(options: LocalOptions): Promise<number> {
         `PostgreSQL with pgvector (PGlite) on port ${server.port}, database ${options.database}, data in ${display(options.dataDir)}\n` +
           `Migrations: ${result?.applied.length ?? 0} applied now, ${result?.state.length ?? 0} in total, 0 pending. Ctrl-C stops the server.\n`,
       );
+      process.stderr.write(`Note: ${sharedSessionMessage}. ${sharedSessionHint}\n`);
+      serving = true;
     }
     const signal = await shutdown.promise;
     process.stderr.write(`${signal}: stopping, flushing data to ${display(options.dataDir)}\n`);

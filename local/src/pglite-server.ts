@@ -1,5 +1,6 @@
 // PGlite (PostgreSQL 18 compiled to WASM) with pgvector, served over TCP by pglite-socket.
 import { existsSync, mkdirSync } from "node:fs";
+import { announceSharedSession, connectionLine } from "./shared-session";
 
 // pglite is ESM: its types are imported in import mode (this package compiles to CommonJS).
 type PGliteType = import("@electric-sql/pglite", { with: { "resolution-mode": "import" }}).PGlite;
@@ -17,6 +18,8 @@ export interface ServerSettings {
   port: number;
   dataDir: string;
   database: string;
+  /** Called with a line to show when a client connects (the connections share one session). */
+  onConnection?: (line: string) => void;
 }
 
 async function openPglite(dataDir: string, database: string): Promise<PGliteType> {
@@ -28,18 +31,25 @@ async function openPglite(dataDir: string, database: string): Promise<PGliteType
 }
 
 /**
- * PGlite opens one database chosen at start and fails on one that does not exist: create the application
- * database from `postgres` first (once), then reopen on it.
+ * PGlite opens one database chosen at start and fails on one that does not exist. Each open costs a PGlite boot
+ * (seconds), so the application database is opened directly, and only when that fails is it created from
+ * `postgres` (first run; the failed open has initialised a new data directory) and opened again.
  */
 async function openApplicationDatabase(dataDir: string, database: string): Promise<PGliteType> {
-  const bootstrap = await openPglite(dataDir, "postgres");
   try {
-    const { rows } = await bootstrap.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (rows.length === 0) await bootstrap.exec(`CREATE DATABASE "${database}"`);
-  } finally {
-    await bootstrap.close();
+    return await openPglite(dataDir, database);
+  } catch (openError) {
+    const bootstrap = await openPglite(dataDir, "postgres");
+    try {
+      const { rows } = await bootstrap.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+      // The database exists: it failed to open for another reason, which is the error to report.
+      if (rows.length > 0) throw openError;
+      await bootstrap.exec(`CREATE DATABASE "${database}"`);
+    } finally {
+      await bootstrap.close();
+    }
+    return openPglite(dataDir, database);
   }
-  return openPglite(dataDir, database);
 }
 
 export async function startServer(settings: ServerSettings): Promise<RunningServer> {
@@ -52,7 +62,13 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
     const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
     // Several client connections share PGlite's single backend (a multiplexer serialises them).
+    announceSharedSession(db);
     const server = new PGLiteSocketServer({ db, host: settings.host, port: settings.port, maxConnections: 20 });
+    server.addEventListener("connection", (event) => {
+      const { clientAddress, clientPort } = (event as CustomEvent<{ clientAddress: string; clientPort: number }>)
+        .detail;
+      settings.onConnection?.(connectionLine(`${clientAddress}:${clientPort}`, server.getStats().activeConnections));
+    });
     await server.start().catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
         throw new Error(

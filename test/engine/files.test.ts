@@ -275,3 +275,12 @@ describe("createMigration", () => {
     expect(error.message).toContain('Invalid migration name "Add Index"');
   });
 });
+
+describe("files the server cannot receive", () => {
+  it("refuses a NUL byte with file:line:column, before any connection", () => {
+    const error = invalidFiles({ "0001_ok.sql": "SELECT 1;\n", "0002_nul.sql": "SELECT 1;\nSELECT 'a\0b';\n" });
+    expect(error.message).toContain("migrations/0002_nul.sql:2:10: the file contains a NUL byte");
+    expect(error.message).toContain("save it as UTF-8");
+    expect(error.message).not.toContain("0001_ok.sql");
+  });
+});

@@ -26,7 +26,10 @@ const roots: string[] = [];
 afterEach(async () => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
   // Every fixture builds the same schema in public: start each format from an empty database.
-  await query(server.url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+  await query(
+    server.url,
+    "DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS pgvector_migrate CASCADE",
+  );
 });
 
 const embedding = (seed: number) =>
@@ -148,7 +151,10 @@ describe("the tools themselves", () => {
       "--no-dump-schema",
       "up",
     ]);
-    const rows = await query<{ version: string }>(server.url, "SELECT version FROM schema_migrations ORDER BY 1");
+    const rows = await query<{ version: string }>(
+      server.url,
+      "SELECT version FROM public.schema_migrations ORDER BY 1",
+    );
     expect(rows.map((row) => row.version)).toEqual(loadMigrations(path).migrations.map((m) => m.versionText));
     await expectSchema();
   });

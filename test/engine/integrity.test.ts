@@ -1,9 +1,10 @@
 // Data integrity of `up` on native PostgreSQL: INVALID concurrent indexes are never recorded as done, migrations
 // cannot release the migration lock, session state a migration changes does not leak into the engine's statements
 // or the next migration, and a refused run creates nothing.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolveTrackingTable } from "../../packages/migrate/src/db/tracking-table";
 import { createNativeDatabase, type NativeDatabase, urlForDatabase, withAdminClient } from "../support";
 import { CapturingLogger, engineOptions, failure, type MigrationsDir, migrationsDir, query } from "./helpers";
 
@@ -81,10 +82,7 @@ describe("INVALID indexes left by failed concurrent builds", () => {
 });
 
 describe("the migration lock cannot be released by a migration", () => {
-  const lockKey = () => {
-    const digest = createHash("sha256").update("pgvector-migrate:public.schema_migrations").digest();
-    return digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn;
-  };
+  const lockKey = () => resolveTrackingTable().lockKey;
 
   it("refuses DISCARD ALL and advisory unlocks of the engine's lock before running anything", async () => {
     dir.write("0001_a.sql", "CREATE TABLE a (id int);");
@@ -118,7 +116,7 @@ describe("the migration lock cannot be released by a migration", () => {
     const error = await failure(up(loadMigrations(dir.path), engineOptions(db.url)));
     expect(error.code).toBe("MIGRATION_FAILED");
     expect(error.message).toContain(
-      "migrations/0002_release.sql: the migration lock of public.schema_migrations was released while this no-transaction file ran",
+      "migrations/0002_release.sql: the migration lock of pgvector_migrate.schema_migrations was released while this no-transaction file ran",
     );
     expect(await appliedVersions(db.url)).toEqual([1]);
     expect(await query(db.url, "SELECT to_regclass('after_release') IS NULL AS none")).toEqual([{ none: true }]);

@@ -53,7 +53,10 @@ describe("interrupting up", () => {
       "migration-done 0001_first",
       "migration-started 0002_slow",
     ]);
-    const rows = await query<{ version: string }>(db.url, "SELECT version FROM schema_migrations ORDER BY 1");
+    const rows = await query<{ version: string }>(
+      db.url,
+      "SELECT version FROM pgvector_migrate.schema_migrations ORDER BY 1",
+    );
     expect(rows.map((row) => Number(row.version))).toEqual([1]);
     expect(await query(db.url, "SELECT to_regclass('slow') AS t")).toEqual([{ t: null }]);
     expect(await sleeping()).toBe(false);

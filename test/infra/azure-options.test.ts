@@ -86,7 +86,7 @@ describe("public access", () => {
 describe("private access", () => {
   it("creates the network first, and the postgresql provider waits for the DNS zone's link to it", async () => {
     const { registrations } = await runStack("prod", stackFileConfig("prod"));
-    const link = single(registrations, T.dnsLink);
+    const link = single(registrations, T.dnsLink, "postgres-network-dns-link");
     expect(single(registrations, T.server).dependencies).toContain(link.urn);
     expect(single(registrations, T.provider).dependencies).toContain(link.urn);
   });

@@ -89,7 +89,8 @@ describe("protect: true", () => {
   it("protects the virtual network, the delegated subnet and the private DNS zone", async () => {
     const { registrations } = await runStack("prod", stackFileConfig("prod"));
     for (const type of [T.vnet, T.subnet, T.dnsZone]) expect(single(registrations, type).protect).toBe(true);
-    const unprotected = await runStack("dev", { "azure-native:location": "westeurope" });
+    // deployerInVnet: a private stack must say how Pulumi reaches its network.
+    const unprotected = await runStack("dev", { "azure-native:location": "westeurope", deployerInVnet: "true" });
     for (const type of [T.vnet, T.subnet, T.dnsZone])
       expect(single(unprotected.registrations, type).protect).toBe(false);
   });

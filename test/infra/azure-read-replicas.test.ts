@@ -209,6 +209,7 @@ describe("read replicas (readReplicas)", () => {
       "azure-native:location": "westeurope",
       skuTier: "GeneralPurpose",
       skuName: "Standard_D2ds_v5",
+      deployerInVnet: "true",
       readReplicas: JSON.stringify([{ location: "northeurope" }]),
     };
     expect(configProblems(privateReplica)).toEqual([

@@ -5,11 +5,11 @@ import { parseMaintenanceWindow } from "../../infra/platforms/azure/config";
 import { parseCidr, parseIpv4, parseIpv4Range } from "../../infra/platforms/azure/ipv4";
 
 describe("azure.extensions value", () => {
-  it("merges lists, always with vector, upper-case, without duplicates, sorted", () => {
-    expect(azureExtensionsAllowlist()).toBe("VECTOR");
-    expect(azureExtensionsAllowlist(["vector"])).toBe("VECTOR");
+  it("merges lists, always with vector, lower-case as ARM spells them, without duplicates, sorted", () => {
+    expect(azureExtensionsAllowlist()).toBe("vector");
+    expect(azureExtensionsAllowlist(["vector"])).toBe("vector");
     expect(azureExtensionsAllowlist(["pg_trgm", "Vector"], ["PG_TRGM", " uuid-ossp ", ""], ["citext"])).toBe(
-      "CITEXT,PG_TRGM,UUID-OSSP,VECTOR",
+      "citext,pg_trgm,uuid-ossp,vector",
     );
   });
 

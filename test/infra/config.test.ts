@@ -52,7 +52,8 @@ function problemLines(values: Record<string, string>, secretKeys: string[] = [])
 
 describe("valid configurations", () => {
   it("fills in the defaults of Pulumi.yaml", () => {
-    const config = load({ "azure-native:location": "westeurope" });
+    // deployerInVnet: a private stack must say how Pulumi reaches its network (see "the deployer's network").
+    const config = load({ "azure-native:location": "westeurope", deployerInVnet: "true" });
     expect(config).toMatchObject({
       ephemeral: false,
       protect: false,
@@ -192,7 +193,7 @@ describe("configuration errors name the setting, the value and the accepted valu
 
   it("storage size Azure does not offer", () => {
     expect(problemLines({ ...publicAzure, storageSizeGb: "100" })).toEqual([
-      'pgvector-stack:storageSizeGb: "100" is not a storage size Azure offers, in GiB. Accepted values: 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384 or 32768.',
+      'pgvector-stack:storageSizeGb: "100" is not a storage size Azure offers, in GiB. Accepted values: 32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384 or 32767.',
     ]);
   });
 
@@ -248,7 +249,7 @@ describe("configuration errors name the setting, the value and the accepted valu
   });
 
   it("firewall rules on a private server", () => {
-    expect(problemLines({ ...publicAzure, networkAccess: "private" })).toEqual([
+    expect(problemLines({ ...publicAzure, networkAccess: "private", deployerInVnet: "true" })).toEqual([
       "pgvector-stack:firewallRules: applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
     ]);
   });
@@ -257,7 +258,9 @@ describe("configuration errors name the setting, the value and the accepted valu
     expect(problemLines({ ...publicAzure, delegatedSubnetId: "/x/subnets/s" })).toEqual([
       "pgvector-stack:delegatedSubnetId: applies to networkAccess private only; unset it or set networkAccess to private.",
     ]);
-    expect(problemLines({ "azure-native:location": "westeurope", allowAzureServices: "true" })).toEqual([
+    expect(
+      problemLines({ "azure-native:location": "westeurope", deployerInVnet: "true", allowAzureServices: "true" }),
+    ).toEqual([
       "pgvector-stack:allowAzureServices: applies to networkAccess public only: a private server has no public endpoint. Unset it or set networkAccess to public.",
     ]);
   });
@@ -276,7 +279,7 @@ describe("configuration errors name the setting, the value and the accepted valu
   });
 
   it("a subnet outside the virtual network, and address prefixes that are not CIDR blocks", () => {
-    const privateAzure = { "azure-native:location": "westeurope" };
+    const privateAzure = { "azure-native:location": "westeurope", deployerInVnet: "true" };
     expect(problemLines({ ...privateAzure, subnetAddressPrefix: "10.43.0.0/24" })).toEqual([
       'pgvector-stack:subnetAddressPrefix: "10.43.0.0/24" is not inside vnetAddressPrefix "10.42.0.0/16".',
     ]);

@@ -128,6 +128,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
   }
 }
 
+/** The ARM token azure-native's getClientToken hands out under the mocks (a secret input of the readiness gate). */
+export const mockArmToken = "mock-arm-token-eyJ0eXAiOiJKV1Qi";
+
+/** Invokes every Azure stack makes, answered unless a test passes its own. */
+const defaultCalls: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "azure-native:authorization:getClientToken": () => ({ token: mockArmToken }),
+};
+
 export interface MockOptions {
   /** Config keys that were set with --secret (keys without namespace are the project's). */
   secretKeys?: readonly string[];
@@ -184,6 +192,8 @@ const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promi
 
 export interface MockRun {
   registrations: Registration[];
+  /** The state the mocks gave each custom resource, by "<type>::<name>" (what a refresh would read). */
+  states: Record<string, Record<string, unknown>>;
   /** Resolved stack outputs, and which of them are secret. */
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
@@ -204,6 +214,7 @@ export async function runWithMocks(
   program: () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>,
   options: MockOptions = {},
 ): Promise<MockRun> {
+  const states: MockRun["states"] = {};
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -215,10 +226,12 @@ export async function runWithMocks(
         }
         const mocked = mockState(args.type, args.name, args.inputs);
         const extra = options.outputs?.[args.type]?.(args.name, args.inputs) ?? {};
-        return { id: mocked.id, state: { ...mocked.state, ...extra } };
+        const state = { ...mocked.state, ...extra };
+        states[`${args.type}::${args.name}`] = state;
+        return { id: mocked.id, state };
       },
       call(args) {
-        const handler = options.calls?.[args.token];
+        const handler = options.calls?.[args.token] ?? defaultCalls[args.token];
         if (!handler) throw new Error(`test: no result mocked for function ${args.token}`);
         return handler(args.inputs);
       },
@@ -252,7 +265,7 @@ export async function runWithMocks(
   const outputs: MockRun["outputs"] = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolve(value);
   await runtime.waitForRPCs();
-  return { registrations, outputs };
+  return { registrations, states, outputs };
 }
 
 /** The whole program (infra/program.ts) as `pulumi up` runs it: the real loader reads the mocked configuration. */

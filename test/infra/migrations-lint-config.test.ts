@@ -5,7 +5,7 @@ import { project, runStack, single } from "./harness";
 import { stackFileConfig } from "./stack-files";
 
 const migrationsType = "pulumi-nodejs:dynamic/pgvector:Migrations";
-const azure = { "azure-native:location": "westeurope" };
+const azure = { "azure-native:location": "westeurope", deployerInVnet: "true" };
 
 const lintOf = (stack: string, values: Record<string, string>) =>
   loadStackConfig(staticConfigSource(project, stack, values)).migrations.lint;

@@ -191,7 +191,7 @@ describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack %s", (stack
       trackingTable: "pgvector_migrate.schema_migrations",
       directory: "migrations",
     });
-    expect((allowlistOf(r) as Registration).inputs.value).toBe("PG_TRGM,VECTOR");
+    expect((allowlistOf(r) as Registration).inputs.value).toBe("pg_trgm,vector");
   });
 });
 
@@ -202,6 +202,7 @@ describe("environments", () => {
     [T.password]: 2,
     [T.serverComponent]: 1,
     [T.server]: 1,
+    [T.serverReadiness]: 1,
     [T.configuration]: 2,
     [T.database]: 1,
     [T.databaseComponent]: 1,
@@ -249,7 +250,7 @@ describe("environments", () => {
     expect(r.filter((registration) => registration.protect).map((x) => x.name)).toEqual([]);
     expect(single(r, T.database).inputs).toMatchObject({
       databaseName: "app",
-      charset: "UTF8",
+      charset: "utf8",
       collation: "en_US.utf8",
     });
   });
@@ -273,7 +274,9 @@ describe("environments", () => {
       [T.vnet]: 1,
       [T.subnet]: 1,
       [T.dnsZone]: 1,
-      [T.dnsLink]: 1,
+      // The stack's own network and the runner's (peerVnetId), peered both ways.
+      [T.dnsLink]: 2,
+      [T.peering]: 2,
     });
     const server = single(r, T.server);
     const subnet = single(r, T.subnet);
@@ -290,13 +293,17 @@ describe("environments", () => {
         privateDnsZoneArmResourceId: expect.stringContaining("/privateDnsZones/"),
       },
     });
-    expect(server.dependencies).toEqual(expect.arrayContaining([subnet.urn, zone.urn, single(r, T.dnsLink).urn]));
+    expect(server.dependencies).toEqual(
+      expect.arrayContaining([subnet.urn, zone.urn, single(r, T.dnsLink, "postgres-network-dns-link").urn]),
+    );
     expect(subnet.inputs).toMatchObject({
       addressPrefix: "10.42.0.0/24",
       delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
     });
     expect(zone.inputs.privateZoneName).toBe("pgvector-stack-prod.private.postgres.database.azure.com");
-    expect(single(r, T.dnsLink).inputs).toMatchObject({ registrationEnabled: false, location: "Global" });
+    for (const link of byType(r, T.dnsLink)) {
+      expect(link.inputs).toMatchObject({ registrationEnabled: false, location: "Global" });
+    }
     expect(byType(r, T.firewallRule)).toEqual([]);
     expect(
       r
@@ -328,11 +335,11 @@ describe("the azure.extensions allow-list", () => {
     run("dev", { ...stacks.dev(), "pgvector-stack:extensions": JSON.stringify(extensions) });
 
   it.each([
-    { extensions: [], allowlist: "VECTOR", created: ["vector"] },
-    { extensions: ["pg_trgm"], allowlist: "PG_TRGM,VECTOR", created: ["pg_trgm", "vector"] },
+    { extensions: [], allowlist: "vector", created: ["vector"] },
+    { extensions: ["pg_trgm"], allowlist: "pg_trgm,vector", created: ["pg_trgm", "vector"] },
     {
       extensions: ["uuid-ossp", "Vector", "PG_TRGM", "pg_trgm", " citext "],
-      allowlist: "CITEXT,PG_TRGM,UUID-OSSP,VECTOR",
+      allowlist: "citext,pg_trgm,uuid-ossp,vector",
       created: ["citext", "pg_trgm", "uuid-ossp", "vector"],
     },
   ])("$extensions -> $allowlist", async ({ extensions, allowlist, created }) => {

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "../support";
 import { type LocalProcess, localEntry, runLocal, startLocal } from "./local-process";
 
@@ -81,6 +81,52 @@ describe("npm run local", () => {
     const third = await start(port);
     expect(third.stdout()).toContain("Migrations: 0 applied now, 3 in total, 0 pending");
     expect(await third.stop()).toBe(0);
+  });
+
+  it("tells each client, and the server's stderr, that all connections share one PGlite session", async () => {
+    const server = await start(await freePort());
+    // Written to stderr right after the banner on stdout: the two pipes may arrive in either order.
+    await vi.waitFor(() =>
+      expect(server.stderr()).toContain("Note: pgvector local server (PGlite): every client connection shares ONE"),
+    );
+    // The engine's connection during start-up is not announced.
+    expect(server.stderr()).not.toMatch(/^Client .* connected/m);
+    const connectWithNotices = async () => {
+      const client = new pg.Client({ connectionString: server.url });
+      const notices: { severity?: string; code?: string; message?: string; hint?: string }[] = [];
+      client.on("notice", (notice) => notices.push(notice));
+      await client.connect();
+      return { client, notices };
+    };
+    const first = await connectWithNotices();
+    const second = await connectWithNotices();
+    try {
+      for (const { notices } of [first, second]) {
+        expect(notices).toHaveLength(1);
+        expect(notices[0]).toMatchObject({ severity: "NOTICE", code: "00000" });
+        expect(notices[0]?.message).toMatch(
+          /^pgvector local server \(PGlite\): every client connection shares ONE PostgreSQL session/,
+        );
+        expect(notices[0]?.hint).toContain("docs/local.md");
+      }
+      // What the notice warns about, with two real connections: one's temporary table and SET are the other's.
+      await first.client.query("CREATE TEMPORARY TABLE scratch (n int)");
+      await first.client.query("SET application_name = 'first'");
+      expect((await second.client.query("SELECT to_regclass('scratch') IS NOT NULL AS visible")).rows).toEqual([
+        { visible: true },
+      ]);
+      expect((await second.client.query("SHOW application_name")).rows).toEqual([{ application_name: "first" }]);
+      // Queries after the start-up notice work as usual.
+      expect((await second.client.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await first.client.end();
+      await second.client.end();
+    }
+    await vi.waitFor(() => expect(server.stderr().match(/^Client 127\.0\.0\.1:\d+ connected .*$/gm)).toHaveLength(2));
+    expect(server.stderr()).toMatch(
+      /^Client 127\.0\.0\.1:\d+ connected \(2 open: it shares the one PGlite session with 1 other\)$/m,
+    );
+    expect(await server.stop()).toBe(0);
   });
 
   it("stops cleanly on Ctrl-C during start-up, keeping what it applied", async () => {

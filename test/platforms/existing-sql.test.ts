@@ -17,6 +17,7 @@ import {
   requireBuiltEngine,
   updateMigrations,
 } from "./support/apply";
+import type { ProviderLine } from "./support/provider-log";
 import { createDatabaseSql, destroyOrder, postgresqlTypes, providerConnection } from "./support/provider-sql";
 
 const notesSql = `CREATE TABLE notes (
@@ -162,6 +163,10 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
     ]);
     expect(applied.steps[0]?.database).toBe("postgres");
     expect(applied.migrations?.latestMigration).toBe("0001_notes");
+    // The provider's log (what `pulumi up` shows for the resource) was captured, not printed between test results.
+    expect(applied.providerLog.map((line) => line.text)).toContainEqual(
+      expect.stringMatching(/^Applied 0001_notes in \d+ ms$/),
+    );
     firstMigrations = applied.migrations;
     const owner = await withAdminClient((client) =>
       client.query("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [databaseName]),
@@ -223,11 +228,17 @@ describe("a pull-request stack on a shared native PostgreSQL server", () => {
         registrations.filter((r) => r.type === type).map((r) => r.inputs),
       );
     }
-    const outputs = await updateMigrations(next.registrations, firstMigrations as MigrationsOutputs, (inputs) => ({
-      ...inputs,
-      requiredExtensions: [],
-    }));
+    const providerLog: ProviderLine[] = [];
+    const outputs = await updateMigrations(
+      next.registrations,
+      firstMigrations as MigrationsOutputs,
+      (inputs) => ({ ...inputs, requiredExtensions: [] }),
+      providerLog,
+    );
     expect(outputs.latestMigration).toBe("0002_reactions");
+    const logged = providerLog.map((line) => line.text);
+    expect(logged).toContainEqual(expect.stringMatching(/^Applied 0002_reactions in \d+ ms$/));
+    expect(logged).not.toContainEqual(expect.stringMatching(/^Applied 0001_notes/));
     await asApp(async (client) => {
       const note = await client.query("SELECT id FROM notes LIMIT 1");
       await client.query("INSERT INTO reactions (note_id) VALUES ($1)", [note.rows[0].id]);

@@ -44,6 +44,9 @@ describe("connection settings", () => {
       sslmode: "require",
     });
     expect(resolveExistingConnection(existingSettingsSchema.parse({ url: "postgres://u@[::1]/" })).host).toBe("::1");
+    // Read as the engine reads it: an unencoded "%" or space in the password is taken as written.
+    const unencoded = existingSettingsSchema.parse({ url: "postgres://u:p%ss w@db.example.com/app" });
+    expect(resolveExistingConnection(unencoded)).toMatchObject({ password: "p%ss w", maintenanceDatabase: "app" });
   });
 
   it("accepts a server without a password (trust authentication, the local PGlite database)", () => {
@@ -61,6 +64,10 @@ describe("connection settings", () => {
       ['existingUrl: has scheme "mysql:"; expected postgres:// or postgresql://'],
     ],
     [{ ...shared, existingUrl: "not a url Secret" }, ["existingUrl: is not a valid URL"]],
+    [
+      { ...shared, existingUrl: "postgres://u:1234/Secret@h/db" },
+      ['existingUrl: cannot be read: there is an "@" after the first "/"'],
+    ],
     [
       { ...shared, existingUrl: "postgres://u:Secret@h/db?sslmode=allow" },
       ["existingUrl: has sslmode=allow; accepted: disable, prefer, require, verify-full"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { neonSettingsSchema } from "../../infra/platforms/neon";
-import { neonPooledHost } from "../../infra/platforms/neon/platform-database";
+import { neonPooledHost } from "../../infra/platforms/neon/neon-platform-database";
 import { configProblems } from "../infra/config-problems";
 import { byType, generatedPasswords, plainTextLeaks, type Registration, single } from "../infra/harness";
 import {

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MigrationsInputs } from "../../infra/migrations";
-import { migrationsProvider } from "../../infra/migrations";
 import { type Registration, runStack, single } from "../infra/harness";
 import { stackFileConfig } from "../infra/stack-files";
 import { type LocalProcess, startLocal } from "../local/local-process";
@@ -15,10 +14,12 @@ import { freePort, type PgvectorServer, repoRoot, startPgvectorServer } from "..
 import {
   type Applied,
   applyRegistrations,
+  createMigrations,
   destroyRegistrations,
   migrationsType,
   requireBuiltEngine,
 } from "./support/apply";
+import type { ProviderLine } from "./support/provider-log";
 import { creationStep, deletionStep, postgresqlTypes } from "./support/provider-sql";
 
 const embedding = (hot: number) => `[${Array.from({ length: 1536 }, (_, i) => (i === hot ? 1 : 0)).join(",")}]`;
@@ -71,6 +72,9 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     expect(applied.steps[0]?.statements).toEqual(['CREATE EXTENSION IF NOT EXISTS "vector"']);
     // `npm run local` applied them at start: the stack records them and applies nothing twice.
     expect(applied.migrations?.newlyApplied).toEqual([]);
+    expect(applied.providerLog.map((line) => line.text)).toContainEqual(
+      expect.stringMatching(/^Nothing to apply: \d+ migration\(s\) applied, none pending$/),
+    );
     expect(Object.keys(applied.migrations?.applied ?? {})).toEqual(repositoryMigrations);
     const role = String(single(registrations, postgresqlTypes.role).inputs.name);
     const { rows } = await client.query(
@@ -186,7 +190,7 @@ describe("supabase: vector in the extensions schema", () => {
 
     await supabaseBaseline();
     await createRegisteredExtension();
-    const created = await migrationsProvider.create(migrationsInputs());
+    const created = await createMigrations(migrationsInputs());
     expect(created.outs?.appliedCount).toBe(repositoryMigrations.length);
 
     const placed = await client.query(
@@ -205,8 +209,13 @@ describe("supabase: vector in the extensions schema", () => {
     await supabaseBaseline();
     await createRegisteredExtension();
     const { searchPath: _, ...withoutSearchPath } = migrationsInputs();
-    const message = await errorOf(migrationsProvider.create(withoutSearchPath as MigrationsInputs));
+    const providerLog: ProviderLine[] = [];
+    const message = await errorOf(createMigrations(withoutSearchPath as MigrationsInputs, providerLog));
     expect(message).toContain("migrations/0002_chunks.sql");
+    const logged = providerLog.map((line) => line.text);
+    expect(logged).toContainEqual(expect.stringMatching(/^Applied 0001_documents in \d+ ms$/));
+    expect(logged).toContain("Applying migrations/0002_chunks.sql");
+    expect(logged).not.toContainEqual(expect.stringMatching(/^Applied 0002_chunks/));
     expect(message).toContain('type "vector" does not exist');
     const tables = await client.query("SELECT to_regclass('public.chunks') AS chunks");
     expect(tables.rows).toEqual([{ chunks: null }]);
@@ -214,8 +223,10 @@ describe("supabase: vector in the extensions schema", () => {
 
   it("without the extension, stops before running anything and says how to create it on Supabase", async () => {
     await supabaseBaseline();
-    const message = await errorOf(migrationsProvider.create(migrationsInputs()));
+    const providerLog: ProviderLine[] = [];
+    const message = await errorOf(createMigrations(migrationsInputs(), providerLog));
     expect(message).toContain('The PostgreSQL extension "vector" (pgvector) is needed');
+    expect(providerLog).toEqual([]);
     expect(message).toContain(
       "On Supabase, create it in the extensions schema: CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA extensions;",
     );

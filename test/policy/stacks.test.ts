@@ -81,6 +81,8 @@ describe("the policy pack on the project's stacks", () => {
     const config = {
       ...stackFileConfig("prod"),
       "pgvector-stack:networkAccess": "public",
+      // A public server peers nothing: unset the runner network of the private prod.
+      "pgvector-stack:peerVnetId": "",
       "pgvector-stack:allowAllIpAddresses": "true",
       "pgvector-stack:firewallRules": JSON.stringify(["everyone=0.0.0.0-255.255.255.255"]),
     };

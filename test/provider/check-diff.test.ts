@@ -113,6 +113,20 @@ describe("check", () => {
     ]);
   });
 
+  it("refuses at preview a URL whose password needs percent-encoding, as the engine would at up", async () => {
+    const unencoded = { url: "postgres://migrator:1234/Sx9Secret@db.example.com:5432/app" };
+    const failures = (await check({}, { ...inputs, connection: unencoded }))?.failures;
+    expect(failures).toEqual([
+      {
+        property: "connection",
+        reason: expect.stringMatching(/^connection\.url cannot be parsed as a URL .*"\/" \(write it as %2F\)/),
+      },
+    ]);
+    expect(JSON.stringify(failures)).not.toContain("Sx9Secret");
+    const encoded = { url: "postgres://migrator:1234%2FSx9Secret@db.example.com:5432/app" };
+    expect((await check({}, { ...inputs, connection: encoded }))?.failures).toEqual([]);
+  });
+
   it("rejects a lint mode other than off, warn and strict", async () => {
     expect((await check({}, { ...inputs, lint: "error" }))?.failures).toEqual([
       { property: "lint", reason: "lint must be one of off, warn, strict" },

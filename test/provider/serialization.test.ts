@@ -6,7 +6,8 @@ import { loadCompiledProvider, serializeAsTheSdkDoes } from "./support/serialize
 
 // Every state file carries this text, and deletes run the version stored with the resource: it must stay small
 // and load the engine from the project instead of inlining it.
-const sizeBound = 32_000;
+// The provider is a shell that loads its bodies from pgvector-migrate (about 2 kB; 29 kB when they were inlined).
+const sizeBound = 4_000;
 
 const compiledDir = join(repoRoot, ".test-data", `provider-serialization-${process.pid}`);
 

@@ -15,13 +15,25 @@ import {
 import type { ConfigSource } from "../../config/source";
 import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
 import { parseReadReplicas, type ReadReplicaSettings, readReplicasSetting } from "./read-replicas-config";
+import { guidPattern, resourceGroupNamePattern, sameResourceId, virtualNetworkIdProblem } from "./resource-ids";
 import { parseServerParameters, serverParametersSetting } from "./server-parameters";
 
 /** Major versions Azure Database for PostgreSQL flexible server creates (11 and 12 are retired for new servers). */
 export const azurePostgresVersions = [13, 14, 15, 16, 17, 18] as const;
 
-/** The storage sizes (GiB) flexible server offers on Premium SSD; nothing in between. */
-export const azureStorageSizesGb = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
+/**
+ * The storage sizes (GiB) flexible server offers on Premium SSD; nothing in between. The azurerm provider's
+ * `storage_mb` allowed values (internal/services/postgres/postgresql_flexible_server_resource.go: 32768 ... 2097152,
+ * 4193280, 4194304, 8388608, 16777216, 33553408 MiB) divided by 1024: the largest is 32767 GiB, not 32768, and
+ * 4095 GiB is offered besides 4096.
+ */
+export const azureStorageSizesGb = [32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384, 32767] as const;
+
+/** backup_retention_days: validation.IntBetween(7, 35) in the same azurerm file. */
+export const backupRetentionDaysRange = { min: 7, max: 35 } as const;
+
+/** Firewall rule names: 1 to 128 characters (azurerm validate/flexible_server_firewall_rule_name.go). */
+export const firewallRuleNameMaxLength = 128;
 
 export const skuTiers = ["Burstable", "GeneralPurpose", "MemoryOptimized"] as const;
 export type SkuTier = (typeof skuTiers)[number];
@@ -94,7 +106,10 @@ export interface MaintenanceWindow {
   startMinute: number;
 }
 
-/** "Sun 02:30" (UTC) -> the window; undefined when the text is not of that form. */
+/**
+ * "Sun 02:30" (UTC) -> the window; undefined when the text is not of that form. Day 0-6, hour 0-23, minute 0-59, as
+ * azurerm's maintenance_window block validates them (postgresql_flexible_server_resource.go).
+ */
 export function parseMaintenanceWindow(value: string): MaintenanceWindow | undefined {
   const match = /^([a-z]+)\s+(\d{1,2}):(\d{2})$/i.exec(value.trim());
   if (!match) return undefined;
@@ -125,10 +140,16 @@ export function parseFirewallRule(text: string): ParsedRule {
       problem: `${quote(text)} is not NAME=RANGE (e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20).`,
     };
   }
-  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(name)) {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     return {
       ok: false,
       problem: `${quote(text)}: the rule name ${quote(name)} may use only letters, digits, _ . and -.`,
+    };
+  }
+  if (name.length > firewallRuleNameMaxLength) {
+    return {
+      ok: false,
+      problem: `${quote(text)}: the rule name is ${name.length} characters long; Azure takes at most ${firewallRuleNameMaxLength}.`,
     };
   }
   const range = parseIpv4Range(text.slice(separator + 1));
@@ -151,9 +172,8 @@ export function skuProblem(tier: SkuTier, name: string, tierSetting = "skuTier")
   return `${quote(name)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`;
 }
 
+/** 3 to 63 lower-case letters, digits and - (azurerm validate/flexible_server_name.go: at most 63). */
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const resourceGroupNamePattern = /^[-\w.()]{0,89}[-\w()]$/;
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const logAnalyticsWorkspacePattern =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
 
@@ -219,8 +239,7 @@ export const azureSettings = {
   }),
   backupRetentionDays: integer({
     default: 7,
-    min: 7,
-    max: 35,
+    ...backupRetentionDaysRange,
     what: "a backup retention Azure offers",
     description: "Days of point-in-time restore, 7 to 35.",
   }),
@@ -357,6 +376,23 @@ export const azureSettings = {
     description:
       "Private access: resource id of an existing private DNS zone *.postgres.database.azure.com (with delegatedSubnetId).",
   }),
+  deployerInVnet: boolean({
+    default: false,
+    description:
+      "Private access: the machine running Pulumi reaches the stack's virtual network by itself (it runs inside it, or through a route you manage), so the stack peers nothing.",
+  }),
+  peerVnetId: text({
+    default: "",
+    description:
+      "Private access: resource id of the virtual network Pulumi runs in (hub or CI runner network); peered with the stack's both ways, and linked to its private DNS zone.",
+    check: virtualNetworkIdProblem,
+  }),
+  dnsZoneLinkVnetIds: stringList({
+    default: [],
+    description:
+      "Private access: resource ids of more virtual networks to link the private DNS zone to, so that their clients resolve the server (e.g. the applications' networks).",
+    check: virtualNetworkIdProblem,
+  }),
 };
 
 function cidrProblem(value: string): string | undefined {
@@ -374,6 +410,10 @@ export type AzureNetwork =
       existing?: { delegatedSubnetId: string; privateDnsZoneId: string };
       vnetAddressPrefix: string;
       subnetAddressPrefix: string;
+      /** The network Pulumi runs in: peered with the stack's network both ways, and linked to its DNS zone. */
+      peerVnetId?: string;
+      /** More networks linked to the DNS zone (never the peer's again). */
+      dnsZoneLinkVnetIds?: string[];
     };
 
 /** The server's version, compute, storage, backups and availability: settings and server arguments alike. */
@@ -614,9 +654,15 @@ function publicNetworkProblems(values: AzureRawValues): Problem[] {
         "Add the ranges Pulumi and your applications connect from (e.g. office=203.0.113.0/24), or set allowAzureServices to true.",
     });
   }
-  const ignored = ["delegatedSubnetId", "privateDnsZoneId"] as const;
-  for (const key of ignored) {
-    if (values[key] !== "") {
+  const privateOnly = [
+    "delegatedSubnetId",
+    "privateDnsZoneId",
+    "deployerInVnet",
+    "peerVnetId",
+    "dnsZoneLinkVnetIds",
+  ] as const;
+  for (const key of privateOnly) {
+    if (isSet(values[key])) {
       problems.push({
         setting: key,
         message: "applies to networkAccess private only; unset it or set networkAccess to private.",
@@ -665,8 +711,18 @@ function privateNetworkProblems(values: AzureRawValues): Problem[] {
         message: `${quote(values.privateDnsZoneId)} is not the resource id of a private DNS zone ending in .postgres.database.azure.com.`,
       });
     }
+    for (const key of ["peerVnetId", "dnsZoneLinkVnetIds"] as const) {
+      if (isSet(values[key])) {
+        problems.push({
+          setting: key,
+          message:
+            "applies to the network the stack creates; with delegatedSubnetId and privateDnsZoneId, peer your network and link your DNS zone yourself. Unset it.",
+        });
+      }
+    }
     return problems;
   }
+  problems.push(...deployerPathProblems(values));
   const vnet = parseCidr(values.vnetAddressPrefix);
   const subnet = parseCidr(values.subnetAddressPrefix);
   if (vnet.ok && subnet.ok && (subnet.first < vnet.first || subnet.last > vnet.last)) {
@@ -675,6 +731,43 @@ function privateNetworkProblems(values: AzureRawValues): Problem[] {
       message: `${quote(values.subnetAddressPrefix)} is not inside vnetAddressPrefix ${quote(values.vnetAddressPrefix)}.`,
     });
   }
+  return problems;
+}
+
+/** A setting that is not at its empty default. */
+function isSet(value: string | boolean | readonly string[]): boolean {
+  return typeof value === "string" ? value !== "" : typeof value === "boolean" ? value : value.length > 0;
+}
+
+/**
+ * Pulumi itself connects to the private server (extensions, migrations, roles), so the network it runs in needs a
+ * route to the stack's virtual network and a link to its private DNS zone: peering does not carry the zone
+ * (learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private, "Private DNS zone and virtual
+ * network peering"). Without either, the server is created and the first connection fails.
+ */
+function deployerPathProblems(values: AzureRawValues): Problem[] {
+  const problems: Problem[] = [];
+  if (values.peerVnetId === "" && !values.deployerInVnet) {
+    problems.push({
+      setting: "peerVnetId",
+      message:
+        "is not set, and nothing else connects the machine running Pulumi to the private network this stack creates: " +
+        "the server would be created, then Pulumi could neither resolve nor reach it to create the extensions. Choose one: " +
+        "(1) Pulumi runs inside the stack's virtual network (or reaches it through a route you manage): set deployerInVnet to true; " +
+        "(2) Pulumi runs in a hub or CI runner network: set peerVnetId to its resource id (peered both ways, DNS zone linked); " +
+        "(3) bring your own network: set delegatedSubnetId and privateDnsZoneId. See docs/azure.md#private-access.",
+    });
+  }
+  const seen: string[] = values.peerVnetId === "" ? [] : [values.peerVnetId];
+  values.dnsZoneLinkVnetIds.forEach((id, index) => {
+    if (seen.some((other) => sameResourceId(other, id))) {
+      problems.push({
+        setting: `dnsZoneLinkVnetIds[${index}]`,
+        message: `${quote(id)} is listed twice (or is peerVnetId, whose network is linked already); remove it.`,
+      });
+    }
+    seen.push(id);
+  });
   return problems;
 }
 
@@ -700,6 +793,10 @@ function resolve(
           ...(values.delegatedSubnetId === ""
             ? {}
             : { existing: { delegatedSubnetId: values.delegatedSubnetId, privateDnsZoneId: values.privateDnsZoneId } }),
+          ...(values.peerVnetId === "" ? {} : { peerVnetId: values.peerVnetId.trim() }),
+          ...(values.dnsZoneLinkVnetIds.length === 0
+            ? {}
+            : { dnsZoneLinkVnetIds: values.dnsZoneLinkVnetIds.map((id) => id.trim()) }),
         };
   return {
     location,

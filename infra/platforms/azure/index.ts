@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import {
   type AzureSettings,
   clusterLoadBalancedPgbouncerPort,
@@ -71,6 +71,8 @@ export function createAzurePlatform(
         vnetAddressPrefix: settings.network.vnetAddressPrefix,
         subnetAddressPrefix: settings.network.subnetAddressPrefix,
         dnsZoneName: `${settings.serverName ?? `${config.project}-${config.stack}`}.private.postgres.database.azure.com`,
+        peerVirtualNetworkId: settings.network.peerVnetId,
+        dnsZoneLinkVirtualNetworkIds: settings.network.dnsZoneLinkVnetIds,
         tags,
         protect: config.protect,
       },
@@ -80,7 +82,8 @@ export function createAzurePlatform(
       access: "private",
       delegatedSubnetId: privateNetwork.subnetId,
       privateDnsZoneId: privateNetwork.privateDnsZoneId,
-      dependsOn: [privateNetwork.dnsZoneLink],
+      // A wrong peer id fails here, before the server takes its quarter of an hour.
+      dependsOn: privateNetwork.clientPathResources,
     };
   }
 
@@ -176,7 +179,7 @@ export function createAzurePlatform(
     adminPassword: server.administratorPassword,
     sslmode: "require",
     extensionPrerequisites: [server.extensionsAllowlist],
-    connectivityPrerequisites: [...server.firewallRules, ...(privateNetwork ? [privateNetwork.dnsZoneLink] : [])],
+    connectivityPrerequisites: [...server.firewallRules, ...(privateNetwork?.clientPathResources ?? [])],
     databaseResource: server.database,
     // Everything on the server, the roles included, goes with it: destroy needs no database connection.
     teardownWith: server.server,

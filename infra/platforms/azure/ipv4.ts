@@ -1,17 +1,12 @@
 /** IPv4 addresses and ranges as Azure firewall rules and virtual networks take them. */
+// The one IPv4 parser is the policy pack's, which must stay self-contained (see policy/ipv4.ts).
+import { parseIpv4 } from "../../../policy/ipv4";
+
+export { parseIpv4 };
 
 export interface Ipv4Range {
   start: string;
   end: string;
-}
-
-const octet = /^(0|[1-9]\d{0,2})$/;
-
-/** "203.0.113.7" -> 3405803783; undefined for anything that is not a plain dotted quad (no leading zeros). */
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((part) => octet.test(part) && Number(part) <= 255)) return undefined;
-  return parts.reduce((value, part) => value * 256 + Number(part), 0);
 }
 
 export function formatIpv4(value: number): string {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 import type { AzureServerSpec, EntraAdministrator, FirewallRule } from "./config";
+import { AzureServerReadiness } from "./readiness";
 import { pgbouncerParameter, requireSecureTransportParameter } from "./server-parameters";
 
 export const postgresPort = 5432;
@@ -70,6 +71,20 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
 }
 
 /**
+ * Values the program writes, spelled as Azure Resource Manager returns them on read, so that a refresh shows no
+ * change: require_secure_transport is "on" (allowedValues "on,off", default "on": ConfigurationsListByServer.json),
+ * a database's charset "utf8" and collation "en_US.utf8" (DatabasesListByServer.json; both examples in
+ * Azure/azure-rest-api-specs specification/postgresql/DBforPostgreSQL.Management/examples/2025-06-01-preview).
+ */
+export const armSpelling = {
+  tlsRequired: "on",
+  charset: "utf8",
+  collation: "en_US.utf8",
+  /** What ARM reports as `source` for a parameter the program has written. */
+  userOverride: "user-override",
+} as const;
+
+/**
  * The server's log categories in Azure Monitor (learn.microsoft.com/azure/postgresql/flexible-server/
  * concepts-monitoring, "Logs"): the PostgreSQL log (slow statements, lock waits, index builds when logged), sessions,
  * Query Store runtime and wait statistics, table and transaction statistics.
@@ -92,11 +107,14 @@ const childTimeouts: pulumi.CustomTimeouts = { create: "30m", update: "30m", del
  *
  * Every write to the server (firewall rules, then the allow-list, TLS, then the database) waits for the one
  * before: Azure applies one such operation per server at a time and rejects the others (ServerIsBusy), which is why
- * the azurerm Terraform provider serializes them too. Everything on the server is `deletedWith` the server, so
+ * the azurerm Terraform provider serializes them too. The first write also waits for `readiness`, which holds until
+ * Azure reports the new server Ready: Azure rejects even that first write for a while after the create. Everything on the server is `deletedWith` the server, so
  * deleting the server does not first remove its rules, parameters and database one by one.
  */
 export class AzurePostgresServer extends pulumi.ComponentResource {
   readonly server: dbforpostgresql.Server;
+  /** Created once Azure reports the new server Ready; the first write waits for it. */
+  readonly readiness: AzureServerReadiness;
   readonly administratorLogin: string;
   /** Secret. */
   readonly administratorPassword: pulumi.Output<string>;
@@ -199,6 +217,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         ],
       },
     );
+    this.readiness = new AzureServerReadiness(`${name}-ready`, { server: this.server }, { parent: this });
     if (args.managementLock) {
       // Not deletedWith the server: the lock must go first, or Azure refuses to delete the server (ScopeLocked).
       this.managementLock = new authorization.ManagementLockByScope(
@@ -213,7 +232,8 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     }
     this.fullyQualifiedDomainName = this.server.fullyQualifiedDomainName;
     const onServer = { resourceGroupName: args.resourceGroupName, serverName: this.server.name };
-    // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it.
+    // A write to the server (a rule, a parameter, the database) that waits for `previous`, the write before it;
+    // the first write waits for the server to be Ready.
     const writeAfter = (
       previous: pulumi.Resource | undefined,
       extra: pulumi.CustomResourceOptions = {},
@@ -221,7 +241,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       parent: this,
       customTimeouts: childTimeouts,
       deletedWith: this.server,
-      dependsOn: previous ? [previous] : [],
+      dependsOn: [previous ?? this.readiness],
       ...extra,
     });
 
@@ -247,14 +267,19 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         ...onServer,
         configurationName: extensionsParameter,
         value: this.extensionsAllowlistValue,
-        source: "user-override",
+        source: armSpelling.userOverride,
       },
       writeAfter(this.firewallRules.at(-1)),
     );
     // On by default on Azure; managed here so that nobody switches TLS off in the portal unnoticed.
     this.requireSecureTransport = new dbforpostgresql.Configuration(
       `${name}-require-secure-transport`,
-      { ...onServer, configurationName: requireSecureTransportParameter, value: "on", source: "user-override" },
+      {
+        ...onServer,
+        configurationName: requireSecureTransportParameter,
+        value: armSpelling.tlsRequired,
+        source: armSpelling.userOverride,
+      },
       writeAfter(this.extensionsAllowlist),
     );
     let lastWrite: pulumi.Resource = this.requireSecureTransport;
@@ -276,7 +301,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     if (args.pgbouncer) {
       this.pgbouncer = new dbforpostgresql.Configuration(
         `${name}-pgbouncer`,
-        { ...onServer, configurationName: pgbouncerParameter, value: "true", source: "user-override" },
+        { ...onServer, configurationName: pgbouncerParameter, value: "true", source: armSpelling.userOverride },
         writeAfter(lastWrite),
       );
       lastWrite = this.pgbouncer;
@@ -285,7 +310,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     for (const [parameter, value] of Object.entries(args.serverParameters ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const configuration = new dbforpostgresql.Configuration(
         `${name}-parameter-${parameter}`,
-        { ...onServer, configurationName: parameter, value, source: "user-override" },
+        { ...onServer, configurationName: parameter, value, source: armSpelling.userOverride },
         writeAfter(lastWrite),
       );
       this.serverParameters[parameter] = configuration;
@@ -308,8 +333,10 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
     }
     this.database = new dbforpostgresql.Database(
       `${name}-database`,
-      { ...onServer, databaseName: args.databaseName, charset: "UTF8", collation: "en_US.utf8" },
-      writeAfter(lastWrite, { protect }),
+      { ...onServer, databaseName: args.databaseName, charset: armSpelling.charset, collation: armSpelling.collation },
+      // Stacks created before the charset was spelled "utf8" hold "UTF8": the database's charset cannot change, and
+      // a case change must not become a replacement of the database.
+      writeAfter(lastWrite, { protect, ignoreChanges: ["charset"] }),
     );
     this.databaseName = this.database.name;
 

@@ -1,3 +1,4 @@
+import { connectionUrlProblem, parseConnectionUrl } from "pgvector-migrate";
 import { z } from "zod";
 
 /** sslmode values the shared database layer understands (see PlatformDatabase.sslmode). */
@@ -76,6 +77,9 @@ function urlProblem(url: string): string | undefined {
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     return `has scheme "${parsed.protocol}"; expected postgres:// or postgresql://`;
   }
+  // The engine's rules, so that a password that needs percent-encoding is refused here, not read as a host.
+  const unreadable = connectionUrlProblem(url);
+  if (unreadable) return `cannot be read: ${unreadable}`;
   if (parsed.hostname === "") return "has no host; expected postgres://user:password@host:port/database";
   const sslmode = parsed.searchParams.get("sslmode");
   if (sslmode !== null && !(existingSslModes as readonly string[]).includes(sslmode)) {
@@ -100,10 +104,10 @@ export interface ExistingConnection {
  * ConnectionOptions. Expects settings that passed existingSettingsSchema.
  */
 export function resolveExistingConnection(settings: ExistingSettings): ExistingConnection {
-  const url = settings.url === undefined ? undefined : new URL(settings.url);
-  const fromUrl = (value: string | undefined) => (value ? decodeURIComponent(value) : undefined);
-  const host = settings.host ?? (url ? stripBrackets(url.hostname) : undefined);
-  const user = settings.user ?? fromUrl(url?.username);
+  // The engine's parser: the same reading of the URL as the migrations get (an unencoded "%" or space included).
+  const url = settings.url === undefined ? undefined : parseConnectionUrl(settings.url);
+  const host = settings.host ?? url?.host;
+  const user = settings.user ?? url?.user;
   if (host === undefined || user === undefined) {
     throw new Error("existing: host and user are required (set existingUrl, or existing.host and existing.user)");
   }
@@ -111,13 +115,8 @@ export function resolveExistingConnection(settings: ExistingSettings): ExistingC
     host,
     port: settings.port ?? (url?.port ? Number(url.port) : 5432),
     user,
-    password: settings.password ?? fromUrl(url?.password),
-    maintenanceDatabase: settings.maintenanceDatabase ?? (fromUrl(url?.pathname.slice(1)) || "postgres"),
-    sslmode: settings.sslmode ?? (url?.searchParams.get("sslmode") as ExistingSslMode | null) ?? "require",
+    password: settings.password ?? url?.password,
+    maintenanceDatabase: settings.maintenanceDatabase ?? (url?.database || "postgres"),
+    sslmode: settings.sslmode ?? (url?.parameters.get("sslmode") as ExistingSslMode | undefined) ?? "require",
   };
-}
-
-/** new URL() keeps IPv6 literals in brackets; PostgreSQL clients want the bare address. */
-function stripBrackets(hostname: string): string {
-  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }

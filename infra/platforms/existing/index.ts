@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import { stackScopedName } from "../../config/naming";
 import { postgresqlProvider } from "../../database/provider";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import { type ExistingSettings, type ExistingSslMode, resolveExistingConnection } from "./config";
 
 export { type ExistingSettings, existingSettingsSchema, resolveExistingConnection } from "./config";

@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import { NeonBranch, qualifiedStackName } from "./branch";
 import { type NeonSettings, neonSuspendTimeoutSeconds } from "./config";
 import { NeonProject } from "./project";
 
 export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
 export { type NeonPlan, type NeonSettings, neonPlanLimits, neonPostgresVersions, neonSettingsSchema } from "./config";
-export { neonParentOutputs, neonReadOnlyHostsOutput } from "./platform-database";
+export { neonParentOutputs, neonReadOnlyHostsOutput } from "./neon-platform-database";
 export { NeonProject, type NeonProjectArgs } from "./project";
 export { neonApiKeySetting, neonSection } from "./section";
 

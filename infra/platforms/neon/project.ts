@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import type { NeonSettings } from "./config";
-import { neonPlatformDatabase } from "./platform-database";
+import { neonPlatformDatabase } from "./neon-platform-database";
 import { neonReadReplicas } from "./read-replicas";
 
 export interface NeonProjectArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 import type { SupabaseSettings } from "./config";
 
 export { type SupabaseSettings, supabaseConnectionModes, supabaseSettingsSchema } from "./config";

@@ -1,16 +1,33 @@
 // Public API of pgvector-migrate: the contract the CLI, the Pulumi dynamic provider and the tests rely on.
-
+export { connectionUrlProblem, type ParsedUrl, parseConnectionUrl } from "./db/connection-url";
 export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-table";
 export { validateSql } from "./engine/check-sql";
 export { down } from "./engine/down";
+export { plan, readApplied } from "./engine/plan";
 export { platformAdvice } from "./engine/preflight";
-export { plan, readApplied } from "./engine/read";
 export { up } from "./engine/up";
 export { isMigrateError, MigrateError, type MigrateErrorDetails } from "./errors";
 export { checksumOf } from "./files/checksum";
 export { type CreatedMigration, createMigration } from "./files/create";
 export { loadMigrations, migrationInputMap } from "./files/load";
-export { allowedSettingNames } from "./files/settings";
+export { allowedSettingNames } from "./files/session-settings";
 export * from "./lint";
+export * from "./options/migration-options";
+export { extensionNameProblem, isExtensionName, isPlainIdentifier, trackingTableProblem } from "./options/names";
 export { Redactor, redactConnectionStrings } from "./redact";
+export type { CheckFailure, CheckResult } from "./resource/check";
+export type { DiffResult } from "./resource/diff";
+export {
+  type MigrationsInputs,
+  type MigrationsOutputs,
+  migrationsInputs,
+  type ResourceConnection,
+} from "./resource/inputs";
+export {
+  findProjectDirectory,
+  migrationsFolder,
+  migrationsFolderProblem,
+  storedMigrationsDirectory,
+} from "./resource/project-directory";
+export { type MigrationsProvider, migrationsProviderMethods } from "./resource/provider";
 export * from "./types";

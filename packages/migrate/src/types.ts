@@ -121,7 +121,8 @@ export interface RetryOptions {
 }
 
 /** Which platform the database runs on: only changes the advice in error messages. */
-export type Platform = "azure" | "neon" | "supabase" | "generic";
+export const platforms = ["azure", "neon", "supabase", "generic"] as const;
+export type Platform = (typeof platforms)[number];
 
 export interface Logger {
   info(message: string): void;
@@ -164,6 +165,11 @@ export interface EngineOptions extends LoadOptions {
   platform?: Platform;
   /** Settings applied to every session the engine opens (e.g. search_path on Supabase). */
   sessionSettings?: Readonly<Record<string, string>>;
+  /**
+   * `up` applies every pending migration in ONE transaction: all of them or none. A pending no-transaction file
+   * is an error (INVALID_FILES, nothing run). Default false: one transaction per migration.
+   */
+  singleTransaction?: boolean;
   retry?: RetryOptions;
   logger?: Logger;
   /**

@@ -8,6 +8,7 @@ import type { MigrationsInputs, MigrationsOutputs } from "../../../infra/migrati
 import { migrationsProvider } from "../../../infra/migrations";
 import type { Registration } from "../../infra/harness";
 import { repoRoot } from "../../support";
+import { captureConsole, type ProviderLine } from "./provider-log";
 import {
   creationStep,
   deletionStep,
@@ -70,6 +71,8 @@ export interface ApplyOptions {
 export interface Applied {
   steps: Step[];
   migrations?: MigrationsOutputs;
+  /** What the Migrations provider logged (captured, not printed). */
+  providerLog: ProviderLine[];
 }
 
 /** Creates every registered resource in registration order (a dependency order: the mocks register a resource
@@ -79,12 +82,13 @@ export async function applyRegistrations(
   options: ApplyOptions = {},
 ): Promise<Applied> {
   const steps: Step[] = [];
+  const providerLog: ProviderLine[] = [];
   let migrations: MigrationsOutputs | undefined;
   for (const registration of registrations) {
     if (options.skip?.(registration)) continue;
     if (registration.type === migrationsType) {
       const adjust = options.migrationsInputs ?? ((inputs) => inputs);
-      migrations = (await migrationsProvider.create(adjust(migrationsInputsOf(registration)))).outs;
+      migrations = (await createMigrations(adjust(migrationsInputsOf(registration)), providerLog)).outs;
       await options.afterApplying?.(registration);
       continue;
     }
@@ -92,7 +96,12 @@ export async function applyRegistrations(
     if (step) await run(registrations, step, steps);
     await options.afterApplying?.(registration);
   }
-  return { steps, migrations };
+  return { steps, migrations, providerLog };
+}
+
+/** The Migrations provider's create, with what it logs collected into `providerLog` instead of printed. */
+export function createMigrations(inputs: MigrationsInputs, providerLog: ProviderLine[] = []) {
+  return captureConsole(providerLog, () => migrationsProvider.create(inputs));
 }
 
 function migrationsInputsOf(registration: Registration): MigrationsInputs {
@@ -107,10 +116,14 @@ export async function updateMigrations(
   registrations: readonly Registration[],
   previous: MigrationsOutputs,
   adjust: (inputs: MigrationsInputs) => MigrationsInputs = (inputs) => inputs,
+  providerLog: ProviderLine[] = [],
 ): Promise<MigrationsOutputs> {
   const registration = registrations.find((candidate) => candidate.type === migrationsType);
   if (!registration) throw new Error("no Migrations resource registered");
-  const result = await migrationsProvider.update?.("migrations", previous, adjust(migrationsInputsOf(registration)));
+  const inputs = adjust(migrationsInputsOf(registration));
+  const result = await captureConsole(providerLog, async () =>
+    migrationsProvider.update?.("migrations", previous, inputs),
+  );
   if (!result?.outs) throw new Error("the Migrations provider returned no outputs");
   return result.outs as MigrationsOutputs;
 }

@@ -2,20 +2,20 @@
 import { relative } from "node:path";
 import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
+import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
-import { type EngineApi, loadEngine } from "./engine";
-import { ExitCode, UsageError } from "./exit-codes";
-import type { Interruption } from "./interrupt";
-import type { Output } from "./output";
-import { checkPending, type PendingChecks } from "./pending-checks";
-import { passwordsOf } from "./secrets";
 import {
   type DatabaseCommandOptions,
   engineOptions,
   loadOptions,
   migrationsDirectory,
   requireDatabaseUrl,
-} from "./settings";
+} from "./engine-options";
+import { ExitCode, UsageError } from "./exit-codes";
+import type { Interruption } from "./interrupt";
+import { type EngineApi, loadEngine } from "./load-engine";
+import type { Output } from "./output";
+import { checkPending, type PendingChecks } from "./pending-checks";
 
 interface Context {
   options: EngineOptions;
@@ -24,7 +24,7 @@ interface Context {
 
 function prepare(options: DatabaseCommandOptions, output: Output, interruption?: Interruption): Context {
   const url = requireDatabaseUrl(options.databaseUrl);
-  output.addSecrets(passwordsOf(url));
+  output.useRedactor(redactorFor({ url }));
   const logger = {
     info: (message: string) => {
       if (options.verbose) output.note(message);

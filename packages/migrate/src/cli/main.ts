@@ -1,9 +1,10 @@
 // Entry point of the pgvector-migrate command (bin/pgvector-migrate.js calls main()).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultTrackingTable } from "../db/tracking-table";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
+import { migrationOptions } from "../options/migration-options";
+import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
   downCommand,
@@ -13,10 +14,10 @@ import {
   planCommand,
   upCommand,
 } from "./commands";
+import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Interruption } from "./interrupt";
 import { Output, processWriters, type Writers } from "./output";
-import { type DatabaseCommandOptions, parseDuration, platforms } from "./settings";
 
 /** Engine errors that mean "the invocation is wrong" rather than "the run failed". */
 const usageErrorCodes = new Set(["INVALID_OPTIONS", "INVALID_TARGET"]);
@@ -25,7 +26,7 @@ const dirOption: OptionSpec = {
   name: "dir",
   value: "<path>",
   description: "migrations directory",
-  default: "migrations",
+  default: migrationOptions.directory.default,
 };
 const jsonOption: OptionSpec = { name: "json", description: "print one JSON document on stdout" };
 const formatOption: OptionSpec = {
@@ -49,12 +50,12 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "tracking-table",
     value: "<name>",
-    description: `tracking table, optionally schema-qualified (default ${defaultTrackingTable})`,
+    description: `tracking table, optionally schema-qualified (default ${migrationOptions.trackingTable.default})`,
   },
   {
     name: "lock-timeout",
     value: "<duration>",
-    description: "how long to wait for another runner, e.g. 30s, 2m (default 60s)",
+    description: `how long to wait for another runner, e.g. 30s, 2m (default ${migrationOptions.lockTimeoutSeconds.default}s)`,
     parse: parseDuration,
   },
   {
@@ -85,7 +86,7 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "platform",
     value: "<platform>",
-    description: "where the database runs (only changes advice in errors)",
+    description: migrationOptions.platform.description.toLowerCase().replace(/\.$/, ""),
     choices: platforms,
   },
   jsonOption,
@@ -103,7 +104,18 @@ const commands: readonly CommandSpec[] = [
       { name: "no-lint", description: "skip the migration lint (squawk)" },
     ],
   },
-  { name: "up", description: "apply pending migrations", options: databaseOptions },
+  {
+    name: "up",
+    description: "apply pending migrations",
+    options: [
+      ...databaseOptions,
+      {
+        name: "single-transaction",
+        description:
+          "apply all pending migrations in one transaction, all or none (refused when one is -- migrate:no-transaction)",
+      },
+    ],
+  },
   {
     name: "down",
     description: "revert applied migrations newer than --to, newest first",
@@ -174,7 +186,14 @@ function runCommand(
       return planCommand(options, output);
     }
     case "up":
-      return upCommand(databaseCommandOptions(values), output, interruption);
+      return upCommand(
+        {
+          ...databaseCommandOptions(values),
+          ...(values["single-transaction"] === true && { singleTransaction: true }),
+        },
+        output,
+        interruption,
+      );
     case "down":
       return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
     default:

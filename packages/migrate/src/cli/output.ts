@@ -39,8 +39,9 @@ export class Output {
     readonly json: boolean,
   ) {}
 
-  addSecrets(secrets: readonly string[]): void {
-    this.redactor = new Redactor(secrets);
+  /** Once the connection is known: the engine's redaction rules for it. */
+  useRedactor(redactor: Redactor): void {
+    this.redactor = redactor;
   }
 
   /** Human output on stdout (ignored in --json mode, where stdout carries one JSON document). */

@@ -3,7 +3,7 @@
 import { isMigrateError } from "../errors";
 import type { LintFinding } from "../lint/types";
 import type { MigrationFile, MigrationSet } from "../types";
-import type { EngineApi } from "./engine";
+import type { EngineApi } from "./load-engine";
 
 export interface PendingCheckOptions {
   /** false with --no-lint. */

@@ -88,7 +88,8 @@ async function open(connection: ResolvedConnection, useTls: boolean, context: Co
     port: connection.port,
     database: connection.database,
     user: connection.user,
-    ...(connection.password !== undefined && { password: connection.password }),
+    // Without a password, pg calls this only if the server asks for one: a clear error instead of its SASL one.
+    password: connection.password ?? noPasswordGiven,
     ssl: useTls ? { ...connection.tls } : false,
     application_name: connection.applicationName,
     connectionTimeoutMillis: connection.connectTimeoutMs,
@@ -106,6 +107,14 @@ async function open(connection: ResolvedConnection, useTls: boolean, context: Co
     throw error;
   }
   return new Database(client, connection.target, context.deadlines);
+}
+
+const passwordMissingCode = "PASSWORD_MISSING";
+
+function noPasswordGiven(): never {
+  throw Object.assign(new Error("the server asked for a password and none was given"), {
+    code: passwordMissingCode,
+  });
 }
 
 function isTransient(error: PgError): boolean {
@@ -139,6 +148,9 @@ function advice(connection: ResolvedConnection, error: PgError | undefined): str
   const message = error?.message ?? "";
   if (code === "28P01") {
     return `The password or user name is wrong (user "${connection.user}"); the password is not shown.`;
+  }
+  if (code === passwordMissingCode) {
+    return `Give the password of user "${connection.user}" in the URL (user:password@host, percent-encoded), in PGPASSWORD, or as the connection's password field.`;
   }
   if (code === "28000") {
     return "The server refused this user, database or host (pg_hba.conf), or requires TLS: check the user, the database and sslmode.";

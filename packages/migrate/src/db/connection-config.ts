@@ -5,6 +5,7 @@ import { userInfo } from "node:os";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { MigrateError } from "../errors";
 import type { ConnectionOptions, SslMode } from "../types";
+import { knownParameters, maxPort, type ParsedUrl, parseConnectionUrl } from "./connection-url";
 
 export interface ResolvedConnection {
   host: string;
@@ -28,37 +29,28 @@ export interface ResolvedConnection {
   ignoredParameters: string[];
 }
 
-const sslModes: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
-
-/** URL parameters the engine understands; others are reported and ignored. */
-const knownParameters = new Set([
-  "host",
-  "port",
-  "dbname",
-  "user",
-  "password",
-  "sslmode",
-  "sslrootcert",
-  "sslcert",
-  "sslkey",
-  "application_name",
-  "connect_timeout",
-  "options",
-  "channel_binding",
-]);
+export const sslModes: readonly SslMode[] = [
+  "disable",
+  "allow",
+  "prefer",
+  "require",
+  "verify-ca",
+  "verify-full",
+  "no-verify",
+];
 
 const defaultConnectTimeoutMs = 10_000;
 
 export function resolveConnection(options: ConnectionOptions): ResolvedConnection {
-  const url = options.url !== undefined && options.url.trim() !== "" ? parseUrl(options.url) : emptyUrl();
+  const url = options.url !== undefined && options.url.trim() !== "" ? parseConnectionUrl(options.url) : emptyUrl();
   const parameter = (name: string) => url.parameters.get(name);
   const env = process.env;
 
   const host = options.host ?? url.host ?? parameter("host") ?? env.PGHOST ?? "localhost";
   const portText = options.port !== undefined ? String(options.port) : (url.port ?? parameter("port") ?? env.PGPORT);
   const port = portText === undefined || portText === "" ? 5432 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to 65535.`);
+  if (!Number.isInteger(port) || port < 1 || port > maxPort) {
+    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to ${maxPort}.`);
   }
   const user = options.user ?? url.user ?? parameter("user") ?? env.PGUSER ?? userInfo().username;
   const password = options.password ?? url.password ?? parameter("password") ?? env.PGPASSWORD;
@@ -112,49 +104,8 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   return resolved;
 }
 
-interface ParsedUrl {
-  host?: string;
-  port?: string;
-  user?: string;
-  password?: string;
-  database?: string;
-  parameters: Map<string, string>;
-}
-
 function emptyUrl(): ParsedUrl {
   return { parameters: new Map() };
-}
-
-function parseUrl(text: string): ParsedUrl {
-  const invalid = (why: string) =>
-    new MigrateError(
-      "INVALID_OPTIONS",
-      `The database URL is not valid (${why}); it is not shown because it may contain a password. Expected postgres://user:password@host:5432/database?sslmode=require`,
-    );
-  if (!/^postgres(ql)?:\/\//i.test(text.trim())) throw invalid("it must start with postgres:// or postgresql://");
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw invalid("it cannot be parsed as a URL; percent-encode special characters in the password");
-  }
-  const decode = (value: string, what: string) => {
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      throw invalid(`the ${what} has a bad percent-encoding`);
-    }
-  };
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (hostname.includes(",")) throw invalid("several hosts are not supported");
-  const database = url.pathname.replace(/^\//, "");
-  const parsed: ParsedUrl = { parameters: new Map(url.searchParams) };
-  if (hostname) parsed.host = decode(hostname, "host");
-  if (url.port) parsed.port = url.port;
-  if (url.username) parsed.user = decode(url.username, "user name");
-  if (url.password) parsed.password = decode(url.password, "password");
-  if (database) parsed.database = decode(database, "database name");
-  return parsed;
 }
 
 interface CertificateFiles {

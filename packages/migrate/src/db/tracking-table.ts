@@ -16,7 +16,8 @@ export interface TrackingTable {
   lockKey: bigint;
 }
 
-const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A lower-case PostgreSQL identifier that needs no quoting (at most 63 bytes, PostgreSQL's NAMEDATALEN - 1). */
+export const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The session's own temporary schema (pg_temp, pg_temp_N) and its TOAST schema. */
 const temporarySchemaPattern = /^pg_(toast_)?temp(_\d+)?$/;
 

@@ -3,6 +3,7 @@
 // transaction control in a transactional file, COPY FROM STDIN, statements that release the migration lock.
 import { resolveTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
+import { isPasswordLiteralAt } from "../redact";
 import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
 import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
@@ -51,7 +52,10 @@ function checkFile(file: SqlFile, role: "up" | "down", lockKey: bigint | undefin
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
     const { line, column } = new SourceText(file.sql).lineColumn(error.index);
-    return [`${file.displayPath}:${line}:${column}: ${error.message}`];
+    const message = isPasswordLiteralAt(file.sql, error.index)
+      ? error.message.replace(/ at or near [\s\S]*$/, " in the PASSWORD literal (not shown)")
+      : error.message;
+    return [`${file.displayPath}:${line}:${column}: ${message}`];
   }
   if (parsed.statements.length === 0) {
     return [

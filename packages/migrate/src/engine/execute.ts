@@ -1,7 +1,7 @@
 // Runs one migration file (up or down) together with its tracking-table change.
 import { lockHeldSql } from "../db/advisory-lock";
 import { type Database, type PgError, ScriptError } from "../db/database";
-import { setConfigStatement } from "../db/quote";
+import { quoteIdentifier, setConfigStatement } from "../db/quote";
 import type { TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
@@ -27,6 +27,12 @@ export interface FileRun {
   trackingSql: (durationSql: string) => string;
   /** Transactional files only: commit without waiting for the WAL flush (see up.ts). */
   asynchronousCommit?: boolean;
+  /**
+   * Single-transaction mode: the file runs inside a transaction the caller opened and commits. No BEGIN or COMMIT
+   * here; the file's "-- migrate:set" settings are put back after it; a failure rolls back that whole transaction,
+   * which `rolledBack` describes.
+   */
+  sharedTransaction?: { rolledBack: string };
   /** The engine's session settings, restored after a file that changed them for the session. */
   sessionSettings: Readonly<Record<string, string>>;
   /** The tracking table, whose migration lock a no-transaction file must still hold when it is recorded. */
@@ -84,11 +90,17 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
   const { file, parsed } = checked;
   const settings: Record<string, string> = { ...file.directives.settings };
   if (run.asynchronousCommit) settings.synchronous_commit = "off";
-  const prefixStatements = ["BEGIN", setConfigStatement(settings, true)].filter((statement) => statement !== undefined);
-  const prefix = `${prefixStatements.join(";\n")};\n`;
+  const shared = run.sharedTransaction;
+  const prefixStatements = [shared ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
+    (statement) => statement !== undefined,
+  );
+  const prefix = prefixStatements.length > 0 ? `${prefixStatements.join(";\n")};\n` : "";
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
   const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
-  const script = `${prefix}${file.sql}\n;\n${[...reset, run.trackingSql(durationSql), "COMMIT"].join(";\n")}`;
+  const suffix = shared
+    ? [...localSettingsRestore(file.directives.settings, run.sessionSettings), ...reset, run.trackingSql(durationSql)]
+    : [...reset, run.trackingSql(durationSql), "COMMIT"];
+  const script = `${prefix}${file.sql}\n;\n${suffix.join(";\n")}`;
 
   const started = performance.now();
   try {
@@ -107,9 +119,10 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
     const fileStart = new SourceText(prefix).positionsBefore(prefix.length, unit);
     const fileEnd = fileStart + parsed.source.positionsBefore(file.sql.length, unit);
     const rolledBack =
-      run.direction === "up"
+      shared?.rolledBack ??
+      (run.direction === "up"
         ? "The migration was rolled back: none of its changes and no tracking row were applied."
-        : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.";
+        : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.");
     if (position !== undefined && position >= fileStart && position < fileEnd) {
       const index = parsed.source.indexOfPosition(position - fileStart, unit);
       const statement = statementAt(parsed, index);
@@ -129,6 +142,27 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
       rolledBack,
     ]);
   }
+}
+
+/**
+ * In a shared transaction a file's "-- migrate:set" settings (SET LOCAL) would last until its end: put each back
+ * to the engine's session setting, or to the session's default, before the next file.
+ */
+function localSettingsRestore(
+  fileSettings: Readonly<Record<string, string>>,
+  sessionSettings: Readonly<Record<string, string>>,
+): string[] {
+  const names = Object.keys(fileSettings);
+  const toSessionValue = Object.fromEntries(
+    names.flatMap((name) => (sessionSettings[name] === undefined ? [] : [[name, sessionSettings[name]]])),
+  );
+  const restore = setConfigStatement(toSessionValue, true);
+  return [
+    ...names
+      .filter((name) => sessionSettings[name] === undefined)
+      .map((name) => `SET LOCAL ${name.split(".").map(quoteIdentifier).join(".")} TO DEFAULT`),
+    ...(restore ? [restore] : []),
+  ];
 }
 
 /**

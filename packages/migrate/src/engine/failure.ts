@@ -2,6 +2,7 @@
 // detail, hint, context and the offending statement.
 import type { Database, PgError } from "../db/database";
 import { MigrateError } from "../errors";
+import { redactConnectionStrings } from "../redact";
 import type { ParsedSql, ParsedStatement } from "../sql/parser";
 import type { PositionUnit } from "../sql/source-text";
 import type { SqlFile } from "../types";
@@ -69,8 +70,9 @@ export function statementAt(parsed: ParsedSql, index: number): ParsedStatement |
   return found ?? parsed.statements[0];
 }
 
+/** Redacted before it is cut, so that a PASSWORD literal cut in the middle is still recognised. */
 function excerpt(text: string): string {
-  let lines = text.trim().split("\n");
+  let lines = redactConnectionStrings(text).trim().split("\n");
   let cut = false;
   if (lines.length > statementExcerptLines) {
     lines = lines.slice(0, statementExcerptLines);

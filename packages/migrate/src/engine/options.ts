@@ -3,9 +3,18 @@ import { type ResolvedConnection, resolveConnection } from "../db/connection-con
 import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
-import { isSettingName } from "../files/settings";
-import { Redactor } from "../redact";
-import type { EngineOptions, Logger, Platform, ProgressEvent, RetryOptions } from "../types";
+import { isSettingName } from "../files/session-settings";
+import { lockTimeoutMsOf, migrationOptions } from "../options/migration-options";
+import { isExtensionName } from "../options/names";
+import { Redactor, redactorFor } from "../redact";
+import {
+  type EngineOptions,
+  type Logger,
+  type Platform,
+  type ProgressEvent,
+  platforms,
+  type RetryOptions,
+} from "../types";
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
@@ -17,6 +26,7 @@ export interface ResolvedOptions {
   requiredExtensions: readonly string[];
   platform: Platform;
   sessionSettings: Readonly<Record<string, string>>;
+  singleTransaction: boolean;
   retry: RetryOptions;
   /** The caller's logger with secrets removed from every line; silent when none was given. */
   logger: Logger;
@@ -25,10 +35,8 @@ export interface ResolvedOptions {
   onProgress: (event: ProgressEvent) => void;
 }
 
-const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
-
 export const defaultTimeouts = {
-  lockTimeoutMs: 60_000,
+  lockTimeoutMs: lockTimeoutMsOf(migrationOptions.lockTimeoutSeconds.default),
   queryTimeoutMs: 30_000,
   migrationTimeoutMs: 24 * 3_600_000,
   keepAliveDelayMs: 10_000,
@@ -51,24 +59,26 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     throw new MigrateError("INVALID_OPTIONS", "Engine options need a `connection` (a url, or host/database/user).");
   }
   // Secrets are known before anything else can fail, so even option errors are redacted.
-  let redactor = new Redactor([options.connection.password, options.connection.url]);
+  let redactor = redactorFor(options.connection);
   try {
     const connection = resolveConnection(options.connection);
     // Now including the password read from the URL or PGPASSWORD.
-    redactor = new Redactor(connection.secrets);
+    redactor = new Redactor(connection.secrets, [connection.user, connection.database]);
+    // Milliseconds, and a lock timeout of 0 (one attempt, no wait) is allowed: the API and the CLI take durations of
+    // any precision; the Pulumi resource's lockTimeoutSeconds has its own rule (options/migration-options.ts).
     const lockTimeoutMs = durationOption("lockTimeoutMs", options.lockTimeoutMs, 0);
     const deadlines: Deadlines = {
       queryMs: durationOption("queryTimeoutMs", options.queryTimeoutMs, 1),
       migrationMs: durationOption("migrationTimeoutMs", options.migrationTimeoutMs, 0),
     };
     const keepAliveDelayMs = durationOption("keepAliveDelayMs", options.keepAliveDelayMs, 1);
-    const platform = options.platform ?? "generic";
+    const platform = options.platform ?? migrationOptions.platform.default;
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
     }
     const requiredExtensions = options.requiredExtensions ?? [];
     for (const extension of requiredExtensions) {
-      if (typeof extension !== "string" || !/^[a-z0-9_][a-z0-9_-]*$/.test(extension)) {
+      if (!isExtensionName(extension)) {
         throw new MigrateError(
           "INVALID_OPTIONS",
           `Invalid extension name "${extension}" in requiredExtensions: use the name as PostgreSQL lists it in pg_available_extensions, e.g. vector or pg_trgm.`,
@@ -109,10 +119,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       lockTimeoutMs,
       deadlines,
       keepAliveDelayMs,
-      allowOutOfOrder: options.allowOutOfOrder ?? false,
+      allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
       requiredExtensions,
       platform,
       sessionSettings,
+      singleTransaction: options.singleTransaction ?? false,
       retry,
       logger,
       redactor,

@@ -1,15 +1,22 @@
 import { acquireLock, releaseLock } from "../db/advisory-lock";
-import type { Database } from "../db/database";
+import type { Database, PgError } from "../db/database";
 import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
-import { problemsError } from "../errors";
-import type { AppliedResult, EngineOptions, MigrationSet, Plan, UpResult } from "../types";
-import { checkSqlFiles } from "./check-sql";
+import { MigrateError, problemsError } from "../errors";
+import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
+import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
-import { appliedBySql, cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
+import {
+  appliedBySql,
+  cancelOnAbort,
+  isConnectionLoss,
+  openRunner,
+  throwIfInterrupted,
+  withEngineErrors,
+} from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -35,6 +42,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
         options.allowOutOfOrder,
       );
       refuseProblems(before);
+      if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
       await checkSqlFiles(
         before.pending.map((migration) => migration.up),
         "up",
@@ -59,6 +67,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const { tracking, logger } = options;
   const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
+  if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
 
   const checked = await checkSqlFiles(
@@ -80,6 +89,9 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const applied: AppliedResult[] = [];
   const droppedInvalidIndexes: string[] = [];
   const appliedBy = appliedBySql(options);
+  if (options.singleTransaction && plan.pending.length > 0) {
+    return applyInOneTransaction(database, plan, checked, options, appliedBy);
+  }
   let unflushedCommits = 0;
   let completed = false;
   try {
@@ -142,6 +154,100 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   }
   const state = applied.length === 0 ? [...plan.applied] : ((await readTrackingTable(database, tracking)) ?? []);
   return { applied, droppedInvalidIndexes, state };
+}
+
+/**
+ * Single-transaction mode: BEGIN, each file with its tracking row (one round trip each), one synchronous COMMIT.
+ * Any failure, including at COMMIT (deferred constraints), rolls back every migration of the run.
+ */
+async function applyInOneTransaction(
+  database: Database,
+  plan: Plan,
+  checked: ReadonlyMap<SqlFile, CheckedFile>,
+  options: ResolvedOptions,
+  appliedBy: string,
+): Promise<UpResult> {
+  const { tracking, logger } = options;
+  const count = plan.pending.length;
+  const rolledBack = `Single-transaction mode: the whole run was rolled back; none of the ${count} pending migration(s) and no tracking row were applied.`;
+  logger.info(`Applying ${count} migration(s) in one transaction`);
+  const applied: AppliedResult[] = [];
+  await database.query("BEGIN");
+  let committed = false;
+  try {
+    for (const migration of plan.pending) {
+      const file = checked.get(migration.up);
+      if (!file) continue;
+      throwIfInterrupted(options);
+      logger.info(`Applying ${migration.up.displayPath}`);
+      options.onProgress({
+        kind: "migration-started",
+        direction: "up",
+        id: migration.id,
+        displayPath: migration.up.displayPath,
+        transactional: true,
+        statements: file.parsed.statements.length,
+      });
+      const { durationMs } = await runFile({
+        database,
+        checked: file,
+        direction: "up",
+        trackingSql: (durationSql) =>
+          insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+        sharedTransaction: { rolledBack },
+        sessionSettings: options.sessionSettings,
+        tracking,
+        platform: options.platform,
+        logger,
+      });
+      applied.push({
+        version: migration.version,
+        name: migration.name,
+        id: migration.id,
+        checksum: migration.up.checksum,
+        durationMs,
+      });
+    }
+    throwIfInterrupted(options);
+    await commitRun(database, rolledBack);
+    committed = true;
+  } finally {
+    if (!committed && !database.lostError) await database.query("ROLLBACK").catch(() => undefined);
+  }
+  // Only now are they applied: a progress report before the COMMIT would name migrations that a failure undoes.
+  for (const result of applied) options.onProgress({ kind: "migration-done", direction: "up", result });
+  logger.info(`Committed ${count} migration(s): ${applied.map((migration) => migration.id).join(", ")}`);
+  return { applied, droppedInvalidIndexes: [], state: (await readTrackingTable(database, tracking)) ?? [] };
+}
+
+async function commitRun(database: Database, rolledBack: string): Promise<void> {
+  try {
+    await database.query("COMMIT");
+  } catch (error) {
+    const cause = error as PgError;
+    if (isConnectionLoss(cause)) {
+      throw new MigrateError(
+        "CONNECTION_FAILED",
+        `Lost the connection to ${database.target} at the COMMIT of the single transaction: ${cause.message}. The run either committed as a whole or not at all; run again to continue.`,
+      );
+    }
+    throw new MigrateError(
+      "MIGRATION_FAILED",
+      `The COMMIT of the single transaction failed: ${cause.message} (a deferred constraint or trigger of one of the migrations). ${rolledBack}`,
+      { ...(cause.code !== undefined && { sqlstate: cause.code }) },
+    );
+  }
+}
+
+/** Single-transaction mode cannot include a file that must run outside a transaction: refuse before anything runs. */
+function refuseNoTransactionFiles(pending: readonly MigrationFile[]): void {
+  const outside = pending.filter((migration) => !migration.up.directives.transaction);
+  if (outside.length === 0) return;
+  throw problemsError(
+    "INVALID_FILES",
+    "Single-transaction mode (singleTransaction, --single-transaction) applies every pending migration in one transaction, but these run outside a transaction (-- migrate:no-transaction); nothing was run. Apply them without single-transaction mode:",
+    outside.map((migration) => migration.up.displayPath),
+  );
 }
 
 /**

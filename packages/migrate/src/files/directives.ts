@@ -2,7 +2,7 @@
 //   -- migrate:no-transaction
 //   -- migrate:set maintenance_work_mem = '2GB'
 import type { MigrationDirectives } from "../types";
-import { checkSetting } from "./settings";
+import { checkSetting } from "./session-settings";
 import { sqlLines } from "./sql-lines";
 
 export interface DirectivesResult {
@@ -12,11 +12,15 @@ export interface DirectivesResult {
 }
 
 const directiveLine = /^\s*--\s*migrate:(.*)$/i;
+/** Every line directiveLine matches contains this. */
+const mentionsDirective = /--\s*migrate:/i;
 const commentOrBlank = /^\s*(--.*)?$/;
 
 const directiveSyntax = "-- migrate:no-transaction, -- migrate:set <setting> = '<value>'";
 
 export function parseDirectives(sql: string): DirectivesResult {
+  // Most files have no directive at all: skip the line scan when none can match (it showed in profiles of 1000 files).
+  if (!mentionsDirective.test(sql)) return { directives: { transaction: true, settings: {} }, problems: [] };
   const settings: Record<string, string> = {};
   const problems: string[] = [];
   let transaction = true;

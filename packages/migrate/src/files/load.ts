@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
+import { SourceText } from "../sql/source-text";
 import type { LoadOptions, MigrationFile, MigrationFormat, MigrationSet, SqlFile } from "../types";
 import { checksumOf, normaliseSql } from "./checksum";
 import { parseDirectives } from "./directives";
@@ -178,6 +179,13 @@ function notRegularFile(path: string): string | undefined {
 function readSqlFile(path: string, displayPath: string, problems: string[]): SqlFile {
   const content = readUtf8(path, displayPath, problems);
   const sql = normaliseSql(content);
+  const nul = sql.indexOf("\0");
+  if (nul !== -1) {
+    const { line, column } = new SourceText(sql).lineColumn(nul);
+    problems.push(
+      `${displayPath}:${line}:${column}: the file contains a NUL byte, which PostgreSQL cannot receive in SQL text; remove it (a file full of them was probably saved as UTF-16: save it as UTF-8)`,
+    );
+  }
   const { directives, problems: directiveProblems } = parseDirectives(sql);
   for (const problem of directiveProblems) problems.push(`${displayPath}: ${problem}`);
   return { path, displayPath, sql, checksum: checksumOf(content), directives };

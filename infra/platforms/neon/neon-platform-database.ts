@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as neon from "@sst-provider/neon";
-import type { PlatformDatabase } from "../types";
+import type { PlatformDatabase } from "../platform-database";
 
 /** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
 export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;

@@ -3,8 +3,6 @@ import { resolve } from "node:path";
 import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
-export const platforms: readonly Platform[] = ["azure", "neon", "supabase", "generic"];
-
 /** Options shared by the commands that connect to a database, as parsed from the command line. */
 export interface DatabaseCommandOptions {
   dir: string;
@@ -20,6 +18,8 @@ export interface DatabaseCommandOptions {
   allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
+  /** `up --single-transaction`. */
+  singleTransaction?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -68,6 +68,7 @@ export function engineOptions(
     ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
+    ...(options.singleTransaction && { singleTransaction: true }),
     logger,
   };
 }

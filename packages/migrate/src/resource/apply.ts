@@ -1,0 +1,155 @@
+// The provider's create, update, read and delete: the engine's up, readApplied and down on the stored inputs.
+import { down } from "../engine/down";
+import { readApplied } from "../engine/plan";
+import { up } from "../engine/up";
+import { loadMigrations, migrationInputMap } from "../files/load";
+import { engineOptionsFor } from "../options/migration-options";
+import { Redactor } from "../redact";
+import type { AppliedMigration, EngineOptions, MigrationSet } from "../types";
+import type { MigrationsInputs, MigrationsOutputs, ResourceConnection } from "./inputs";
+import { migrationsFolder } from "./project-directory";
+import { connectionTarget, migrationFile, shortChecksum } from "./values";
+
+const logger = {
+  info: (message: string) => console.log(message),
+  warn: (message: string) => console.warn(`warning: ${message}`),
+};
+
+function engineOptions(props: MigrationsInputs): EngineOptions {
+  return engineOptionsFor(props, { ...props.connection }, logger);
+}
+
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Error text for the Pulumi engine: the engine's own message (file:line:column), never a credential. */
+function failureMessage(error: unknown, connection: ResourceConnection): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const secrets = "url" in connection ? [connection.url, urlPassword(connection.url)] : [connection.password];
+  return new Redactor(secrets).redact(message);
+}
+
+/**
+ * Loads the directory and checks it holds exactly the files the program read. The provider host reads them
+ * again (it is another process than the program), and must not apply anything the preview did not show.
+ */
+function migrationsOnDisk(props: MigrationsInputs): MigrationSet {
+  const directory = migrationsFolder(props.directory);
+  const set = loadMigrations(directory);
+  const onDisk = migrationInputMap(set);
+  const problems: string[] = [];
+  for (const [id, checksum] of Object.entries(props.migrations)) {
+    if (onDisk[id] === undefined) problems.push(`${migrationFile(props.directory, id)} is missing`);
+    else if (onDisk[id] !== checksum) {
+      problems.push(
+        `${migrationFile(props.directory, id)} differs (checksum ${shortChecksum(checksum)} when the program read it, ${shortChecksum(onDisk[id])} now)`,
+      );
+    }
+  }
+  for (const id of Object.keys(onDisk)) {
+    if (props.migrations[id] === undefined) problems.push(`${migrationFile(props.directory, id)} was not there before`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `The migrations in ${directory} are not the ones the Pulumi program read:\n  - ${problems.join("\n  - ")}\n` +
+        "The files changed while Pulumi was running, or the provider found another project directory than the " +
+        "program (directory is relative to the directory of Pulumi.yaml). Nothing was applied; run `pulumi up` again.",
+    );
+  }
+  return set;
+}
+
+function migrationId(row: AppliedMigration, knownIds: readonly string[]): string {
+  const known = knownIds.find((id) => {
+    const match = /^(\d+)_(.*)$/.exec(id);
+    return match !== null && Number(match[1]) === row.version && match[2] === row.name;
+  });
+  return known ?? `${String(row.version).padStart(4, "0")}_${row.name}`;
+}
+
+/** The outputs that describe the tracking table. */
+function appliedState(rows: readonly AppliedMigration[], migrations: Record<string, string>) {
+  const knownIds = Object.keys(migrations);
+  const sorted = [...rows].sort((a, b) => a.version - b.version);
+  const applied: Record<string, string> = {};
+  for (const row of sorted) applied[migrationId(row, knownIds)] = row.checksum;
+  const latest = sorted[sorted.length - 1];
+  return {
+    applied,
+    appliedCount: sorted.length,
+    latestVersion: latest?.version ?? 0,
+    latestMigration: latest === undefined ? "" : migrationId(latest, knownIds),
+  };
+}
+
+/** The server answered that the database does not exist (SQLSTATE 3D000), as opposed to not answering at all. */
+function isMissingDatabase(error: unknown): boolean {
+  const { code, details } = error as { code?: unknown; details?: { cause?: unknown } };
+  return code === "CONNECTION_FAILED" && details?.cause === "3D000";
+}
+
+export function databaseName(connection: ResourceConnection): string {
+  return connectionTarget(connection).database ?? "database";
+}
+
+/** create and update: applies what is pending. */
+export async function applyMigrations(checked: MigrationsInputs): Promise<MigrationsOutputs> {
+  // The lint warnings describe this preview, not the resource: the next preview shows only its own.
+  const { lintWarnings: _shownInPreview, ...props } = checked;
+  try {
+    const set = migrationsOnDisk(props);
+    const result = await up(set, engineOptions(props));
+    const newlyApplied = result.applied.map((migration) => migration.id);
+    return { ...props, ...appliedState(result.state, props.migrations), newlyApplied };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const resume =
+      code === "MIGRATION_FAILED"
+        ? `\nMigrations applied before this one are recorded in ${props.trackingTable}; the next \`pulumi up\` continues from there.`
+        : "";
+    throw new Error(`${failureMessage(error, props.connection)}${resume}`);
+  }
+}
+
+/** `pulumi refresh`: the tracking table is the truth, so drift shows up as changes to `applied`. */
+export async function readMigrations(
+  id: string,
+  props: MigrationsOutputs | undefined,
+): Promise<{ id: string; props?: MigrationsOutputs }> {
+  if (props === undefined) throw new Error("Migrations cannot be imported: declare the resource and run `pulumi up`.");
+  try {
+    const rows = await readApplied(engineOptions(props));
+    return { id, props: { ...props, ...appliedState(rows, props.migrations) } };
+  } catch (error) {
+    if (isMissingDatabase(error)) {
+      // Dropped together with its migrations: gone from the state, so the next `pulumi up` starts afresh.
+      console.log(`Migrations: database ${databaseName(props.connection)} no longer exists.`);
+      return { id: "" };
+    }
+    throw new Error(failureMessage(error, props.connection));
+  }
+}
+
+export async function deleteMigrations(props: MigrationsOutputs): Promise<void> {
+  if (props.onDelete !== "down") {
+    console.log(
+      `Migrations: onDelete is "keep", so the database was not touched: the ${props.appliedCount} applied ` +
+        `migrations, their tables and ${props.trackingTable} stay. Set onDelete: "down" to revert them on delete.`,
+    );
+    return;
+  }
+  try {
+    // Read in the provider host, which has no copy of what the program read.
+    const set = loadMigrations(migrationsFolder(props.directory));
+    const result = await down(set, 0, engineOptions(props));
+    const reverted = result.reverted.map((migration) => migration.id);
+    console.log(`Migrations: onDelete is "down": reverted ${reverted.length === 0 ? "nothing" : reverted.join(", ")}.`);
+  } catch (error) {
+    throw new Error(failureMessage(error, props.connection));
+  }
+}

@@ -1,0 +1,65 @@
+// The stack's migration settings and the Migrations provider's check apply the engine's rules (pgvector-migrate's
+// migrationOptions): a value the stack configuration accepts must not fail the preview later, and the reverse.
+import { withMigrationOptionDefaults } from "pgvector-migrate";
+import { describe, expect, it } from "vitest";
+import type { MigrationsInputs } from "../../infra/migrations";
+import { migrationsProvider } from "../../infra/migrations";
+import { configProblems } from "./config-problems";
+
+const azure = { "azure-native:location": "westeurope" };
+
+// Every option at its default (pgvector-migrate's), with lint off: linting would read migration files.
+const inputs: MigrationsInputs = {
+  connection: {
+    host: "db.example.com",
+    port: 5432,
+    database: "app",
+    user: "migrator",
+    password: "pw",
+    sslmode: "require",
+  },
+  migrations: {},
+  ...withMigrationOptionDefaults({ lint: "off" }),
+};
+
+/** The properties the provider's check rejects. */
+async function checkFailures(change: Partial<MigrationsInputs>): Promise<string[]> {
+  const checked = await migrationsProvider.check?.({} as MigrationsInputs, { ...inputs, ...change });
+  return (checked?.failures ?? []).map((failure) => failure.property);
+}
+
+describe("one rule for a migration option, in the stack configuration and the provider's check", () => {
+  it("migrationsLockTimeoutSeconds: 0 fails the configuration, as it fails the provider's check", async () => {
+    expect(await checkFailures({ lockTimeoutSeconds: 0 })).toEqual(["lockTimeoutSeconds"]);
+    expect(configProblems({ ...azure, migrationsLockTimeoutSeconds: "0" })).toEqual([
+      'migrationsLockTimeoutSeconds: "0" is not accepted. Accepted values: whole numbers from 1 to 3600.',
+    ]);
+  });
+
+  it.each([
+    ["migrationsLockTimeoutSeconds", "lockTimeoutSeconds", [0, 1, 60, 3600, 3601]],
+    ["migrationsTimeoutMinutes", "timeoutMinutes", [0, 1, 1440, 1441]],
+  ] as const)("%s accepts exactly what the check accepts", async (setting, option, values) => {
+    for (const value of values) {
+      const inConfig = configProblems({ ...azure, [setting]: String(value) }).length === 0;
+      const inCheck = (await checkFailures({ [option]: value })).length === 0;
+      expect({ value, inConfig }).toEqual({ value, inConfig: inCheck });
+    }
+  });
+
+  it("migrationsTable accepts exactly the tracking tables the check accepts", async () => {
+    for (const name of ["schema_migrations", "ops.applied", "Ops.Applied", "a.b.c", "ops.", "t".repeat(64)]) {
+      const inConfig = configProblems({ ...azure, migrationsTable: name }).length === 0;
+      const inCheck = (await checkFailures({ trackingTable: name })).length === 0;
+      expect({ name, inConfig }).toEqual({ name, inConfig: inCheck });
+    }
+  });
+
+  it("extensions accepts exactly the extension names the check accepts", async () => {
+    for (const name of ["pg_trgm", "uuid-ossp", "_private", "-dash", "drop table", "x".repeat(64)]) {
+      const inConfig = configProblems({ ...azure, extensions: JSON.stringify([name]) }).length === 0;
+      const inCheck = (await checkFailures({ requiredExtensions: [name] })).length === 0;
+      expect({ name, inConfig }).toEqual({ name, inConfig: inCheck });
+    }
+  });
+});
