@@ -28,6 +28,8 @@ export function createStack(config: StackConfig): StackOutputs {
     appUser: database.appRole.roleName,
     appConnectionString: database.appConnectionString,
     appDirectConnectionString: database.appDirectConnectionString,
+    appReadOnlyConnectionString: database.appReadOnlyConnectionString,
+    appReadOnlyTarget: database.appReadOnlyTarget,
     extensions: config.extensions,
     latestMigration: database.migrations.latestMigration,
     ...platform.outputs,

@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { extensionAllowlisted } from "./extension-allowlist";
 import { noOpenFirewallRange } from "./firewall";
 import { serverDeleteLock } from "./lock";
+import { readEndpointRedundancy } from "./read-endpoint";
 import { backupRetention, highAvailability, protectStatefulResources } from "./server";
 import { providerRequiresTls, requireSecureTransport } from "./tls";
 
@@ -17,4 +18,5 @@ export const policies: Policies = [
   extensionAllowlisted,
   protectStatefulResources,
   serverDeleteLock,
+  readEndpointRedundancy,
 ];

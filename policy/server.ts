@@ -1,7 +1,7 @@
 import { Server } from "@pulumi/azure-native/dbforpostgresql";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
-const highAvailabilityModes = ["ZoneRedundant", "SameZone"] as const;
+export const highAvailabilityModes = ["ZoneRedundant", "SameZone"] as const;
 
 export interface HighAvailabilityConfig {
   /** Modes that count as highly available. Default both; use ["ZoneRedundant"] to require a standby in another zone. */
@@ -60,6 +60,9 @@ export const backupRetention: ResourceValidationPolicy = {
     },
   },
   validateResource: validateResourceOfType(Server, (server, args, reportViolation) => {
+    if (server.createMode === "Replica") {
+      args.notApplicable("a read replica holds the primary's data, which the primary's backups cover");
+    }
     const config: BackupConfig = { ...backupDefaults, ...args.getConfig<Partial<BackupConfig>>() };
     const days = server.backup?.backupRetentionDays;
     if (days === undefined) {

@@ -1,4 +1,5 @@
 import { type AzureSettings, azureSettings, locationSetting, parseAzureSettings } from "../platforms/azure/config";
+import { readReplicasSetting } from "../platforms/azure/read-replicas-config";
 import { serverParametersSetting } from "../platforms/azure/server-parameters";
 import { existingSection } from "../platforms/existing/section";
 import { neonSection } from "../platforms/neon/section";
@@ -28,7 +29,7 @@ export interface PlatformSection<T> {
 
 const azureSection: PlatformSection<AzureSettings> = {
   settings: azureSettings,
-  otherKeys: [locationSetting, serverParametersSetting],
+  otherKeys: [locationSetting, serverParametersSetting, readReplicasSetting],
   secretKeys: [],
   docs: "docs/azure.md#settings",
   parse: parseAzureSettings,

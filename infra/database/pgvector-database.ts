@@ -20,6 +20,8 @@ export interface PgvectorDatabaseArgs {
   connectTimeoutSeconds?: number;
 }
 
+export type ReadOnlyTarget = "read-endpoint" | "primary";
+
 const migrationPlatform: Record<PlatformName, Platform> = {
   azure: "azure",
   neon: "neon",
@@ -48,6 +50,13 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
   readonly appConnectionString: pulumi.Output<string>;
   /** Secret. The server itself, as the bare role: for sessions a pooler cannot keep (LISTEN, advisory locks). */
   readonly appDirectConnectionString: pulumi.Output<string>;
+  /**
+   * Secret. Where the application sends read-only queries: the platform's read endpoint, or, on a platform without
+   * one, the same as appConnectionString (so applications can always split reads from writes).
+   */
+  readonly appReadOnlyConnectionString: pulumi.Output<string>;
+  /** "read-endpoint" when appReadOnlyConnectionString goes to a replica or read-only compute, else "primary". */
+  readonly appReadOnlyTarget: ReadOnlyTarget;
 
   constructor(name: string, args: PgvectorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:database:PgvectorDatabase", name, {}, opts);
@@ -101,6 +110,7 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       {
         ...args.migrations,
         connection: admin,
+        cluster: platform.cluster,
         platform: migrationPlatform[platform.platform],
         searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
         requiredExtensions: [...args.extensions],
@@ -147,6 +157,20 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       port: platform.directHost?.port ?? platform.port,
       user: this.appRole.roleName,
     });
+    const readEndpoint = platform.readEndpoint;
+    this.appReadOnlyConnectionString =
+      platform.readOnlyConnectionString !== undefined
+        ? pulumi.secret(platform.readOnlyConnectionString)
+        : readEndpoint
+          ? connectionString({
+              ...app,
+              host: readEndpoint.host,
+              port: readEndpoint.port ?? platform.applicationPort ?? platform.port,
+              user: this.appRole.roleName.apply(loginName),
+            })
+          : this.appConnectionString;
+    this.appReadOnlyTarget =
+      platform.readOnlyConnectionString !== undefined || readEndpoint ? "read-endpoint" : "primary";
     this.registerOutputs({
       latestMigration: this.migrations.latestMigration,
       appRoleName: this.appRole.roleName,

@@ -31,4 +31,9 @@ export type MigrationsArgs = Partial<MigrationOptions> & {
   directory: string;
   /** Where to apply the migrations. Always stored as a Pulumi secret. */
   connection: pulumi.Input<MigrationsConnection | MigrationsConnectionUrl>;
+  /**
+   * The database is a Citus cluster (an Azure elastic cluster): the lint also flags tables with a vector column the
+   * migrations never distribute (citus-undistributed-vector-table). Default false.
+   */
+  cluster?: boolean;
 };

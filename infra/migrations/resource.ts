@@ -55,7 +55,7 @@ export class Migrations extends pulumi.dynamic.Resource {
  * the running program's project directory unless `projectDir` names one.
  */
 export function migrationsInputs<Connection>(
-  options: Partial<MigrationOptions> & { directory: string },
+  options: Partial<MigrationOptions> & { directory: string; cluster?: boolean },
   connection: Connection,
   projectDir: string = programProjectDirectory(),
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {

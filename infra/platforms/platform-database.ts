@@ -71,6 +71,22 @@ export interface PlatformDatabase {
    * connection to the application database on destroy (the provider's REASSIGN OWNED, DROP OWNED, DROP ROLE).
    */
   roleTeardownWith?: pulumi.Resource;
+  /**
+   * Where applications send read-only queries, when the platform has a read endpoint (a Neon read-only compute,
+   * Azure's read-only virtual endpoint). The application role connects there with its own credentials: roles are
+   * part of what a replica copies. Undefined: no read endpoint, and appReadOnlyConnectionString is the primary's.
+   */
+  readEndpoint?: { host: pulumi.Input<string>; port?: pulumi.Input<number> };
+  /**
+   * A read-only connection string given as a setting (existing: existingReadOnlyUrl), exported as it is; wins over
+   * readEndpoint. Always a secret Output.
+   */
+  readOnlyConnectionString?: pulumi.Input<string>;
+  /**
+   * The database is a Citus cluster (an Azure elastic cluster): `host`/`port` reach the coordinator, where the
+   * migrations run, and the migration lint flags vector tables the migrations never distribute.
+   */
+  cluster?: boolean;
   /** Platform-specific stack outputs (e.g. Azure resource group and server name), exported as they are. */
   outputs?: Record<string, pulumi.Input<unknown>>;
 }

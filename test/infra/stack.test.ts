@@ -364,6 +364,8 @@ describe("infra/index.ts, the program Pulumi runs", () => {
         "adminUser",
         "appConnectionString",
         "appDirectConnectionString",
+        "appReadOnlyConnectionString",
+        "appReadOnlyTarget",
         "appUser",
         "database",
         "extensions",

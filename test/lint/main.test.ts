@@ -65,6 +65,21 @@ describe("lint-migrations", () => {
     expect(result.stdout).toContain("Migration lint: no findings in 2 file(s)");
   });
 
+  it("with --cluster, fails on a vector table the migrations never distribute, annotated as the project's rule", async () => {
+    writeFileSync(
+      join(migrations, "0003_chunks.sql"),
+      "-- migrate:set lock_timeout = '5s'\nCREATE TABLE chunks (id bigint PRIMARY KEY, embedding vector(3));\n",
+    );
+    expect((await run("--dir", migrations)).code).toBe(0);
+    const result = await run("--dir", migrations, "--cluster", "--format", "github");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "::error file=migrations/0003_chunks.sql,line=2,col=1,endLine=2,endColumn=64,title=pgvector-migrate citus-undistributed-vector-table::Table public.chunks has a vector column",
+    );
+    writeFileSync(join(migrations, "0004_distribute.sql"), "SELECT create_distributed_table('chunks', 'id');\n");
+    expect((await run("--dir", migrations, "--cluster")).code).toBe(0);
+  });
+
   it("prints GitHub annotations", async () => {
     const result = await run("--dir", migrations, "--format", "github");
     expect(result.stdout).toContain(

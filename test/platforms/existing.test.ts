@@ -278,3 +278,36 @@ describe("the local stack (Pulumi.local.yaml)", () => {
     expect(JSON.stringify(stackFileConfig("local"))).not.toMatch(/secure|password|existingUrl/i);
   });
 });
+
+describe("read-only URL (secret existingReadOnlyUrl)", () => {
+  const replicaPassword = "Repl1ca-Secret-Pw";
+  const readOnlyUrl = `postgres://reader:${replicaPassword}@replica.internal.example.com:5432/app?sslmode=require`;
+  const keys = [...secretKeys, "existingReadOnlyUrl"];
+
+  it("is exported as it is, as the secret appReadOnlyConnectionString, and reaches no registered input", async () => {
+    generatedPasswords.length = 0;
+    const { registrations, outputs } = await runStack(
+      "dev",
+      { ...shared, existingReadOnlyUrl: readOnlyUrl },
+      { secretKeys: keys },
+    );
+    expect(outputs.appReadOnlyConnectionString).toEqual({ value: readOnlyUrl, secret: true });
+    expect(outputs.appReadOnlyTarget?.value).toBe("read-endpoint");
+    expect(plainTextLeaks(registrations, [password, replicaPassword, ...generatedPasswords])).toEqual([]);
+  });
+
+  it("unset, appReadOnlyConnectionString is appConnectionString (the primary)", async () => {
+    const { outputs } = await runStack("dev", shared, { secretKeys });
+    expect(outputs.appReadOnlyConnectionString).toEqual(outputs.appConnectionString);
+    expect(outputs.appReadOnlyTarget?.value).toBe("primary");
+  });
+
+  it("is checked like existingUrl, without quoting it, and must be stored encrypted", () => {
+    const bad = configProblems({ ...shared, existingReadOnlyUrl: "mysql://u:Secret@h/db" }, { secretKeys: keys });
+    expect(bad).toEqual([expect.stringContaining('existingReadOnlyUrl: has scheme "mysql:"')]);
+    expect(bad.join("\n")).not.toContain("Secret");
+    expect(configProblems({ ...shared, existingReadOnlyUrl: readOnlyUrl }, { secretKeys })).toEqual([
+      expect.stringContaining("existingReadOnlyUrl: holds a secret but is stored in plain text"),
+    ]);
+  });
+});

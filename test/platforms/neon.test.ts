@@ -54,7 +54,7 @@ describe("neon settings", () => {
     [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
     [
       { computeSize: 1 },
-      'neon: has no field "computeSize". Accepted fields: plan, projectName, region, orgId, compute, historyRetentionSeconds, ownerRole or parentStack.',
+      'neon: has no field "computeSize". Accepted fields: plan, projectName, region, orgId, compute, readReplicas, historyRetentionSeconds, ownerRole or parentStack.',
     ],
     [{ historyRetentionSeconds: -1 }, "neon.historyRetentionSeconds: -1 is too small: at least 0."],
     [{ compute: { maxCu: "2" } }, 'neon.compute.maxCu: "2" is not a number.'],
@@ -352,5 +352,78 @@ describe("secrets", () => {
       expect(outputs.adminConnectionString?.secret).toBe(true);
       expect(outputs.appConnectionString?.secret).toBe(true);
     }
+  });
+});
+
+describe("read replicas (neon.readReplicas): read-only computes on the stack's branch", () => {
+  it("without any, exports appReadOnlyConnectionString equal to appConnectionString, targeting the primary", async () => {
+    const { registrations, outputs } = await run("dev", neonConfig({}));
+    expect(byType(registrations, "neon:index/endpoint:Endpoint")).toEqual([]);
+    expect(outputs.appReadOnlyConnectionString).toEqual(outputs.appConnectionString);
+    expect(outputs.appReadOnlyConnectionString?.secret).toBe(true);
+    expect(outputs.appReadOnlyTarget?.value).toBe("primary");
+    expect(outputs.neonReadOnlyHosts).toBeUndefined();
+  });
+
+  it("creates read_only endpoints on the project's default branch, sized like the compute; the first, through its pooler, is the read endpoint", async () => {
+    const { registrations, outputs } = await run("dev", neonConfig({ readReplicas: 2, compute: { maxCu: 2 } }));
+    const endpoints = byType(registrations, "neon:index/endpoint:Endpoint");
+    expect(endpoints.map((endpoint) => [endpoint.name, endpoint.inputs])).toEqual(
+      ["neon-read-1", "neon-read-2"].map((name) => [
+        name,
+        {
+          projectId: "neon-id",
+          branchId: "br-main-1",
+          type: "read_only",
+          autoscalingLimitMinCu: 0.25,
+          autoscalingLimitMaxCu: 2,
+        },
+      ]),
+    );
+    const appRole = single(registrations, "postgresql:index/role:Role");
+    const appPassword = generatedPasswords.at(-1);
+    expect(outputs.appReadOnlyConnectionString).toEqual({
+      value: `postgresql://${appRole.inputs.name}:${appPassword}@ep-neon-read-1-pr-pooler.us-east-2.aws.neon.tech:5432/app?sslmode=require`,
+      secret: true,
+    });
+    expect(outputs.appReadOnlyTarget?.value).toBe("read-endpoint");
+    expect(outputs.neonReadOnlyHosts?.value).toEqual([
+      "ep-neon-read-1-pr.us-east-2.aws.neon.tech",
+      "ep-neon-read-2-pr.us-east-2.aws.neon.tech",
+    ]);
+    // Migrations and the stack's own connections stay on the read-write compute.
+    expect(single(registrations, "pulumi:providers:postgresql").inputs.host).toBe(
+      "ep-neon-main.us-east-2.aws.neon.tech",
+    );
+    expect(plainTextLeaks(registrations, [neonOwnerPassword, ...generatedPasswords])).toEqual([]);
+  });
+
+  it("on a pull-request stack, creates them on the stack's own branch", async () => {
+    const { registrations, outputs } = await run("pr-5", neonConfig({ readReplicas: 1 }, { ephemeral: "true" }));
+    const readOnly = byType(registrations, "neon:index/endpoint:Endpoint").filter((e) => e.inputs.type === "read_only");
+    expect(readOnly.map((endpoint) => endpoint.inputs.branchId)).toEqual(["neon-id"]);
+    expect(readOnly[0]?.dependencies).toContain(single(registrations, "neon:index/branch:Branch").urn);
+    expect(outputs.appReadOnlyConnectionString?.value).toContain(
+      "@ep-neon-read-1-pr-pooler.us-east-2.aws.neon.tech:5432/app",
+    );
+  });
+
+  it.each([
+    [{ readReplicas: -1 }, "neon.readReplicas: -1 is too small: at least 0."],
+    [{ readReplicas: 1.5 }, "neon.readReplicas:"],
+    [
+      { readReplicas: 4 },
+      "neon.readReplicas: (4) exceeds the free plan's 3 read replicas per project (set neon.plan to launch or scale",
+    ],
+  ])("rejects %j", (neon, message) => {
+    expect(configProblems(neonConfig(neon), { stack: "dev", secretKeys: ["neon:apiKey"] })).toEqual([
+      expect.stringContaining(message),
+    ]);
+  });
+
+  it("accepts more than 3 on a paid plan", () => {
+    expect(
+      configProblems(neonConfig({ plan: "launch", readReplicas: 4 }), { stack: "dev", secretKeys: ["neon:apiKey"] }),
+    ).toEqual([]);
   });
 });

@@ -183,4 +183,10 @@ describe("an existing Supabase project by reference", () => {
     expect(plainTextLeaks(registrations, [password, ...generatedPasswords])).toEqual([]);
     expect(outputs.appConnectionString?.secret).toBe(true);
   });
+
+  it("has no read endpoint: appReadOnlyConnectionString is appConnectionString, the same output shape as every platform", async () => {
+    const { outputs } = await runStack("dev", direct, { secretKeys });
+    expect(outputs.appReadOnlyConnectionString).toEqual(outputs.appConnectionString);
+    expect(outputs.appReadOnlyTarget?.value).toBe("primary");
+  });
 });

@@ -5,6 +5,7 @@ import { extensionAllowlisted } from "../../policy/extension-allowlist";
 import { noOpenFirewallRange } from "../../policy/firewall";
 import { serverDeleteLock } from "../../policy/lock";
 import { policies } from "../../policy/policies";
+import { readEndpointRedundancy } from "../../policy/read-endpoint";
 import { backupRetention, highAvailability, protectStatefulResources } from "../../policy/server";
 import { providerRequiresTls, requireSecureTransport } from "../../policy/tls";
 import { type FakeResource, runResourcePolicy, runStackPolicy, unknownStringValue, urnOf } from "./harness";
@@ -67,6 +68,7 @@ describe("the pack", () => {
       "postgres-extension-allowlisted",
       "postgres-protect-server-and-database",
       "postgres-server-delete-lock",
+      "postgres-read-endpoint-redundancy",
     ]);
     for (const policy of policies) expect(policy.description.length).toBeGreaterThan(20);
   });
@@ -339,5 +341,63 @@ describe("postgres-server-delete-lock", () => {
 
   it("does not apply without an Azure flexible server", async () => {
     expect((await runStackPolicy(serverDeleteLock, [])).notApplicable).toMatch(/no Azure Database for PostgreSQL/);
+  });
+});
+
+describe("postgres-read-endpoint-redundancy", () => {
+  const virtualEndpoint: FakeResource = {
+    type: "azure-native:dbforpostgresql:VirtualEndpoint",
+    name: "pgvector-read-endpoint",
+    props: { resourceGroupName: "rg-prod", serverName: "pg", endpointType: "ReadWrite", members: ["pg-replica-1"] },
+  };
+  const replica = (props: Record<string, unknown> = {}): FakeResource => ({
+    ...server({ createMode: "Replica", highAvailability: { mode: "Disabled" }, ...props }),
+    name: "pgvector-replica-1",
+  });
+  const noStandby = { highAvailability: { mode: "Disabled" } };
+
+  it("passes a read endpoint backed by a read replica, or by a primary with high availability", async () => {
+    expect(
+      messages(await runStackPolicy(readEndpointRedundancy, [server(noStandby), replica(), virtualEndpoint])),
+    ).toEqual([]);
+    expect(messages(await runStackPolicy(readEndpointRedundancy, [server(), virtualEndpoint]))).toEqual([]);
+    expect(
+      messages(
+        await runStackPolicy(readEndpointRedundancy, [
+          server({ highAvailability: { mode: "SameZone" } }),
+          virtualEndpoint,
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it("rejects a read endpoint with neither a replica nor a standby, naming the endpoint", async () => {
+    const outcome = await runStackPolicy(readEndpointRedundancy, [server(noStandby), virtualEndpoint]);
+    expect(outcome.violations).toEqual([
+      {
+        message: expect.stringMatching(/^read endpoint "pgvector-read-endpoint" has no read replica behind it/),
+        urn: urnOf(virtualEndpoint),
+      },
+    ]);
+    // A replica's own (absent) high availability does not count for the primary.
+    expect(
+      messages(
+        await runStackPolicy(readEndpointRedundancy, [server({ highAvailability: undefined }), virtualEndpoint]),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("does not apply without a read endpoint", async () => {
+    expect((await runStackPolicy(readEndpointRedundancy, [server(noStandby)])).notApplicable).toMatch(
+      /no read endpoint/,
+    );
+  });
+});
+
+describe("postgres-backup-retention on a read replica", () => {
+  it("does not apply: the primary's backups cover its data", async () => {
+    const outcome = await runResourcePolicy(backupRetention, server({ createMode: "Replica", backup: undefined }));
+    expect(outcome.notApplicable).toMatch(/read replica/);
+    expect((await runResourcePolicy(backupRetention, server({ backup: undefined }))).violations).toHaveLength(1);
   });
 });

@@ -48,10 +48,23 @@ async function violations(stack: string, config: Record<string, string>): Promis
 }
 
 describe("the policy pack on the project's stacks", () => {
-  it("passes the prod stack, where every policy but the firewall one (private access: no rules) applies", async () => {
+  it("passes the prod stack, where every policy but the firewall one (private access: no rules) and the read-endpoint one (no read replicas) applies", async () => {
     const result = await analyze("prod", stackFileConfig("prod"));
     expect(result.violations).toEqual([]);
-    expect(result.applied).toEqual(policies.map((policy) => policy.name).filter((name) => !name.includes("firewall")));
+    expect(result.applied).toEqual(
+      policies
+        .map((policy) => policy.name)
+        .filter((name) => !name.includes("firewall") && name !== "postgres-read-endpoint-redundancy"),
+    );
+  });
+
+  it("passes prod with read replicas, where the read-endpoint policy applies too (locks and protect cover the replicas)", async () => {
+    const result = await analyze("prod", {
+      ...stackFileConfig("prod"),
+      "pgvector-stack:readReplicas": JSON.stringify([{}]),
+    });
+    expect(result.violations).toEqual([]);
+    expect(result.applied).toContain("postgres-read-endpoint-redundancy");
   });
 
   it("flags what dev does differently from production", async () => {

@@ -14,6 +14,7 @@ import {
 } from "../../config/setting";
 import type { ConfigSource } from "../../config/source";
 import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
+import { parseReadReplicas, type ReadReplicaSettings, readReplicasSetting } from "./read-replicas-config";
 import { guidPattern, resourceGroupNamePattern, sameResourceId, virtualNetworkIdProblem } from "./resource-ids";
 import { parseServerParameters, serverParametersSetting } from "./server-parameters";
 
@@ -77,6 +78,13 @@ export type EntraPrincipalType = (typeof entraPrincipalTypes)[number];
 
 /** The port of the built-in PgBouncer on every flexible server. */
 export const pgbouncerPort = 6432;
+
+/**
+ * Elastic clusters: 5432 (and 6432 through PgBouncer) reach the coordinator, 7432 (8432 through PgBouncer) balance
+ * connections over every node (learn.microsoft.com/azure/postgresql/elastic-clusters/concepts-elastic-clusters).
+ */
+export const clusterLoadBalancedPort = 7432;
+export const clusterLoadBalancedPgbouncerPort = 8432;
 
 /** What ephemeral stacks run on, whatever the configuration they were copied from says. */
 export const ephemeralServer = {
@@ -152,6 +160,16 @@ export function parseFirewallRule(text: string): ParsedRule {
     last: range.last,
     rule: { name, startIpAddress: range.range.start, endIpAddress: range.range.end },
   };
+}
+
+/** Why `name` is not a compute size of `tier` (with the tier it belongs to, when it is another's), or undefined. */
+export function skuProblem(tier: SkuTier, name: string, tierSetting = "skuTier"): string | undefined {
+  if (tierSkus[tier].matches(name)) return undefined;
+  const actualTier = skuTiers.find((candidate) => tierSkus[candidate].matches(name));
+  const hint = actualTier
+    ? ` ${quote(name)} is a ${actualTier} size: set ${tierSetting} to ${actualTier}, or choose a ${tier} size.`
+    : "";
+  return `${quote(name)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`;
 }
 
 /** 3 to 63 lower-case letters, digits and - (azurerm validate/flexible_server_name.go: at most 63). */
@@ -287,6 +305,13 @@ export const azureSettings = {
   entraOnly: boolean({
     default: false,
     description: "Switch password sign-in off (Entra only). Refused: the stack's own connections use the password.",
+  }),
+  clusterSize: integer({
+    default: 0,
+    min: 0,
+    what: "a number of nodes",
+    description:
+      "Nodes of an Azure elastic cluster (Citus); 0: a single server. Changing it adds nodes in place (then rebalance shards).",
   }),
   pgbouncer: boolean({
     default: false,
@@ -425,6 +450,10 @@ export interface AzureSettings extends AzureServerSpec {
   managementLocks: boolean;
   /** The user confirmed that this update may replace the server. */
   allowServerReplacement: boolean;
+  /** Nodes of the elastic cluster (Citus) when the server is one; absent for a single server. */
+  clusterSize?: number;
+  /** Read replicas of the primary (setting readReplicas), when there are any; never on ephemeral stacks. */
+  readReplicas?: ReadReplicaSettings[];
 }
 
 export interface EntraAdministrator {
@@ -466,23 +495,46 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   }
   if (!parsed.success) return { ok: false, problems };
   problems.push(...crossFieldProblems(parsed.data, common));
-  if (problems.length > 0 || !serverParameters.ok) return { ok: false, problems };
-  return { ok: true, value: resolve(parsed.data, location.trim(), common, serverParameters.value) };
+  const readReplicas = parseReadReplicas(source.get(readReplicasSetting), {
+    primaryLocation: location.trim(),
+    primarySku: { tier: parsed.data.skuTier, name: parsed.data.skuName },
+    tiers: skuTiers,
+    skuProblem: (tier, name) => skuProblem(tier as SkuTier, name, "the replica's skuTier"),
+    privateNetwork: parsed.data.networkAccess === "private",
+  });
+  if (!readReplicas.ok) problems.push(...readReplicas.problems);
+  if (problems.length > 0 || !serverParameters.ok || !readReplicas.ok) return { ok: false, problems };
+  const settings = resolve(parsed.data, location.trim(), common, serverParameters.value);
+  // Pull-request stacks are thrown away: no replicas for them, whatever the copied configuration says.
+  const replicas = common.ephemeral ? [] : readReplicas.value;
+  if (parsed.data.clusterSize > 0 && replicas.length > 0) {
+    return {
+      ok: false,
+      problems: [
+        {
+          setting: readReplicasSetting,
+          message:
+            "is not combined with clusterSize by this stack: an elastic cluster scales reads over its nodes (port 7432). Remove readReplicas, or set clusterSize to 0.",
+        },
+      ],
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      ...settings,
+      ...(replicas.length > 0 && { readReplicas: replicas }),
+      // Kept on pull-request stacks too: their migrations call Citus functions.
+      ...(parsed.data.clusterSize > 0 && { clusterSize: parsed.data.clusterSize }),
+    },
+  };
 }
 
 function crossFieldProblems(values: AzureRawValues, common: CommonSettings): Problem[] {
   const problems: Problem[] = [];
   const tier = values.skuTier;
-  if (!tierSkus[tier].matches(values.skuName)) {
-    const actualTier = skuTiers.find((candidate) => tierSkus[candidate].matches(values.skuName));
-    const hint = actualTier
-      ? ` ${quote(values.skuName)} is a ${actualTier} size: set skuTier to ${actualTier}, or choose a ${tier} size.`
-      : "";
-    problems.push({
-      setting: "skuName",
-      message: `${quote(values.skuName)} is not a ${tier} compute size. ${tier} accepts ${tierSkus[tier].examples}.${hint}`,
-    });
-  }
+  const sizeProblem = skuProblem(tier, values.skuName);
+  if (sizeProblem) problems.push({ setting: "skuName", message: sizeProblem });
   if (values.highAvailability !== "Disabled" && tier === "Burstable") {
     problems.push({
       setting: "highAvailability",

@@ -3,8 +3,15 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import type { PlatformDatabase } from "../platform-database";
-import { type AzureSettings, locationSetting, pgbouncerPort } from "./config";
+import {
+  type AzureSettings,
+  clusterLoadBalancedPgbouncerPort,
+  clusterLoadBalancedPort,
+  locationSetting,
+  pgbouncerPort,
+} from "./config";
 import { AzurePrivateNetwork } from "./network";
+import { AzureReadReplicas } from "./read-replicas";
 import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";
 import { AzurePostgresServer, type AzureServerNetwork } from "./server";
 import { parametersPendingRestart } from "./server-parameters";
@@ -12,6 +19,7 @@ import { parametersPendingRestart } from "./server-parameters";
 export { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 export { type AzureSettings, azureSettings, parseAzureSettings } from "./config";
 export { AzurePrivateNetwork, type AzurePrivateNetworkArgs } from "./network";
+export { AzureReadReplicas, type AzureReadReplicasArgs } from "./read-replicas";
 export { ServerReplacementGuard, type ServerReplacementGuardArgs, settingsFixedAtCreation } from "./replacement-guard";
 export { AzurePostgresServer, type AzurePostgresServerArgs, type AzureServerNetwork } from "./server";
 
@@ -116,6 +124,7 @@ export function createAzurePlatform(
       protect: config.protect,
       serverParameters: settings.serverParameters,
       pgbouncer: settings.pgbouncer,
+      clusterSize: settings.clusterSize,
       logAnalyticsWorkspaceId: settings.logAnalyticsWorkspaceId,
       managementLock: locked,
       serverDependsOn: guard ? [guard] : [],
@@ -124,11 +133,47 @@ export function createAzurePlatform(
     opts,
   );
 
+  const replicas = settings.readReplicas
+    ? new AzureReadReplicas(
+        "postgres-replica",
+        {
+          primary: server.server,
+          afterPrimary: server.database,
+          replicas: settings.readReplicas,
+          resourceGroupName,
+          location: settings.location,
+          sku: settings.sku,
+          storageSizeGb: settings.storageSizeGb,
+          storageAutoGrow: settings.storageAutoGrow,
+          serverName: settings.serverName,
+          network,
+          extensions: config.extensions,
+          serverParameters: settings.serverParameters,
+          pgbouncer: settings.pgbouncer,
+          protect: config.protect,
+          managementLock: locked,
+          tags,
+        },
+        opts,
+      )
+    : undefined;
+
   return {
     platform: "azure",
     host: server.fullyQualifiedDomainName,
+    // The virtual endpoints stay on the primary and on a replica across a promotion; the stack's own connections
+    // (extensions, migrations, roles) use the server's own host.
+    ...(replicas && { appHost: replicas.writerHost, readEndpoint: { host: replicas.readerHost } }),
     port: server.port,
-    ...(settings.pgbouncer ? { applicationPort: pgbouncerPort } : {}),
+    // On an elastic cluster the migrations run on the coordinator (port), the application is balanced over the nodes.
+    ...(settings.clusterSize !== undefined
+      ? {
+          cluster: true,
+          applicationPort: settings.pgbouncer ? clusterLoadBalancedPgbouncerPort : clusterLoadBalancedPort,
+        }
+      : settings.pgbouncer
+        ? { applicationPort: pgbouncerPort }
+        : {}),
     database: server.databaseName,
     adminUser: server.administratorLogin,
     adminPassword: server.administratorPassword,
@@ -144,6 +189,11 @@ export function createAzurePlatform(
       serverName: server.server.name,
       extensionsAllowlist: server.extensionsAllowlistValue,
       ...(pendingRestart.length > 0 ? { serverParametersPendingRestart: pendingRestart } : {}),
+      ...(replicas && {
+        readReplicaNames: replicas.servers.map((replica) => replica.name),
+        virtualEndpointWriterHost: replicas.writerHost,
+        virtualEndpointReaderHost: replicas.readerHost,
+      }),
     },
   };
 }

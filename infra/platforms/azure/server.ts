@@ -47,6 +47,12 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
   network: AzureServerNetwork;
   /** Server parameters to set besides those the component manages, by name. */
   serverParameters?: Readonly<Record<string, string>>;
+  /**
+   * Nodes of an elastic cluster (Citus). Azure applies a change in place (azure-native has no replaceOnChanges for
+   * it: cluster.clusterSize is in the API's update model), so a new node count is an update; shards move only when
+   * rebalanced.
+   */
+  clusterSize?: number;
   /** Turn on the built-in PgBouncer (`pgbouncer.enabled`), port 6432. */
   pgbouncer?: boolean;
   /** Send the server's logs and metrics to this Log Analytics workspace. */
@@ -179,6 +185,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
             args.highAvailability === "SameZone" ? args.availabilityZone : args.standbyAvailabilityZone,
         },
         availabilityZone: args.availabilityZone,
+        ...(args.clusterSize !== undefined && { cluster: { clusterSize: args.clusterSize } }),
         maintenanceWindow: args.maintenanceWindow
           ? { customWindow: "Enabled", ...args.maintenanceWindow }
           : { customWindow: "Disabled" },

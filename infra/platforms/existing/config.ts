@@ -9,13 +9,18 @@ export type ExistingSslMode = (typeof existingSslModes)[number];
 export const existingDefaultTemplate = "template1";
 
 /**
- * Stack setting `existing` (plain) plus the secrets `existingUrl` and `existingPassword`, merged by the config
+ * Stack setting `existing` (plain) plus the secrets `existingUrl`, `existingPassword` and `existingReadOnlyUrl`, merged by the config
  * loader into one object so that the rules that span them are checked together.
  */
 export const existingSettingsSchema = z
   .strictObject({
     /** Secret `existingUrl`: postgres://user:password@host:port/maintenance-db?sslmode=... */
     url: z.string().optional(),
+    /**
+     * Secret `existingReadOnlyUrl`: where applications send read-only queries (a replica you run), exported as it
+     * is as appReadOnlyConnectionString. Unset: appReadOnlyConnectionString is appConnectionString.
+     */
+    readOnlyUrl: z.string().optional(),
     /** Secret `existingPassword`; omit for servers that trust local connections (the PGlite database of `npm run local`). */
     password: z.string().min(1, "must not be empty; leave it unset for servers that need no password").optional(),
     host: z.string().min(1).optional(),
@@ -38,6 +43,10 @@ export const existingSettingsSchema = z
     sslmode: z.enum(existingSslModes).optional(),
   })
   .superRefine((settings, ctx) => {
+    if (settings.readOnlyUrl !== undefined) {
+      const problem = urlProblem(settings.readOnlyUrl);
+      if (problem) ctx.addIssue({ code: "custom", path: ["readOnlyUrl"], message: problem });
+    }
     if (settings.url !== undefined) {
       const problem = urlProblem(settings.url);
       // The message never repeats the URL: it holds the password.

@@ -25,6 +25,8 @@ export interface ExistingServerArgs {
   maintenanceDatabase?: string;
   /** Template for CREATE DATABASE (the settings default it to template1; the provider's default is template0). */
   template: string;
+  /** A read-only connection string (a replica), exported as it is; made secret here. */
+  readOnlyConnectionString?: pulumi.Input<string>;
   /** protect the created database from `pulumi destroy` (prod). */
   protect?: boolean;
   /** Seconds per connection attempt of the postgresql provider. Default 15. */
@@ -78,6 +80,9 @@ export class ExistingServer extends pulumi.ComponentResource {
       extensionPrerequisites: [],
       connectivityPrerequisites: [],
       databaseResource: this.database,
+      ...(args.readOnlyConnectionString !== undefined && {
+        readOnlyConnectionString: pulumi.secret(args.readOnlyConnectionString),
+      }),
       // Dropping the stack's own database takes the extension, tables and grants with it; a database the stack
       // did not create outlives it. Roles outlive both (they are server-wide): roleTeardownWith stays undefined.
       teardownWith: this.database,
@@ -99,6 +104,7 @@ export function existingServerArgs(config: StackConfig, settings: ExistingSettin
     template: settings.template,
     database: config.ephemeral ? stackScopedName(config.databaseName, config.stack) : config.databaseName,
     createDatabase: settings.createDatabase,
+    ...(settings.readOnlyUrl !== undefined && { readOnlyConnectionString: pulumi.secret(settings.readOnlyUrl) }),
     protect: config.protect,
     connectTimeoutSeconds: config.connectTimeoutSeconds,
   };

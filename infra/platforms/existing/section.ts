@@ -3,10 +3,10 @@ import type { Problem } from "../../config/problems";
 import { structuredSection } from "../../config/structured";
 import { type ExistingSettings, existingSettingsSchema } from "./config";
 
-/** How the configuration loader reads the `existing` platform: `existing` (object), `existingUrl`, `existingPassword`. */
+/** How the configuration loader reads the `existing` platform: `existing` (object), `existingUrl`, `existingPassword`, `existingReadOnlyUrl`. */
 export const existingSection = structuredSection<ExistingSettings>({
   key: "existing",
-  secrets: { url: "existingUrl", password: "existingPassword" },
+  secrets: { url: "existingUrl", password: "existingPassword", readOnlyUrl: "existingReadOnlyUrl" },
   schema: existingSettingsSchema,
   example: "host db.example.com",
   docs: "docs/platforms.md#existing-any-postgresql-you-can-reach",

@@ -3,6 +3,7 @@ import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../platform-database";
 import type { NeonSettings } from "./config";
 import { neonParentOutputs, neonPlatformDatabase } from "./neon-platform-database";
+import { neonReadReplicas } from "./read-replicas";
 
 export interface NeonBranchArgs {
   /** Fully qualified parent stack, `organization/project/stack`. */
@@ -11,6 +12,8 @@ export interface NeonBranchArgs {
   branchName: string;
   /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
+  /** Read-only computes on the new branch. Default 0. */
+  readReplicas?: number;
   /** The parent's application database: the branch holds a copy of it. */
   database: string;
   /** The parent's owner role: the branch holds a copy of it, with the same password. */
@@ -26,6 +29,8 @@ export class NeonBranch extends pulumi.ComponentResource {
   readonly parentStack: pulumi.StackReference;
   readonly branch: neon.Branch;
   readonly endpoint: neon.Endpoint;
+  /** Read-only computes on the branch (neon.readReplicas). */
+  readonly readReplicas: neon.Endpoint[];
   readonly projectId: pulumi.Output<string>;
   readonly branchId: pulumi.Output<string>;
   readonly platformDatabase: PlatformDatabase;
@@ -54,6 +59,11 @@ export class NeonBranch extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.readReplicas = neonReadReplicas(
+      name,
+      { projectId: this.projectId, branchId: this.branch.id, compute: args.compute, count: args.readReplicas ?? 0 },
+      { parent: this },
+    );
     const ownerPassword = neon
       .getBranchRolePasswordOutput(
         { projectId: this.projectId, branchId: this.branch.id, roleName: args.ownerRole },
@@ -73,6 +83,7 @@ export class NeonBranch extends pulumi.ComponentResource {
       roleTeardownWith: this.branch,
       projectId: this.projectId,
       branchId: this.branchId,
+      readReplicas: this.readReplicas,
     });
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }

@@ -17,9 +17,16 @@ export const neonMaxAutoscalingSpan = 8;
  * after 5 minutes or disabled; Scale: configurable).
  */
 export const neonPlanLimits = {
-  free: { maxHistoryRetentionSeconds: 21_600, maxCu: 2, suspendTimeouts: "fixed" },
-  launch: { maxHistoryRetentionSeconds: 604_800, maxCu: 16, suspendTimeouts: "default-or-never" },
-  scale: { maxHistoryRetentionSeconds: 2_592_000, maxCu: 16, suspendTimeouts: "any" },
+  // maxReadReplicas: "The Free plan is limited to a maximum of 3 read replica computes per project"
+  // (neon.com/docs/guides/read-replica-guide); the paid plans state no such limit.
+  free: { maxHistoryRetentionSeconds: 21_600, maxCu: 2, suspendTimeouts: "fixed", maxReadReplicas: 3 },
+  launch: {
+    maxHistoryRetentionSeconds: 604_800,
+    maxCu: 16,
+    suspendTimeouts: "default-or-never",
+    maxReadReplicas: undefined,
+  },
+  scale: { maxHistoryRetentionSeconds: 2_592_000, maxCu: 16, suspendTimeouts: "any", maxReadReplicas: undefined },
 } as const;
 export type NeonPlan = keyof typeof neonPlanLimits;
 export const neonPlans = Object.keys(neonPlanLimits) as NeonPlan[];
@@ -75,6 +82,12 @@ const neonBaseFields = z.strictObject({
       }
     })
     .default({ minCu: 0.25, maxCu: 1 }),
+  /**
+   * Read-only computes (Neon read replicas) on the stack's branch, each sized like `compute`; they read the
+   * branch's storage, so they copy no data. The first is the application's read endpoint
+   * (appReadOnlyConnectionString); all their hosts are the output neonReadOnlyHosts. Default 0.
+   */
+  readReplicas: z.number().int().min(0).optional(),
   /** Point-in-time restore window in seconds; at most the plan's maximum. Always sent (see the default's note). */
   historyRetentionSeconds: z.number().int().min(0).max(2_592_000).default(neonDefaultHistoryRetentionSeconds),
   /** The Neon role that owns the application database and runs the migrations (the shared layer's admin). */
@@ -121,6 +134,13 @@ function neonPlanProblems(settings: z.output<typeof neonBaseFields>): PlanProble
     problems.push({
       path: ["compute", "maxCu"],
       message: `(${settings.compute.maxCu}) exceeds the ${settings.plan} plan's autoscaling limit of ${limits.maxCu} CU${planHint(settings.plan)}`,
+    });
+  }
+  const maxReplicas = limits.maxReadReplicas;
+  if (maxReplicas !== undefined && (settings.readReplicas ?? 0) > maxReplicas) {
+    problems.push({
+      path: ["readReplicas"],
+      message: `(${settings.readReplicas}) exceeds the ${settings.plan} plan's ${maxReplicas} read replicas per project${planHint(settings.plan)}`,
     });
   }
   const timeout = settings.compute.suspendTimeoutSeconds;

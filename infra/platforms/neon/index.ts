@@ -7,7 +7,7 @@ import { NeonProject } from "./project";
 
 export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
 export { type NeonPlan, type NeonSettings, neonPlanLimits, neonPostgresVersions, neonSettingsSchema } from "./config";
-export { neonParentOutputs } from "./neon-platform-database";
+export { neonParentOutputs, neonReadOnlyHostsOutput } from "./neon-platform-database";
 export { NeonProject, type NeonProjectArgs } from "./project";
 export { neonApiKeySetting, neonSection } from "./section";
 
@@ -25,6 +25,7 @@ export function createNeonComponent(
         parentStack: qualifiedStackName(settings.parentStack),
         branchName: config.stack,
         compute,
+        readReplicas: settings.readReplicas,
         database: config.databaseName,
         ownerRole: settings.ownerRole,
       },
@@ -39,6 +40,7 @@ export function createNeonComponent(
       postgresVersion: config.postgresVersion,
       orgId: settings.orgId,
       compute,
+      readReplicas: settings.readReplicas,
       historyRetentionSeconds: settings.historyRetentionSeconds,
       database: config.databaseName,
       ownerRole: settings.ownerRole,

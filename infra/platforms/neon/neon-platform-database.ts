@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../platform-database";
 
 /** Outputs the parent (dev) stack must export for ephemeral stacks to branch from it. */
 export const neonParentOutputs = { projectId: "neonProjectId", branchId: "neonBranchId" } as const;
+
+/** Stack output: the hosts of the branch's read-only computes (neon.readReplicas), when there are any. */
+export const neonReadOnlyHostsOutput = "neonReadOnlyHosts";
 
 /**
  * The compute's pooled host (PgBouncer in transaction mode, up to 10,000 clients): `-pooler` after the endpoint id,
@@ -30,10 +34,13 @@ export interface NeonPlatformDatabaseArgs {
   roleTeardownWith: pulumi.Resource;
   projectId: pulumi.Output<string>;
   branchId: pulumi.Output<string>;
+  /** The branch's read-only computes (read replicas); the first is the application's read endpoint. */
+  readReplicas: readonly neon.Endpoint[];
 }
 
 /** What a Neon project or branch hands the shared layer. Neon needs no allow-list for `vector`. */
 export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDatabase {
+  const first = args.readReplicas[0];
   return {
     platform: "neon",
     host: args.host,
@@ -48,6 +55,12 @@ export function neonPlatformDatabase(args: NeonPlatformDatabaseArgs): PlatformDa
     databaseResource: args.databaseResource,
     teardownWith: args.teardownWith,
     roleTeardownWith: args.roleTeardownWith,
-    outputs: { [neonParentOutputs.projectId]: args.projectId, [neonParentOutputs.branchId]: args.branchId },
+    // Through the read-only compute's pooler, as appConnectionString goes through the read-write compute's.
+    ...(first && { readEndpoint: { host: first.host.apply(neonPooledHost) } }),
+    outputs: {
+      [neonParentOutputs.projectId]: args.projectId,
+      [neonParentOutputs.branchId]: args.branchId,
+      ...(first && { [neonReadOnlyHostsOutput]: args.readReplicas.map((replica) => replica.host) }),
+    },
   };
 }

@@ -3,6 +3,7 @@ import * as neon from "@sst-provider/neon";
 import type { PlatformDatabase } from "../platform-database";
 import type { NeonSettings } from "./config";
 import { neonPlatformDatabase } from "./neon-platform-database";
+import { neonReadReplicas } from "./read-replicas";
 
 export interface NeonProjectArgs {
   projectName: string;
@@ -11,6 +12,8 @@ export interface NeonProjectArgs {
   orgId?: string;
   /** suspendTimeoutSeconds undefined: not sent (the Free plan's is fixed). */
   compute: NeonSettings["compute"];
+  /** Read-only computes on the default branch. Default 0. */
+  readReplicas?: number;
   historyRetentionSeconds?: number;
   /** The application database, created on the project's default branch. */
   database: string;
@@ -29,6 +32,8 @@ export class NeonProject extends pulumi.ComponentResource {
   readonly projectId: pulumi.Output<string>;
   /** Export as the stack output `neonBranchId`: the branch ephemeral stacks copy. */
   readonly branchId: pulumi.Output<string>;
+  /** Read-only computes on the default branch (neon.readReplicas). */
+  readonly readReplicas: neon.Endpoint[];
   readonly platformDatabase: PlatformDatabase;
 
   constructor(name: string, args: NeonProjectArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,6 +67,11 @@ export class NeonProject extends pulumi.ComponentResource {
       { projectId: this.project.id, branchId: this.branchId, name: args.database, ownerName: this.ownerRole.name },
       { parent: this, protect },
     );
+    this.readReplicas = neonReadReplicas(
+      name,
+      { projectId: this.project.id, branchId: this.branchId, compute: args.compute, count: args.readReplicas ?? 0 },
+      { parent: this },
+    );
 
     this.platformDatabase = neonPlatformDatabase({
       host: this.project.databaseHost,
@@ -76,6 +86,7 @@ export class NeonProject extends pulumi.ComponentResource {
       roleTeardownWith: this.project,
       projectId: this.projectId,
       branchId: this.branchId,
+      readReplicas: this.readReplicas,
     });
     this.registerOutputs({ projectId: this.projectId, branchId: this.branchId });
   }

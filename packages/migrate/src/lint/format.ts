@@ -1,5 +1,7 @@
 // Renderings of lint findings: one line per finding (CLI, Pulumi diagnostics), a Markdown summary
 // (GitHub job summary) and GitHub workflow annotations (shown on the pull request's diff).
+
+import { clusterRule } from "./rules";
 import type { LintFinding } from "./types";
 
 /** `migrations/0003_x.sql:4:1: warning require-concurrent-index-creation: <message> Help: <help> (<url>)` */
@@ -69,7 +71,7 @@ export function githubAnnotations(findings: readonly LintFinding[]): string[] {
       `col=${finding.column}`,
       `endLine=${finding.endLine}`,
       `endColumn=${finding.endColumn}`,
-      `title=${property(`squawk ${finding.rule}`)}`,
+      `title=${property(`${finding.rule === clusterRule ? "pgvector-migrate" : "squawk"} ${finding.rule}`)}`,
     ].join(",");
     const help = finding.help ? ` Help: ${finding.help}` : "";
     return `::${finding.level} ${properties}::${data(`${finding.message}${help} (${finding.url})`)}`;

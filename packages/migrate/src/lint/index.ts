@@ -2,5 +2,5 @@
 export { formatLintFinding, githubAnnotations, lintCounts, lintMarkdownSummary } from "./format";
 export { lintErrors, lintMigrations } from "./lint";
 export { rowLevelSecurityRule, supabaseDefaultExposedSchemas } from "./row-level-security";
-export { DEFAULT_EXCLUDED_RULES } from "./rules";
+export { clusterRule, DEFAULT_EXCLUDED_RULES } from "./rules";
 export type { LintFinding, LintLevel, LintOptions } from "./types";

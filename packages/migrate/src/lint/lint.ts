@@ -2,9 +2,10 @@
 import { availableParallelism } from "node:os";
 import { MigrateError } from "../errors";
 import type { MigrationFile, SqlFile } from "../types";
+import { clusterFindings } from "./cluster";
 import { LineIndex } from "./positions";
 import { rowLevelSecurityFindings, supabaseDefaultExposedSchemas } from "./row-level-security";
-import { DEFAULT_EXCLUDED_RULES, isPositiveDuration, ruleUrl, timeoutRuleSettings } from "./rules";
+import { clusterRule, DEFAULT_EXCLUDED_RULES, isPositiveDuration, ruleUrl, timeoutRuleSettings } from "./rules";
 import { defaultSquawkPath, runSquawk, type SquawkViolation } from "./squawk";
 import type { LintFinding, LintLevel, LintOptions } from "./types";
 
@@ -15,6 +16,7 @@ const versionPattern = /^\d{1,2}(\.\d{1,3})?$/;
  * Lints SQL files with squawk. For a MigrationFile only its up file is linted: down files undo changes by
  * nature (drops) and run only on request. Files run with `-- migrate:no-transaction` are linted as such;
  * the others as if wrapped in a transaction, so e.g. an index on a table created in the same migration is fine.
+ * With `cluster`, the project's own rule for Citus clusters runs on the whole set too (see ./cluster.ts).
  * Findings come back in input order, then by position.
  */
 export async function lintMigrations(
@@ -22,6 +24,7 @@ export async function lintMigrations(
   options: LintOptions = {},
 ): Promise<LintFinding[]> {
   const excludedRules = checkRules("excludedRules", options.excludedRules ?? DEFAULT_EXCLUDED_RULES);
+  const clusterLint = checkCluster(options.cluster) && !excludedRules.includes(clusterRule);
   const includedRules = checkRules("includedRules", options.includedRules ?? []);
   const pgVersion = checkVersion(options.pgVersion);
   const sqlFiles = files.map((file) => ("up" in file ? file.up : file));
@@ -34,26 +37,31 @@ export async function lintMigrations(
       sql: file.sql,
       displayPath: file.displayPath,
       assumeInTransaction: file.directives.transaction,
-      excludedRules,
+      excludedRules: excludedRules.filter((rule) => rule !== clusterRule),
       includedRules,
       pgVersion,
     }),
   );
 
-  const platformFindings =
-    options.platform === "supabase"
+  // The project's own rules (not squawk's), each on the whole set.
+  const ownFindings = [
+    ...(clusterLint ? await clusterFindings(sqlFiles, options.sessionSettings) : []),
+    ...(options.platform === "supabase"
       ? await rowLevelSecurityFindings(
           sqlFiles,
           options.exposedSchemas ?? supabaseDefaultExposedSchemas,
           options.strict === true,
         )
-      : [];
+      : []),
+  ];
+
   return sqlFiles.flatMap((file, index) => {
     const lines = new LineIndex(file.sql);
     return (reports[index] ?? [])
       .filter((violation) => !satisfiedBySetting(violation.rule_name, file, options.sessionSettings))
+      .filter((violation) => !ignoresOwnRule(violation, lines))
       .map((violation) => toFinding(violation, file.displayPath, lines, options.strict === true))
-      .concat(platformFindings.filter((finding) => finding.displayPath === file.displayPath))
+      .concat(ownFindings.filter((finding) => finding.displayPath === file.displayPath))
       .sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   });
 }
@@ -94,6 +102,11 @@ function satisfiedBySetting(
   return isPositiveDuration(value);
 }
 
+/** squawk calls a `-- squawk-ignore citus-undistributed-vector-table` comment unused: the rule is ours, not squawk's. */
+function ignoresOwnRule(violation: SquawkViolation, lines: LineIndex): boolean {
+  return violation.rule_name === "unused-ignore" && lines.text(violation.line).includes(clusterRule);
+}
+
 function checkRules(option: string, rules: readonly string[]): readonly string[] {
   const bad = rules.filter((rule) => !ruleName.test(rule));
   if (bad.length > 0) {
@@ -103,6 +116,13 @@ function checkRules(option: string, rules: readonly string[]): readonly string[]
     );
   }
   return rules;
+}
+
+function checkCluster(cluster: unknown): boolean {
+  if (cluster !== undefined && typeof cluster !== "boolean") {
+    throw new MigrateError("INVALID_OPTIONS", `cluster ${JSON.stringify(cluster)} is not a boolean: use true or false`);
+  }
+  return cluster === true;
 }
 
 function checkVersion(version: number | string | undefined): string | undefined {

@@ -26,6 +26,7 @@ Options:
   --dir <path>              migrations directory (default: migrations)
   --changed-since <ref>     only migrations added or changed since the merge base with <ref>, e.g. origin/main
   --strict                  every finding is an error (use for production)
+  --cluster                 the target is a Citus cluster: a table with a vector column must be distributed
   --pg-version <version>    PostgreSQL version of the target, e.g. 17
   --exclude <rules>         comma-separated rules to skip, added to the default exclusions
   --include <rules>         comma-separated opt-in rules to turn on
@@ -40,6 +41,7 @@ interface Arguments {
   dir: string;
   changedSince?: string;
   strict: boolean;
+  cluster: boolean;
   pgVersion?: string;
   exclude: string[];
   include: string[];
@@ -70,6 +72,7 @@ export async function lintMain(argv: readonly string[], writers: LintWriters): P
       excludedRules: [...DEFAULT_EXCLUDED_RULES, ...args.exclude],
       includedRules: args.include,
       strict: args.strict,
+      cluster: args.cluster,
       ...(args.pgVersion !== undefined && { pgVersion: args.pgVersion }),
     };
     const findings = await lintMigrations(migrations, options);
@@ -123,6 +126,7 @@ function parseArguments(argv: readonly string[]): Arguments | "help" {
   return {
     dir: values.dir ?? "migrations",
     strict: values.strict ?? false,
+    cluster: values.cluster ?? false,
     exclude: ruleList(values.exclude),
     include: ruleList(values.include),
     format: format as Format,
@@ -141,6 +145,7 @@ function parse(argv: readonly string[]) {
       dir: { type: "string" },
       "changed-since": { type: "string" },
       strict: { type: "boolean" },
+      cluster: { type: "boolean" },
       "pg-version": { type: "string" },
       exclude: { type: "string", multiple: true },
       include: { type: "string", multiple: true },

@@ -13,6 +13,11 @@ export class LineIndex {
     this.lines = sql.split("\n").map((line) => line.replace(/\r$/, ""));
   }
 
+  /** The text of a 0-based line. */
+  text(line: number): string {
+    return this.lines[line] ?? "";
+  }
+
   /** 0-based line and byte column to 1-based line and character column. */
   toCharacterPosition(line: number, byteColumn: number): Position {
     const text = this.lines[line] ?? "";

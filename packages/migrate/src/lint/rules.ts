@@ -26,8 +26,15 @@ export const timeoutRuleSettings: Readonly<Record<string, string>> = {
   "require-statement-timeout": "statement_timeout",
 };
 
-/** squawk documents every rule at this address. */
+/**
+ * The project's own rule (not squawk's), on with LintOptions.cluster: a table with a vector column the migrations
+ * never distribute on a Citus cluster.
+ */
+export const clusterRule = "citus-undistributed-vector-table";
+
+/** squawk documents every rule at this address; the project's own rule is documented in docs/scaling-out.md. */
 export function ruleUrl(rule: string): string {
+  if (rule === clusterRule) return "docs/scaling-out.md#migrations-on-a-cluster";
   return `https://squawkhq.com/docs/${rule}`;
 }
 

@@ -41,6 +41,11 @@ export interface LintOptions {
    * for statement_timeout and require-statement-timeout.
    */
   sessionSettings?: Readonly<Record<string, string>>;
+  /**
+   * The target is a Citus cluster (Azure Database for PostgreSQL elastic cluster): also flag tables with a vector
+   * column that the files never distribute (rule citus-undistributed-vector-table, always an error). Default false.
+   */
+  cluster?: boolean;
   /** Path to a squawk executable. Default: the binary installed with the squawk-cli package. */
   squawkPath?: string;
   /** The target platform: "supabase" adds the rule supabase-require-row-level-security. */

@@ -95,7 +95,14 @@ function connectionFailures(connection: unknown): CheckFailure[] {
 
 /** The engine's rules for every option, so that preview fails instead of `pulumi up`. */
 function optionFailures(news: Record<string, unknown>): CheckFailure[] {
-  return migrationOptionProblems(news).map((problem) => ({ property: problem.option, reason: problem.message }));
+  const failures: CheckFailure[] = migrationOptionProblems(news).map((problem) => ({
+    property: problem.option,
+    reason: problem.message,
+  }));
+  if (news.cluster !== undefined && news.cluster !== true) {
+    failures.push({ property: "cluster", reason: "cluster must be true, or absent" });
+  }
+  return failures;
 }
 
 function migrationMapFailures(news: Record<string, unknown>): CheckFailure[] {
@@ -190,6 +197,7 @@ async function lintAddedMigrations(news: MigrationsInputs, added: readonly strin
       strict: mode === "strict",
       sessionSettings: sessionSettingsFor(news),
       platform: news.platform,
+      cluster: news.cluster === true,
       ...(squawkPath ? { squawkPath } : {}),
     });
   } catch (error) {

@@ -21,6 +21,12 @@ export interface MigrationsInputs extends MigrationOptions {
   /** Migration id ("0001_init") -> SHA-256 of the file, as read by the program. */
   migrations: Record<string, string>;
   /**
+   * Present (true) only when the database is a Citus cluster (an Azure elastic cluster): the lint also flags tables
+   * with a vector column the migrations never distribute. Not an option of a run: it only concerns the lint, so a
+   * change of it alone makes no update, and the inputs of every other stack stay as they were.
+   */
+  cluster?: true;
+  /**
    * Set by the provider's check in warn mode: the lint findings of the migrations this update adds, one formatted
    * line each (`migrations/0003_x.sql:1:1: warning <rule>: ...`), so that `pulumi preview --diff` shows them.
    * Never compared by diff, and not kept in the outputs.
@@ -46,11 +52,17 @@ export interface MigrationsOutputs extends Omit<MigrationsInputs, "lintWarnings"
  * provider.ts). The stored directory is relative to `projectDir`, the Pulumi project directory.
  */
 export function migrationsInputs<Connection>(
-  options: Partial<MigrationOptions> & { directory: string },
+  options: Partial<MigrationOptions> & { directory: string; cluster?: boolean },
   connection: Connection,
   projectDir: string,
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {
-  const directory = storedMigrationsDirectory(options.directory, projectDir);
+  const { cluster, ...runOptions } = options;
+  const directory = storedMigrationsDirectory(runOptions.directory, projectDir);
   const set = loadMigrations(migrationsFolder(directory, projectDir));
-  return { connection, ...withMigrationOptionDefaults({ ...options, directory }), migrations: migrationInputMap(set) };
+  return {
+    connection,
+    ...withMigrationOptionDefaults({ ...runOptions, directory }),
+    migrations: migrationInputMap(set),
+    ...(cluster === true && { cluster: true as const }),
+  };
 }

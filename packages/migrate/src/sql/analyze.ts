@@ -2,6 +2,7 @@
 // transaction, statements a migration must not contain, use of pgvector, extensions created, and indexes
 // built concurrently (which leave an INVALID index behind when they fail).
 import type { ParsedStatement, ParseNode } from "./parser";
+import { isRecord, lastName, walk } from "./tree";
 
 export interface ConcurrentIndex {
   /** Schema as written, undefined when unqualified (the table's schema is used). */
@@ -10,7 +11,8 @@ export interface ConcurrentIndex {
   name: string;
 }
 
-const vectorTypes = new Set(["vector", "halfvec", "sparsevec"]);
+/** pgvector's column types. */
+export const vectorTypes: ReadonlySet<string> = new Set(["vector", "halfvec", "sparsevec"]);
 const vectorAccessMethods = new Set(["hnsw", "ivfflat"]);
 const vectorFunctions = new Set([
   "cosine_distance",
@@ -247,26 +249,4 @@ function defElems(list: unknown): ParseNode[] {
 
 function defElemNames(list: unknown): string[] {
   return defElems(list).map((element) => String(element.defname ?? ""));
-}
-
-/** Last String of a qualified name list: ["pg_catalog", "int4"] -> "int4". */
-function lastName(names: unknown): string {
-  if (!Array.isArray(names) || names.length === 0) return "";
-  const last = names[names.length - 1];
-  return isRecord(last) && isRecord(last.String) ? String(last.String.sval ?? "") : "";
-}
-
-function isRecord(value: unknown): value is ParseNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
-  } else if (isRecord(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      visit(key, child);
-      walk(child, visit);
-    }
-  }
 }

@@ -1,0 +1,1 @@
+DROP FUNCTION match_chunks(vector, text, integer, integer);
