@@ -1,7 +1,8 @@
 // A safe `down` and `--dry-run`, as a user runs them, against real native PostgreSQL.
+import { spawn } from "node:child_process";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support";
+import { cliBin, collectOutput, runCli } from "../support";
 import { basicMigrations, perTestResources } from "./fixtures";
 
 const { freshDatabase, project } = perTestResources("safedown");
@@ -41,6 +42,57 @@ describe("down without --yes", () => {
 
     const status = JSON.parse((await runCli(["status", "--dir", dir, "--json"], { env })).stdout);
     expect(status.migrations.map((m: { state: string }) => m.state)).toEqual(["applied", "applied"]);
+  });
+});
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), answering `answer` once the question appears. */
+function runOnTerminal(
+  args: readonly string[],
+  url: string,
+  answer: string,
+): Promise<{ code: number | null; text: string }> {
+  const command = [process.execPath, cliBin, ...args].map((word) => `'${word}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, DATABASE_URL: url } });
+  const output = collectOutput(child);
+  let answered = false;
+  child.stdout.on("data", () => {
+    if (!answered && output.stdout().includes("[y/N]")) {
+      answered = true;
+      child.stdin.write(answer);
+    }
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, text: output.stdout() + output.stderr() });
+    });
+  });
+}
+
+describe("down on a terminal", () => {
+  it("lists what it will revert and asks; anything but y reverts nothing", async () => {
+    const database = await freshDatabase();
+    const { dir } = project(basicMigrations);
+    const env = { DATABASE_URL: database.url };
+    expect((await runCli(["up", "--dir", dir], { env })).code).toBe(0);
+    const states = async () =>
+      JSON.parse((await runCli(["status", "--dir", dir, "--json"], { env })).stdout).migrations.map(
+        (m: { state: string }) => m.state,
+      );
+
+    const declined = await runOnTerminal(["down", "--to", "1", "--dir", dir], database.url, "n\n");
+    expect(declined.text).toContain("0002_add_body (migrations/0002_add_body.down.sql)");
+    expect(declined.text).not.toContain("0001_create_documents (");
+    expect(declined.text).toContain("Revert 1 migration(s)? [y/N]");
+    expect(declined.text).toContain("Nothing was reverted.");
+    expect(declined.code).toBe(1);
+    expect(await states()).toEqual(["applied", "applied"]);
+
+    const accepted = await runOnTerminal(["down", "--to", "1", "--dir", dir], database.url, "y\n");
+    expect(accepted.code).toBe(0);
+    expect(accepted.text).toMatch(/Reverted 0002_add_body \(\d+ ms\)/);
+    expect(await states()).toEqual(["applied", "pending"]);
   });
 });
 
