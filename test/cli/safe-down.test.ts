@@ -89,6 +89,12 @@ describe("down on a terminal", () => {
     expect(declined.code).toBe(1);
     expect(await states()).toEqual(["applied", "applied"]);
 
+    // Ctrl-C at the prompt (raw mode: a byte, not a signal) is a "no" too.
+    const interrupted = await runOnTerminal(["down", "--to", "1", "--dir", dir], database.url, "\u0003");
+    expect(interrupted.text).toContain("Nothing was reverted.");
+    expect(interrupted.code).toBe(1);
+    expect(await states()).toEqual(["applied", "applied"]);
+
     const accepted = await runOnTerminal(["down", "--to", "1", "--dir", dir], database.url, "y\n");
     expect(accepted.code).toBe(0);
     expect(accepted.text).toMatch(/Reverted 0002_add_body \(\d+ ms\)/);
