@@ -161,7 +161,7 @@ describe("plan, up, down against native PostgreSQL", () => {
       expect.objectContaining({ version: 2, name: "add_body" }),
     ]);
 
-    const down = JSON.parse((await runCli(["down", "--to", "0", "--dir", dir, "--json"], { env })).stdout);
+    const down = JSON.parse((await runCli(["down", "--to", "0", "--dir", dir, "--json", "--yes"], { env })).stdout);
     expect(down).toMatchObject({ command: "down", ok: true, target: 0, appliedTotal: 0 });
     expect(down.reverted.map((m: { id: string }) => m.id)).toEqual(["0002_add_body", "0001_create_documents"]);
   });
@@ -172,7 +172,7 @@ describe("plan, up, down against native PostgreSQL", () => {
     const env = { DATABASE_URL: database.url };
     expect((await runCli(["up", "--dir", dir], { env })).code).toBe(0);
 
-    const down = await runCli(["down", "--to", "1", "--dir", dir], { env });
+    const down = await runCli(["down", "--to", "1", "--dir", dir, "--yes"], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(/Reverted 0002_add_body \(\d+ ms\)/);
     expect(down.stdout).not.toContain("0001_create_documents");
@@ -325,7 +325,7 @@ describe("secrets", () => {
       ["plan", "--dir", dir, "--json", "--verbose"],
       ["up", "--dir", dir, "--verbose"],
       ["up", "--dir", dir, "--json"],
-      ["down", "--to", "0", "--dir", dir, "--verbose"],
+      ["down", "--to", "0", "--dir", dir, "--verbose", "--yes"],
       ["plan", "--dir", dir, "--database-url", wrongPassword.toString()],
       ["up", "--dir", dir, "--database-url", wrongPassword.toString(), "--json"],
       ["plan", "--dir", dir, "--database-url", `${url}&bad`, "--lock-timeout", "1s"],

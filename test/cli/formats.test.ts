@@ -92,7 +92,7 @@ describe("--format", () => {
     });
     const env = { DATABASE_URL: database.url };
     expect((await runCli(["up", "--dir", dir, "--format", "golang-migrate"], { env })).code).toBe(0);
-    const reverted = await runCli(["down", "--dir", dir, "--to", "0"], { env });
+    const reverted = await runCli(["down", "--dir", dir, "--to", "0", "--yes"], { env });
     expect(reverted.stdout).toContain("Reverted 000001_documents");
 
     const created = await runCli(["new", "--dir", dir, "add_tags"], { cwd: root });
@@ -117,10 +117,10 @@ describe("--format", () => {
     expect(applied.stdout).toMatch(/Applied V1__a .*\nApplied V1\.9__b .*\nApplied V1\.10__c /);
     const planned = await runCli(["plan", "--dir", dir, "--no-lint"], { env });
     expect(planned.stdout).toContain("Applied: 3 (latest V1.10__c)");
-    const reverted = await runCli(["down", "--dir", dir, "--to", "1.9"], { env });
+    const reverted = await runCli(["down", "--dir", dir, "--to", "1.9", "--yes"], { env });
     expect(reverted.stderr).toBe("");
     expect(reverted.stdout).toMatch(/^Reverted V1\.10__c .*\nReverted 1 migration; 2 applied in total\n$/);
-    const unknown = await runCli(["down", "--dir", dir, "--to", "1.5"], { env });
+    const unknown = await runCli(["down", "--dir", dir, "--to", "1.5", "--yes"], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("No migration in migrations/ has version 1.5");
   });

@@ -46,7 +46,7 @@ describe("pgvector-migrate on PGlite with pgvector", () => {
       await client.end();
     }
 
-    const down = await runCli(["down", "--to", "0", "--dir", dir], { env });
+    const down = await runCli(["down", "--to", "0", "--dir", dir, "--yes"], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toContain("Reverted 0001_chunks");
   });

@@ -2,5 +2,5 @@ export { type CliResult, cliBin, type RunCliOptions, repoRoot, runCli } from "./
 export { createNativeDatabase, type NativeDatabase, nativeAdminUrl, urlForDatabase, withAdminClient } from "./native";
 export { type PgvectorServer, type PgvectorServerOptions, startPgvectorServer } from "./pgvector";
 export { freePort } from "./ports";
-export { type ProcessResult, runProcess } from "./process";
+export { collectOutput, type ProcessResult, runProcess } from "./process";
 export { type StallingProxy, type StallingProxyOptions, startStallingProxy } from "./stalling-proxy";

@@ -16,6 +16,7 @@ import type { Interruption } from "./interrupt";
 import { type EngineApi, loadEngine } from "./load-engine";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
+import { needsAttention, statusEntries, statusLine } from "./status";
 
 interface Context {
   options: EngineOptions;
@@ -160,14 +161,61 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
   }
 }
 
+export async function statusCommand(
+  options: DatabaseCommandOptions & { exitCode?: boolean },
+  output: Output,
+): Promise<number> {
+  const context = prepare(options, output);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory, context.options);
+  const entries = statusEntries(set, await engine.plan(set, context.options));
+  const count = (state: string) => entries.filter((entry) => entry.state === state).length;
+  if (output.json) {
+    output.document({ command: "status", ok: true, format: set.format, migrations: entries });
+  } else {
+    for (const entry of entries) output.line(statusLine(entry));
+    output.line();
+    output.line(`Applied: ${count("applied")}`);
+    output.line(`Pending: ${count("pending")}`);
+    if (count("changed") > 0) output.line(`Changed: ${count("changed")}`);
+    if (count("missing") > 0) output.line(`Missing: ${count("missing")}`);
+  }
+  return options.exitCode && needsAttention(entries) ? ExitCode.pending : ExitCode.success;
+}
+
+/** Options shared by `up` and `down`: `--dry-run` lists the files that would run and runs nothing. */
+export interface ChangeCommandOptions extends DatabaseCommandOptions {
+  dryRun?: boolean;
+}
+
+/** Refuses a plan with errors (edited or missing applied files) as `up`/`down` would, before printing it. */
+async function dryRunPlan(engine: EngineApi, set: MigrationSet, options: EngineOptions): Promise<Plan> {
+  const plan = await engine.plan(set, options);
+  const errors = plan.problems.filter((problem) => problem.severity === "error");
+  if (errors.length > 0) {
+    throw new MigrateError("PLAN_PROBLEMS", errors.map((problem) => problem.message).join("\n"));
+  }
+  return plan;
+}
+
 export async function upCommand(
-  options: DatabaseCommandOptions,
+  options: ChangeCommandOptions,
   output: Output,
   interruption?: Interruption,
 ): Promise<number> {
   const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
+  if (options.dryRun) {
+    const plan = await dryRunPlan(engine, set, context.options);
+    if (output.json) {
+      output.document({ command: "up", ok: true, dryRun: true, wouldApply: plan.pending.map(pendingJson) });
+      return ExitCode.success;
+    }
+    for (const migration of plan.pending) output.line(`Would apply ${migration.up.displayPath}`);
+    output.line(`Dry run: ${plural(plan.pending.length, "migration")} would be applied; nothing was run`);
+    return ExitCode.success;
+  }
   const started = performance.now();
   const result = await engine.up(set, context.options);
   const totalMs = Math.round(performance.now() - started);
@@ -195,15 +243,64 @@ export async function upCommand(
   return ExitCode.success;
 }
 
+/** What `down` would revert, newest first, with the file that reverts each. */
+function revertList(set: MigrationSet, plan: Plan, target: number) {
+  return plan.applied
+    .filter((row) => row.version > target)
+    .reverse()
+    .map((row) => {
+      const file = set.migrations.find((migration) => migration.version === row.version);
+      return {
+        version: row.version,
+        id: file?.id ?? `${String(row.version).padStart(4, "0")}_${row.name}`,
+        path: file?.down?.displayPath ?? "(no down file)",
+      };
+    });
+}
+
+export interface DownCommandOptions extends ChangeCommandOptions {
+  to: string;
+  yes?: boolean;
+  /** Asks the question on the terminal; resolves to the answer. Undefined when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string>;
+}
+
 export async function downCommand(
-  options: DatabaseCommandOptions & { to: string },
+  options: DownCommandOptions,
   output: Output,
   interruption?: Interruption,
 ): Promise<number> {
+  const confirm = !options.yes && !options.dryRun;
+  if (confirm && options.ask === undefined) {
+    throw new UsageError(
+      "down reverts migrations and can drop tables and data: pass --yes to confirm (stdin is not a terminal, so it cannot ask). Nothing was reverted.",
+    );
+  }
   const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
   const target = targetKey(set, options.to);
+  if (options.dryRun || (confirm && options.ask)) {
+    const planned = revertList(set, await dryRunPlan(engine, set, context.options), target);
+    if (options.dryRun) {
+      if (output.json) {
+        output.document({ command: "down", ok: true, dryRun: true, target, wouldRevert: planned });
+        return ExitCode.success;
+      }
+      for (const migration of planned) output.line(`Would revert ${migration.id} with ${migration.path}`);
+      output.line(`Dry run: ${plural(planned.length, "migration")} would be reverted; nothing was run`);
+      return ExitCode.success;
+    }
+    if (planned.length > 0 && options.ask) {
+      output.note("Will revert, newest first:");
+      for (const migration of planned) output.note(`  ${migration.id} (${migration.path})`);
+      const answer = await options.ask(`Revert ${planned.length} migration(s)? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        output.note("Nothing was reverted.");
+        return ExitCode.failure;
+      }
+    }
+  }
   const result = await engine.down(set, target, context.options);
 
   if (output.json) {

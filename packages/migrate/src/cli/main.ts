@@ -12,8 +12,10 @@ import {
   type PlanCommandOptions,
   parseTargetVersion,
   planCommand,
+  statusCommand,
   upCommand,
 } from "./commands";
+import { terminalQuestion } from "./confirm";
 import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Interruption } from "./interrupt";
@@ -93,6 +95,11 @@ const databaseOptions: readonly OptionSpec[] = [
   { name: "verbose", description: "print progress messages on stderr" },
 ];
 
+const dryRunOption: OptionSpec = {
+  name: "dry-run",
+  description: "print the files that would run, in order, and run nothing",
+};
+
 const commands: readonly CommandSpec[] = [
   {
     name: "plan",
@@ -105,10 +112,22 @@ const commands: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "status",
+    description: "list every migration: applied (when, by whom, how long), pending, changed or missing",
+    options: [
+      ...databaseOptions,
+      {
+        name: "exit-code",
+        description: `exit with code ${ExitCode.pending} when a migration is pending, changed or missing (for CI)`,
+      },
+    ],
+  },
+  {
     name: "up",
     description: "apply pending migrations",
     options: [
       ...databaseOptions,
+      dryRunOption,
       {
         name: "single-transaction",
         description:
@@ -128,6 +147,8 @@ const commands: readonly CommandSpec[] = [
         required: true,
         parse: parseTargetVersion,
       },
+      dryRunOption,
+      { name: "yes", description: "revert without asking (required when stdin is not a terminal)" },
     ],
   },
   {
@@ -185,17 +206,33 @@ function runCommand(
       };
       return planCommand(options, output);
     }
+    case "status":
+      return statusCommand(
+        { ...databaseCommandOptions(values), ...(values["exit-code"] === true && { exitCode: true }) },
+        output,
+      );
     case "up":
       return upCommand(
         {
           ...databaseCommandOptions(values),
           ...(values["single-transaction"] === true && { singleTransaction: true }),
+          ...(values["dry-run"] === true && { dryRun: true }),
         },
         output,
         interruption,
       );
     case "down":
-      return downCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
+      return downCommand(
+        {
+          ...databaseCommandOptions(values),
+          to: values.to as string,
+          ...(values["dry-run"] === true && { dryRun: true }),
+          ...(values.yes === true && { yes: true }),
+          ...(process.stdin.isTTY && { ask: terminalQuestion }),
+        },
+        output,
+        interruption,
+      );
     default:
       return newCommand(
         argument ?? "",
