@@ -44,6 +44,15 @@ describe("up into a populated database", () => {
     expect(await query(db.url, "SELECT to_regclass('documents') AS t")).toEqual([{ t: null }]);
   });
 
+  it("still sees the tables of public when the tracking table is in public", async () => {
+    writeThree();
+    await query(db.url, "CREATE TABLE legacy_orders (id int)");
+    const options = engineOptions(db.url, { trackingTable: "public.app_migrations" });
+    const error = await failure(up(loadMigrations(dir.path), options));
+    expect(error.code).toBe("INVALID_TARGET");
+    expect(error.message).toContain("1 table(s) or view(s) (public.legacy_orders)");
+  });
+
   it("refuses when the tracking table exists but is empty", async () => {
     writeThree();
     await query(db.url, "CREATE TABLE legacy_orders (id int)");

@@ -1,7 +1,12 @@
 // Whether a database already holds the application's objects: tables and views that no extension owns.
 import type { Database } from "./database";
 import { quoteLiteral } from "./quote";
-import { legacyDefaultTrackingTable, type TrackingTable } from "./tracking-table";
+import {
+  defaultTrackingTable,
+  legacyDefaultTrackingTable,
+  resolveTrackingTable,
+  type TrackingTable,
+} from "./tracking-table";
 
 /** How many relations an error names at most. */
 const listedRelations = 10;
@@ -11,9 +16,20 @@ const systemSchemaSql =
   "n.nspname IN ('pg_catalog', 'information_schema') OR n.nspname LIKE 'pg\\_toast%' OR n.nspname LIKE 'pg\\_temp\\_%'";
 
 /**
- * Tables, views, materialized views and foreign tables outside the system schemas and the tracking table's schema
+ * Schemas that hold only tracking tables: the default one's, and the tracking table's own unless that is `public`,
+ * where the application's tables live too (there only the tracking table itself is left out).
+ */
+function engineSchemas(tracking: TrackingTable): string[] {
+  const own = resolveTrackingTable(defaultTrackingTable).schema;
+  return tracking.schema === "public" ? [own] : [own, tracking.schema];
+}
+
+/**
+ * Tables, views, materialized views and foreign tables outside the system schemas and `engineSchemas`
  * that are not members of an extension (pg_depend deptype 'e'): schema.name, sorted, at most `listedRelations`,
- * and their total count.
+ * and their total count. Where the tracking table exists, only those older than it (a smaller OID: PostgreSQL
+ * hands them out in order): the newer ones were made by the migrations of a run whose first migration failed part
+ * way (a no-transaction file leaves its earlier statements applied), which the next run must be able to retry.
  */
 export async function findUserRelations(
   database: Database,
@@ -24,8 +40,9 @@ export async function findUserRelations(
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
         AND NOT (${systemSchemaSql})
-        AND n.nspname <> ${quoteLiteral(tracking.schema)}
-        AND n.nspname || '.' || c.relname <> ${quoteLiteral(legacyDefaultTrackingTable)}
+        AND n.nspname NOT IN (${engineSchemas(tracking).map(quoteLiteral).join(", ")})
+        AND n.nspname || '.' || c.relname NOT IN (${quoteLiteral(tracking.display)}, ${quoteLiteral(legacyDefaultTrackingTable)})
+        AND (to_regclass(${quoteLiteral(tracking.sql)}) IS NULL OR c.oid < to_regclass(${quoteLiteral(tracking.sql)})::oid)
         AND NOT EXISTS (SELECT 1 FROM pg_depend d
                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT ${listedRelations}`,
