@@ -6,6 +6,8 @@ import {
   legacyDefaultTrackingTable,
   resolveTrackingTable,
   type TrackingTable,
+  trackingTableComment,
+  trackingTableState,
 } from "./tracking-table";
 
 /** How many relations an error names at most. */
@@ -26,7 +28,7 @@ function engineSchemas(tracking: TrackingTable): string[] {
 
 /**
  * Tables, views, materialized views and foreign tables outside the system schemas and `engineSchemas`
- * that are not members of an extension (pg_depend deptype 'e'): schema.name, sorted, at most `listedRelations`,
+ * that are neither tracking tables (of other tracking table names, marked by their comment) nor members of an extension (pg_depend deptype 'e'): schema.name, sorted, at most `listedRelations`,
  * and their total count. Where the tracking table exists, only those older than it (a smaller OID: PostgreSQL
  * hands them out in order): the newer ones were made by the migrations of a run whose first migration failed part
  * way (a no-transaction file leaves its earlier statements applied), which the next run must be able to retry.
@@ -35,6 +37,8 @@ export async function findUserRelations(
   database: Database,
   tracking: TrackingTable,
 ): Promise<{ names: string[]; total: number }> {
+  // A relation of the tracking table's name that is not one is the first thing to report.
+  await trackingTableState(database, tracking);
   const result = await database.query<{ name: string; total: string }>(
     `SELECT n.nspname || '.' || c.relname AS name, count(*) OVER () AS total
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -43,6 +47,7 @@ export async function findUserRelations(
         AND n.nspname NOT IN (${engineSchemas(tracking).map(quoteLiteral).join(", ")})
         AND n.nspname || '.' || c.relname NOT IN (${quoteLiteral(tracking.display)}, ${quoteLiteral(legacyDefaultTrackingTable)})
         AND (to_regclass(${quoteLiteral(tracking.sql)}) IS NULL OR c.oid < to_regclass(${quoteLiteral(tracking.sql)})::oid)
+        AND obj_description(c.oid, 'pg_class') IS DISTINCT FROM ${quoteLiteral(trackingTableComment)}
         AND NOT EXISTS (SELECT 1 FROM pg_depend d
                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT ${listedRelations}`,
