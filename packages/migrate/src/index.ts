@@ -1,6 +1,7 @@
 // Public API of pgvector-migrate: the contract the CLI, the Pulumi dynamic provider and the tests rely on.
 export { connectionUrlProblem, type ParsedUrl, parseConnectionUrl } from "./db/connection-url";
 export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-table";
+export { baseline } from "./engine/baseline";
 export { validateSql } from "./engine/check-sql";
 export { down } from "./engine/down";
 export { plan, readApplied } from "./engine/plan";

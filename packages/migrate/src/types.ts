@@ -160,6 +160,12 @@ export interface EngineOptions extends LoadOptions {
   keepAliveDelayMs?: number;
   /** Apply pending migrations older than the newest applied one instead of failing. Default false. */
   allowOutOfOrder?: boolean;
+  /**
+   * `up` applies the first migrations even when the database already holds tables (outside the system schemas, the
+   * tracking table's schema and extensions) while nothing is recorded. Default false: refused (INVALID_TARGET), see
+   * `baseline`.
+   */
+  allowPopulated?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */
   requiredExtensions?: readonly string[];
   platform?: Platform;
@@ -209,6 +215,13 @@ export interface UpResult {
   applied: readonly AppliedResult[];
   /** Invalid indexes left by failed concurrent builds that were dropped before retrying. */
   droppedInvalidIndexes: readonly string[];
+  /** The tracking table after the run. */
+  state: readonly AppliedMigration[];
+}
+
+export interface BaselineResult {
+  /** The migrations recorded as applied by this call (durationMs 0); empty when all were recorded already. */
+  baselined: readonly AppliedResult[];
   /** The tracking table after the run. */
   state: readonly AppliedMigration[];
 }

@@ -322,6 +322,36 @@ export async function downCommand(
   return ExitCode.success;
 }
 
+export async function baselineCommand(
+  options: DatabaseCommandOptions & { to: string },
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory, context.options);
+  const target = baselineKey(set, options.to);
+  const result = await engine.baseline(set, target, context.options);
+
+  if (output.json) {
+    output.document({
+      command: "baseline",
+      ok: true,
+      target,
+      baselined: result.baselined,
+      appliedTotal: result.state.length,
+    });
+    return ExitCode.success;
+  }
+  for (const recorded of result.baselined) output.line(`Recorded ${recorded.id} as applied (not run)`);
+  output.line(
+    result.baselined.length === 0
+      ? `Nothing to baseline: every migration up to version ${options.to} is recorded already`
+      : `Baselined ${plural(result.baselined.length, "migration")}; ${result.state.length} applied in total`,
+  );
+  return ExitCode.success;
+}
+
 export async function newCommand(
   name: string,
   options: { dir: string; format?: DatabaseCommandOptions["format"]; json?: boolean },
@@ -363,5 +393,16 @@ function targetKey(set: MigrationSet, to: string): number {
   throw new MigrateError(
     "INVALID_TARGET",
     `No migration in ${displayDirectory(set)} has version ${to}: give the version of an applied migration, or 0 to revert everything.`,
+  );
+}
+
+/** The tracking key of baseline's `--to`: it must be a migration of the folder. */
+function baselineKey(set: MigrationSet, to: string): number {
+  const written = set.migrations.find((migration) => migration.versionText === to.replace(/_/g, "."));
+  const key = written?.version ?? (/^\d+$/.test(to) ? Number(to) : undefined);
+  if (key !== undefined && set.migrations.some((migration) => migration.version === key)) return key;
+  throw new MigrateError(
+    "INVALID_TARGET",
+    `No migration in ${displayDirectory(set)} has version ${to}, so nothing can be baselined up to it (nothing was recorded): give the version of the newest migration already in the database.`,
   );
 }

@@ -20,6 +20,8 @@ export interface DatabaseCommandOptions {
   verbose?: boolean;
   /** `up --single-transaction`. */
   singleTransaction?: boolean;
+  /** `up --allow-populated`. */
+  allowPopulated?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -69,6 +71,7 @@ export function engineOptions(
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
     ...(options.platform !== undefined && { platform: options.platform }),
     ...(options.singleTransaction && { singleTransaction: true }),
+    ...(options.allowPopulated && { allowPopulated: true }),
     logger,
   };
 }

@@ -7,6 +7,7 @@ import { migrationOptions } from "../options/migration-options";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
+  baselineCommand,
   downCommand,
   newCommand,
   type PlanCommandOptions,
@@ -133,6 +134,25 @@ const commands: readonly CommandSpec[] = [
         description:
           "apply all pending migrations in one transaction, all or none (refused when one is -- migrate:no-transaction)",
       },
+      {
+        name: "allow-populated",
+        description:
+          "apply the first migrations even though nothing is recorded and the database already has tables (see baseline)",
+      },
+    ],
+  },
+  {
+    name: "baseline",
+    description: "record every migration up to --to as applied without running it (for a schema built before tracking)",
+    options: [
+      ...databaseOptions,
+      {
+        name: "to",
+        value: "<version>",
+        description: "newest migration already in the database",
+        required: true,
+        parse: parseTargetVersion,
+      },
     ],
   },
   {
@@ -217,10 +237,13 @@ function runCommand(
           ...databaseCommandOptions(values),
           ...(values["single-transaction"] === true && { singleTransaction: true }),
           ...(values["dry-run"] === true && { dryRun: true }),
+          ...(values["allow-populated"] === true && { allowPopulated: true }),
         },
         output,
         interruption,
       );
+    case "baseline":
+      return baselineCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
     case "down":
       return downCommand(
         {

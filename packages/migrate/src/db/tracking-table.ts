@@ -50,6 +50,9 @@ export function resolveTrackingTable(name = defaultTrackingTable): TrackingTable
   return { schema, table, sql: `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`, display, lockKey };
 }
 
+/** The comment ensureTrackingTable puts on the table: it marks the tracking tables of other runners too. */
+export const trackingTableComment = "Migrations applied by pgvector-migrate. Do not edit by hand.";
+
 /** The tracking table's columns: name, definition, and the type as format_type() prints it. */
 const trackingColumns = [
   { name: "version", definition: "bigint PRIMARY KEY", type: "bigint" },
@@ -125,8 +128,11 @@ export async function readTrackingTable(
   }
 }
 
-/** Creates the table (and its schema) when missing. Call it while holding the migration lock. */
-export async function ensureTrackingTable(database: Database, tracking: TrackingTable): Promise<void> {
+/** Whether the schema and the table exist; throws when a relation of that name is not a tracking table. */
+export async function trackingTableState(
+  database: Database,
+  tracking: TrackingTable,
+): Promise<{ schema_exists: boolean; table_exists: boolean } | undefined> {
   const exists = await database.query<{ schema_exists: boolean; table_exists: boolean; shape_problem: string | null }>(
     `SELECT to_regnamespace(${quoteLiteral(quoteIdentifier(tracking.schema))}) IS NOT NULL AS schema_exists,
             to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS table_exists,
@@ -134,11 +140,17 @@ export async function ensureTrackingTable(database: Database, tracking: Tracking
   );
   const row = exists.rows[0];
   if (row?.shape_problem) throw foreignTable(tracking, row.shape_problem);
+  return row;
+}
+
+/** Creates the table (and its schema) when missing. Call it while holding the migration lock. */
+export async function ensureTrackingTable(database: Database, tracking: TrackingTable): Promise<void> {
+  const row = await trackingTableState(database, tracking);
   if (row?.table_exists) return;
   const statements = [
     ...(row?.schema_exists ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(tracking.schema)}`]),
     `CREATE TABLE IF NOT EXISTS ${tracking.sql} (\n${trackingColumns.map((column) => `  ${column.name} ${column.definition}`).join(",\n")}\n)`,
-    `COMMENT ON TABLE ${tracking.sql} IS 'Migrations applied by pgvector-migrate. Do not edit by hand.'`,
+    `COMMENT ON TABLE ${tracking.sql} IS ${quoteLiteral(trackingTableComment)}`,
   ];
   // One simple query: PostgreSQL runs its statements in one implicit transaction.
   try {

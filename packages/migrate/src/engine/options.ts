@@ -23,6 +23,7 @@ export interface ResolvedOptions {
   deadlines: Deadlines;
   keepAliveDelayMs: number;
   allowOutOfOrder: boolean;
+  allowPopulated: boolean;
   requiredExtensions: readonly string[];
   platform: Platform;
   sessionSettings: Readonly<Record<string, string>>;
@@ -120,6 +121,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       deadlines,
       keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
+      allowPopulated: options.allowPopulated ?? false,
       requiredExtensions,
       platform,
       sessionSettings,

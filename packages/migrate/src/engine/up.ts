@@ -2,10 +2,11 @@ import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database, PgError } from "../db/database";
 import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
+import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
 import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
 import { type CheckedFile, checkSqlFiles } from "./check-sql";
-import { computePlan } from "./compute-plan";
+import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
@@ -69,6 +70,9 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   refuseProblems(plan);
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
+  if (plan.applied.length === 0 && plan.pending.length > 0 && !options.allowPopulated) {
+    await refusePopulatedDatabase(database, set, options);
+  }
 
   const checked = await checkSqlFiles(
     plan.pending.map((migration) => migration.up),
@@ -266,5 +270,20 @@ function refuseProblems(plan: Plan): void {
     "PLAN_PROBLEMS",
     "Refusing to apply migrations (nothing was run):",
     errors.map((problem) => problem.message),
+  );
+}
+
+/**
+ * Nothing recorded yet but the database already holds tables: running every migration from the first would
+ * collide with them, or build a second schema next to the one in use.
+ */
+async function refusePopulatedDatabase(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<void> {
+  const { names, total } = await findUserRelations(database, options.tracking, options.platform);
+  if (total === 0) return;
+  const more = total > names.length ? ` and ${total - names.length} more` : "";
+  throw new MigrateError(
+    "INVALID_TARGET",
+    `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run. If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up. To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
+    { trackingTable: options.tracking.display },
   );
 }

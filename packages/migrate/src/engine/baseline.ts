@@ -1,0 +1,96 @@
+import { acquireLock, releaseLock } from "../db/advisory-lock";
+import type { Database } from "../db/database";
+import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
+import { quoteLiteral } from "../db/quote";
+import { ensureTrackingTable, insertRowSql, readTrackingTable } from "../db/tracking-table";
+import { MigrateError, problemsError } from "../errors";
+import type { AppliedResult, BaselineResult, EngineOptions, MigrationSet } from "../types";
+import { displayDirectory } from "./compute-plan";
+import { type ResolvedOptions, resolveOptions } from "./options";
+import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
+
+/** applied_by of a baselined row: who recorded it, and that it was recorded, not run. */
+const baselinedBySql = `current_user || ${quoteLiteral(" (baseline)")}`;
+
+/**
+ * Records every migration up to `targetVersion` (a tracking key, as `down` takes it) as applied without running it,
+ * under the migration lock: for a database whose schema was built before it was tracked. Already recorded
+ * migrations with the same checksum are left as they are; one with another checksum refuses the whole call.
+ */
+export async function baseline(
+  set: MigrationSet,
+  targetVersion: number,
+  engineOptions: EngineOptions,
+): Promise<BaselineResult> {
+  const options = resolveOptions(engineOptions);
+  if (!set.migrations.some((migration) => migration.version === targetVersion)) {
+    throw new MigrateError(
+      "INVALID_TARGET",
+      `No migration in ${displayDirectory(set)} has version ${targetVersion}, so nothing can be baselined up to it (nothing was recorded): give the version of the newest migration already in the database.`,
+    );
+  }
+  return withEngineErrors(options, async () => {
+    const database = await openRunner(options);
+    const stopCancelling = cancelOnAbort(database, options);
+    try {
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+      try {
+        return await record(database, set, targetVersion, options);
+      } finally {
+        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
+      }
+    } finally {
+      stopCancelling();
+      await database.close();
+    }
+  });
+}
+
+async function record(
+  database: Database,
+  set: MigrationSet,
+  targetVersion: number,
+  options: ResolvedOptions,
+): Promise<BaselineResult> {
+  const { tracking, logger } = options;
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
+  const applied = new Map(((await readTrackingTable(database, tracking)) ?? []).map((row) => [row.version, row]));
+  const upTo = set.migrations.filter((migration) => migration.version <= targetVersion);
+  const changed = upTo.flatMap((migration) => {
+    const row = applied.get(migration.version);
+    return row && row.checksum !== migration.up.checksum
+      ? [
+          `${migration.up.displayPath} is recorded as applied with checksum ${row.checksum}, but the file's is ${migration.up.checksum}: restore the applied content.`,
+        ]
+      : [];
+  });
+  if (changed.length > 0) {
+    throw problemsError(
+      "PLAN_PROBLEMS",
+      `Refusing to baseline up to version ${targetVersion} (nothing was recorded):`,
+      changed,
+    );
+  }
+  const toRecord = upTo.filter((migration) => !applied.has(migration.version));
+  await ensureTrackingTable(database, tracking);
+  if (toRecord.length === 0) {
+    logger.info(`Nothing to baseline: every migration up to version ${targetVersion} is recorded already`);
+    return { baselined: [], state: [...applied.values()] };
+  }
+  const inserts = toRecord.map((migration) =>
+    insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, "0", baselinedBySql),
+  );
+  throwIfInterrupted(options);
+  // One simple query: every row or none.
+  await database.query(["BEGIN", ...inserts, "COMMIT"].join(";\n"));
+  const baselined: AppliedResult[] = toRecord.map((migration) => ({
+    version: migration.version,
+    name: migration.name,
+    id: migration.id,
+    checksum: migration.up.checksum,
+    durationMs: 0,
+  }));
+  for (const result of baselined) logger.info(`Recorded ${result.id} as applied (baseline, not run)`);
+  return { baselined, state: (await readTrackingTable(database, tracking)) ?? [] };
+}
