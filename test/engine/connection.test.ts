@@ -4,6 +4,10 @@ import { loadMigrations, readApplied, up } from "pgvector-migrate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConnection } from "../../packages/migrate/src/db/connection-config";
 import { createNativeDatabase, freePort, type NativeDatabase, withAdminClient } from "../support";
+
+// These tests share one database, which earlier tests populate; the populated-database check is tested in baseline.test.ts.
+const allowPopulated = true;
+
 import { CapturingLogger, failure, migrationsDir, query } from "./helpers";
 
 let db: NativeDatabase;
@@ -212,7 +216,9 @@ describe("secrets", () => {
     });
     try {
       const logger = new CapturingLogger();
-      const error = await failure(up(loadMigrations(dir.path), { connection: { url: db.url }, logger }));
+      const error = await failure(
+        up(loadMigrations(dir.path), { connection: { url: db.url }, logger, allowPopulated }),
+      );
       expect(error.code).toBe("MIGRATION_FAILED");
       expect(error.message).toContain("connection failed for postgres://postgres:***@127.0.0.1");
       expect(logger.text()).toContain("Applying migrations/0002_echo.sql");
@@ -238,7 +244,7 @@ describe("secrets in migration files", () => {
     try {
       const logger = new CapturingLogger();
       // This file's database is shared: a tracking table of its own.
-      const options = { connection: { url: db.url }, trackingTable: "role_migrations", logger };
+      const options = { connection: { url: db.url }, trackingTable: "role_migrations", logger, allowPopulated };
       const error = await failure(up(loadMigrations(dir.path), options));
       expect(error.message).toMatch(/^migrations\/0001_role\.sql:1:1: ERROR 42704: role "pgvm_no_such_role"/);
       expect(error.message).toContain("CREATE ROLE pgvm_app LOGIN PASSWORD '***' IN ROLE pgvm_no_such_role");
@@ -265,7 +271,9 @@ describe("secrets in migration files, in every literal form", () => {
     try {
       const logger = new CapturingLogger();
       const trackingTable = `literal_${form.replace(/\W/g, "_")}`;
-      const error = await failure(up(loadMigrations(dir.path), { connection: { url: db.url }, trackingTable, logger }));
+      const error = await failure(
+        up(loadMigrations(dir.path), { connection: { url: db.url }, trackingTable, logger, allowPopulated }),
+      );
       expect(error.message).toMatch(/^migrations\/0001_role\.sql:1:1: ERROR 42704: role "pgvm_no_such_role"/);
       expect(error.message).toContain("CREATE ROLE pgvm_app LOGIN PASSWORD '***' IN ROLE pgvm_no_such_role\n");
       for (const text of [error.message, logger.text(), JSON.stringify(error.details)]) {
@@ -284,7 +292,7 @@ describe("secrets in migration files the parser refuses", () => {
   ])("does not quote %s after PASSWORD", async (_case, sql) => {
     const dir = migrationsDir({ "0001_role.sql": sql });
     try {
-      const options = { connection: { url: db.url }, trackingTable: "unparsed_migrations" };
+      const options = { connection: { url: db.url }, trackingTable: "unparsed_migrations", allowPopulated };
       const error = await failure(up(loadMigrations(dir.path), options));
       expect(error.code).toBe("INVALID_FILES");
       expect(error.message).toContain("migrations/0001_role.sql:1:");
@@ -389,7 +397,7 @@ describe("passwords that are also ordinary words", () => {
     });
     try {
       const logger = new CapturingLogger();
-      const options = { connection: { url }, trackingTable: "word_migrations", logger };
+      const options = { connection: { url }, trackingTable: "word_migrations", logger, allowPopulated };
       const error = await failure(up(loadMigrations(dir.path), options));
       expect(error.code).toBe("MIGRATION_FAILED");
       expect(error.message).toContain("ERROR P0001: The data directory is full");
