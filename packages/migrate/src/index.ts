@@ -4,6 +4,7 @@ export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-
 export { baseline } from "./engine/baseline";
 export { validateSql } from "./engine/check-sql";
 export { down } from "./engine/down";
+export { importLedger } from "./engine/import-ledger";
 export { plan, readApplied } from "./engine/plan";
 export { platformAdvice } from "./engine/preflight";
 export { up } from "./engine/up";

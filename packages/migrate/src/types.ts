@@ -166,6 +166,16 @@ export interface EngineOptions extends LoadOptions {
    * `baseline`.
    */
   allowPopulated?: boolean;
+  /**
+   * `up` first records as applied what the folder's own tool (drizzle-kit, Supabase CLI, dbmate, golang-migrate,
+   * Flyway, Prisma) recorded in its ledger, as `importLedger` does, under the same lock. Default false.
+   */
+  importToolLedger?: boolean;
+  /**
+   * drizzle-kit and Supabase CLI folders: `up` also records each migration it applies in that tool's ledger, and
+   * `down` removes it there, in the migration's transaction, so the tool sees the same state. Default false.
+   */
+  keepToolLedger?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */
   requiredExtensions?: readonly string[];
   platform?: Platform;
@@ -222,6 +232,17 @@ export interface UpResult {
 export interface BaselineResult {
   /** The migrations recorded as applied by this call (durationMs 0); empty when all were recorded already. */
   baselined: readonly AppliedResult[];
+  /** The tracking table after the run. */
+  state: readonly AppliedMigration[];
+}
+
+export interface ImportResult {
+  /** The tool whose ledger was read, e.g. "drizzle-kit". */
+  tool: string;
+  /** Its ledger table, e.g. "drizzle.__drizzle_migrations". */
+  ledger: string;
+  /** The migrations recorded as applied by this call (durationMs 0); empty when all were recorded already. */
+  imported: readonly AppliedResult[];
   /** The tracking table after the run. */
   state: readonly AppliedMigration[];
 }

@@ -352,6 +352,37 @@ export async function baselineCommand(
   return ExitCode.success;
 }
 
+export async function importCommand(
+  options: DatabaseCommandOptions,
+  output: Output,
+  interruption?: Interruption,
+): Promise<number> {
+  const context = prepare(options, output, interruption);
+  const engine = loadEngine();
+  const set = engine.loadMigrations(context.directory, context.options);
+  const result = await engine.importLedger(set, context.options);
+
+  if (output.json) {
+    output.document({
+      command: "import",
+      ok: true,
+      format: set.format,
+      tool: result.tool,
+      ledger: result.ledger,
+      imported: result.imported,
+      appliedTotal: result.state.length,
+    });
+    return ExitCode.success;
+  }
+  for (const recorded of result.imported) output.line(`Recorded ${recorded.id} as applied (imported, not run)`);
+  output.line(
+    result.imported.length === 0
+      ? `Nothing to import: every migration ${result.ledger} records is recorded already (${plural(result.state.length, "migration")} applied)`
+      : `Imported ${plural(result.imported.length, "migration")} from ${result.tool}'s ${result.ledger}; ${result.state.length} applied in total`,
+  );
+  return ExitCode.success;
+}
+
 export async function newCommand(
   name: string,
   options: { dir: string; format?: DatabaseCommandOptions["format"]; json?: boolean },

@@ -22,6 +22,10 @@ export interface DatabaseCommandOptions {
   singleTransaction?: boolean;
   /** `up --allow-populated`. */
   allowPopulated?: boolean;
+  /** `up --import-tool-ledger`. */
+  importToolLedger?: boolean;
+  /** `up --keep-tool-ledger`. */
+  keepToolLedger?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -72,6 +76,8 @@ export function engineOptions(
     ...(options.platform !== undefined && { platform: options.platform }),
     ...(options.singleTransaction && { singleTransaction: true }),
     ...(options.allowPopulated && { allowPopulated: true }),
+    ...(options.importToolLedger && { importToolLedger: true }),
+    ...(options.keepToolLedger && { keepToolLedger: true }),
     logger,
   };
 }

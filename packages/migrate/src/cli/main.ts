@@ -3,12 +3,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
-import { migrationOptions } from "../options/migration-options";
+import { migrationOptions, toolLedgerOptions } from "../options/migration-options";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
   baselineCommand,
   downCommand,
+  importCommand,
   newCommand,
   type PlanCommandOptions,
   parseTargetVersion,
@@ -139,7 +140,15 @@ const commands: readonly CommandSpec[] = [
         description:
           "apply the first migrations even though nothing is recorded and the database already has tables (see baseline)",
       },
+      { name: "import-tool-ledger", description: helpText(toolLedgerOptions.importToolLedger.description) },
+      { name: "keep-tool-ledger", description: helpText(toolLedgerOptions.keepToolLedger.description) },
     ],
+  },
+  {
+    name: "import",
+    description:
+      "record as applied what the folder's tool recorded in its ledger (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway, Prisma), without running it",
+    options: databaseOptions,
   },
   {
     name: "baseline",
@@ -178,6 +187,11 @@ const commands: readonly CommandSpec[] = [
     options: [dirOption, formatOption, jsonOption],
   },
 ];
+
+/** An option's description as a help line: lower-case start, no final period. */
+function helpText(description: string): string {
+  return `${description.charAt(0).toLowerCase()}${description.slice(1)}`.replace(/\.$/, "");
+}
 
 const program: ProgramSpec = {
   name: "pgvector-migrate",
@@ -238,10 +252,14 @@ function runCommand(
           ...(values["single-transaction"] === true && { singleTransaction: true }),
           ...(values["dry-run"] === true && { dryRun: true }),
           ...(values["allow-populated"] === true && { allowPopulated: true }),
+          ...(values["import-tool-ledger"] === true && { importToolLedger: true }),
+          ...(values["keep-tool-ledger"] === true && { keepToolLedger: true }),
         },
         output,
         interruption,
       );
+    case "import":
+      return importCommand(databaseCommandOptions(values), output, interruption);
     case "baseline":
       return baselineCommand({ ...databaseCommandOptions(values), to: values.to as string }, output, interruption);
     case "down":

@@ -4,7 +4,7 @@ import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/session-settings";
-import { lockTimeoutMsOf, migrationOptions } from "../options/migration-options";
+import { lockTimeoutMsOf, migrationOptions, toolLedgerOptions } from "../options/migration-options";
 import { isExtensionName } from "../options/names";
 import { Redactor, redactorFor } from "../redact";
 import {
@@ -24,6 +24,8 @@ export interface ResolvedOptions {
   keepAliveDelayMs: number;
   allowOutOfOrder: boolean;
   allowPopulated: boolean;
+  importToolLedger: boolean;
+  keepToolLedger: boolean;
   requiredExtensions: readonly string[];
   platform: Platform;
   sessionSettings: Readonly<Record<string, string>>;
@@ -122,6 +124,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
       allowPopulated: options.allowPopulated ?? false,
+      importToolLedger: options.importToolLedger ?? toolLedgerOptions.importToolLedger.default,
+      keepToolLedger: options.keepToolLedger ?? toolLedgerOptions.keepToolLedger.default,
       requiredExtensions,
       platform,
       sessionSettings,

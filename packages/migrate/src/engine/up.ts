@@ -4,10 +4,13 @@ import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legac
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
+import { ledgerOf, toolLedgers, writableLedgerOf } from "../ledgers";
+import type { WritableLedger } from "../ledgers/ledger";
 import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
 import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
+import { recordImported } from "./import-ledger";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
 import {
@@ -30,6 +33,9 @@ import {
  */
 export async function up(set: MigrationSet, engineOptions: EngineOptions): Promise<UpResult> {
   const options = resolveOptions(engineOptions);
+  // Both refuse a folder whose tool has no ledger here before anything connects.
+  if (options.importToolLedger) ledgerOf(set, "importToolLedger (--import-tool-ledger)");
+  const toolLedger = options.keepToolLedger ? writableLedgerOf(set) : undefined;
   return withEngineErrors(options, async () => {
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
@@ -53,7 +59,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       throwIfInterrupted(options);
       await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
-        return await applyPending(database, set, options);
+        return await applyPending(database, set, options, toolLedger);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
@@ -64,8 +70,14 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
   });
 }
 
-async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
+async function applyPending(
+  database: Database,
+  set: MigrationSet,
+  options: ResolvedOptions,
+  toolLedger: WritableLedger | undefined,
+): Promise<UpResult> {
   const { tracking, logger } = options;
+  if (options.importToolLedger) await recordImported(database, set, ledgerOf(set, "importToolLedger"), options, false);
   const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
@@ -86,6 +98,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
+  if (toolLedger && plan.pending.length > 0) await database.query(toolLedger.ensureSql.join(";\n"));
 
   if (plan.pending.length === 0) {
     logger.info(`Nothing to apply: ${plan.applied.length} migration(s) applied, none pending`);
@@ -93,8 +106,21 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const applied: AppliedResult[] = [];
   const droppedInvalidIndexes: string[] = [];
   const appliedBy = appliedBySql(options);
+  const recordSql = (migration: MigrationFile, file: CheckedFile, durationSql: string) =>
+    [
+      ...(toolLedger
+        ? [
+            toolLedger.recordSql(
+              migration,
+              file.parsed.statements.map((statement) => statement.text),
+            ),
+          ]
+        : []),
+      // Last: its RETURNING is the script's last row, the migration's duration.
+      insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+    ].join(";\n");
   if (options.singleTransaction && plan.pending.length > 0) {
-    return applyInOneTransaction(database, plan, checked, options, appliedBy);
+    return applyInOneTransaction(database, plan, checked, options, recordSql);
   }
   let unflushedCommits = 0;
   let completed = false;
@@ -117,8 +143,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
         database,
         checked: file,
         direction: "up",
-        trackingSql: (durationSql) =>
-          insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+        trackingSql: (durationSql) => recordSql(migration, file, durationSql),
         asynchronousCommit: transactional,
         sessionSettings: options.sessionSettings,
         tracking,
@@ -169,7 +194,7 @@ async function applyInOneTransaction(
   plan: Plan,
   checked: ReadonlyMap<SqlFile, CheckedFile>,
   options: ResolvedOptions,
-  appliedBy: string,
+  recordSql: (migration: MigrationFile, file: CheckedFile, durationSql: string) => string,
 ): Promise<UpResult> {
   const { tracking, logger } = options;
   const count = plan.pending.length;
@@ -196,8 +221,7 @@ async function applyInOneTransaction(
         database,
         checked: file,
         direction: "up",
-        trackingSql: (durationSql) =>
-          insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
+        trackingSql: (durationSql) => recordSql(migration, file, durationSql),
         sharedTransaction: { rolledBack },
         sessionSettings: options.sessionSettings,
         tracking,
@@ -281,9 +305,13 @@ async function refusePopulatedDatabase(database: Database, set: MigrationSet, op
   const { names, total } = await findUserRelations(database, options.tracking, options.platform);
   if (total === 0) return;
   const more = total > names.length ? ` and ${total - names.length} more` : "";
+  const ledger = set.format === "native" ? undefined : toolLedgers[set.format];
+  const importAdvice = ledger
+    ? ` If ${ledger.tool} applied them, record what its ledger (${ledger.table}) holds with \`pgvector-migrate import\` (engine option importToolLedger), then run up.`
+    : "";
   throw new MigrateError(
     "INVALID_TARGET",
-    `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run. If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up. To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
+    `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run. If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up.${importAdvice} To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
     { trackingTable: options.tracking.display },
   );
 }

@@ -157,6 +157,28 @@ export const migrationOptions = {
   }),
 } as const;
 
+const trueOrFalse = (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false");
+
+/**
+ * The options about the ledger of the tool a folder comes from (drizzle-kit, the Supabase CLI, dbmate, golang-migrate,
+ * Flyway, Prisma): the engine (EngineOptions) and the CLI take them; they are not inputs of the Pulumi resource yet,
+ * so they stay out of `migrationOptions` (whose every entry is a resource input and a diffed state field).
+ */
+export const toolLedgerOptions = {
+  importToolLedger: {
+    default: false,
+    description:
+      "Before applying, record as applied what the folder's own tool recorded in its ledger (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway, Prisma), as `pgvector-migrate import` does.",
+    problem: trueOrFalse,
+  },
+  keepToolLedger: {
+    default: false,
+    description:
+      "drizzle-kit and Supabase CLI folders: also record each migration applied (and remove each one reverted) in that tool's ledger, in the same transaction, so the tool sees it as applied.",
+    problem: trueOrFalse,
+  },
+} as const satisfies Record<string, OptionSpec<boolean>>;
+
 /** A problem with one option: the option's name and a sentence that starts with it. */
 export interface OptionProblem {
   option: MigrationOptionName;
