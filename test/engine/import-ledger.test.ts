@@ -121,7 +121,7 @@ describe("golang-migrate", () => {
     writeGolang();
     await golangLedger(2, false);
     const result = await importLedger(load("golang-migrate"), options());
-    expect(result.ledger).toBe("schema_migrations");
+    expect(result.ledger).toBe("public.schema_migrations");
     expect(result.imported.map((row) => row.version)).toEqual([1, 2]);
     expect((await up(load("golang-migrate"), options())).applied.map((row) => row.version)).toEqual([3]);
   });

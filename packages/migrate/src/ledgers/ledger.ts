@@ -46,9 +46,14 @@ export async function ledgerRows<Row extends pg.QueryResultRow>(
   }
 }
 
-/** The name the database shows for an existing relation (schema-qualified unless it is on the search path). */
+/** schema.table of an existing relation found through the search path, for messages. */
 export async function relationName(database: Database, name: string): Promise<string> {
-  const result = await database.query<{ name: string | null }>("SELECT to_regclass($1)::text AS name", [name]);
+  const result = await database.query<{ name: string }>(
+    `SELECT n.nspname || '.' || c.relname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid = to_regclass($1)`,
+    [name],
+  );
   return result.rows[0]?.name ?? name;
 }
 
