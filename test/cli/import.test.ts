@@ -42,7 +42,9 @@ describe("pgvector-migrate import", () => {
     const imported = await runCli(["import", "--dir", dir], { env });
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain("Recorded 20260101000000_documents as applied (imported, not run)");
-    expect(imported.stdout).toContain("Imported 2 migrations from dbmate's public.schema_migrations; 2 applied in total");
+    expect(imported.stdout).toContain(
+      "Imported 2 migrations from dbmate's public.schema_migrations; 2 applied in total",
+    );
 
     const again = await runCli(["import", "--dir", dir, "--json"], { env });
     expect(JSON.parse(again.stdout)).toMatchObject({
@@ -63,7 +65,10 @@ describe("pgvector-migrate import", () => {
     const { dir } = project(dbmateMigrations);
     const env = { DATABASE_URL: `${database.url}?sslmode=disable` };
     await dbmateUp(env.DATABASE_URL, dir);
-    writeFileSync(join(dir, "20260103000000_title.sql"), "-- migrate:up\nALTER TABLE documents ADD COLUMN title text;\n-- migrate:down\n");
+    writeFileSync(
+      join(dir, "20260103000000_title.sql"),
+      "-- migrate:up\nALTER TABLE documents ADD COLUMN title text;\n-- migrate:down\n",
+    );
     const result = await runCli(["up", "--import-tool-ledger", "--dir", dir], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Applied 20260103000000_title \(\d+ ms\)$/m);

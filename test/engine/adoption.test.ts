@@ -238,9 +238,9 @@ describe.each(["drizzle", "dbmate", "supabase", "golang-migrate", "flyway", "pri
       const next = loadMigrations(path);
       const applied = await up(next, options);
       expect(applied.applied.map((result) => result.id)).toEqual([next.migrations.at(-1)?.id]);
-      expect(await query(server.url, "SELECT 1 FROM information_schema.columns WHERE column_name = 'tags'")).toHaveLength(
-        1,
-      );
+      expect(
+        await query(server.url, "SELECT 1 FROM information_schema.columns WHERE column_name = 'tags'"),
+      ).toHaveLength(1);
       expect((await up(loadMigrations(path), options)).applied).toEqual([]);
     }, 60_000);
   },

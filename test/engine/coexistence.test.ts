@@ -66,8 +66,13 @@ describe("beside drizzle-kit", () => {
     const first = await up(loadMigrations(path), options);
     expect(first.applied.map((result) => result.id)).toEqual(["0000_documents"]);
     const journal = JSON.parse(readFileSync(join(path, "meta/_journal.json"), "utf8"));
-    const fileHash = (tag: string) => createHash("sha256").update(readFileSync(join(path, `${tag}.sql`))).digest("hex");
-    expect(await drizzleLedger()).toEqual([{ hash: fileHash("0000_documents"), created_at: String(journal.entries[0].when) }]);
+    const fileHash = (tag: string) =>
+      createHash("sha256")
+        .update(readFileSync(join(path, `${tag}.sql`)))
+        .digest("hex");
+    expect(await drizzleLedger()).toEqual([
+      { hash: fileHash("0000_documents"), created_at: String(journal.entries[0].when) },
+    ]);
 
     // Had drizzle-kit run 0000 again, CREATE TABLE "documents" would fail and the command exit non-zero.
     await drizzleKit("migrate");
@@ -91,9 +96,10 @@ describe("beside drizzle-kit", () => {
     await drizzleKit("generate", "--name=documents");
     const path = join(root, "migrations");
     await query(db.url, "CREATE TABLE documents (id int)");
-    const error = await up(loadMigrations(path), engineOptions(db.url, { keepToolLedger: true, allowPopulated: true })).catch(
-      (failure: Error & { code?: string }) => failure,
-    );
+    const error = await up(
+      loadMigrations(path),
+      engineOptions(db.url, { keepToolLedger: true, allowPopulated: true }),
+    ).catch((failure: Error & { code?: string }) => failure);
     expect((error as { code?: string }).code).toBe("MIGRATION_FAILED");
     expect(await drizzleLedger()).toEqual([]);
   }, 60_000);
@@ -151,16 +157,32 @@ describe("beside the Supabase CLI", () => {
       },
     ]);
     const local = readdirSync(path).sort();
-    expect(supabasePending(local, rows.map((row) => row.version))).toEqual({ pending: [] });
+    expect(
+      supabasePending(
+        local,
+        rows.map((row) => row.version),
+      ),
+    ).toEqual({ pending: [] });
 
     writeFileSync(join(path, "20260203101700_more.sql"), "ALTER TABLE tags ADD COLUMN note text;\n");
-    expect(supabasePending(readdirSync(path).sort(), rows.map((row) => row.version)).pending).toEqual([
-      "20260203101700_more.sql",
-    ]);
+    expect(
+      supabasePending(
+        readdirSync(path).sort(),
+        rows.map((row) => row.version),
+      ).pending,
+    ).toEqual(["20260203101700_more.sql"]);
     expect((await up(loadMigrations(path), options)).applied.map((result) => result.id)).toEqual([
       "20260203101700_more",
     ]);
-    const after = await query<{ version: string }>(db.url, "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1");
-    expect(supabasePending(readdirSync(path).sort(), after.map((row) => row.version))).toEqual({ pending: [] });
+    const after = await query<{ version: string }>(
+      db.url,
+      "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1",
+    );
+    expect(
+      supabasePending(
+        readdirSync(path).sort(),
+        after.map((row) => row.version),
+      ),
+    ).toEqual({ pending: [] });
   });
 });

@@ -47,7 +47,8 @@ describe("drizzle-kit", () => {
       join(dir.path, "meta/_journal.json"),
       JSON.stringify({ version: "7", dialect: "postgresql", entries }),
     );
-    tags.forEach((tag, index) => dir.write(`${tag}.sql`, sql(["documents", "chunks", "tags"][index] ?? "")));
+    for (const [index, tag] of tags.entries())
+      dir.write(`${tag}.sql`, sql(["documents", "chunks", "tags"][index] ?? ""));
   }
   // drizzle-orm/src/pg-core/dialect.ts, PgDialect.migrate.
   async function drizzleLedger(rows: [hash: string, when: number][]): Promise<void> {
@@ -166,7 +167,9 @@ describe("Flyway", () => {
       .filter((line, index, lines) => index < lines.length - 1 || line !== "")
       .reduce((crc, line) => crc32(Buffer.from(line), crc), 0) | 0;
   // flyway-core .../database/postgresql/createMetaDataTable.sql.
-  async function history(rows: [version: string | null, type: string, script: string, checksum: number | null, success: boolean][]) {
+  async function history(
+    rows: [version: string | null, type: string, script: string, checksum: number | null, success: boolean][],
+  ) {
     await query(
       db.url,
       `CREATE TABLE "public"."flyway_schema_history" ("installed_rank" INT NOT NULL, "version" VARCHAR(50),
