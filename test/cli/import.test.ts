@@ -39,6 +39,13 @@ describe("pgvector-migrate import", () => {
     expect(refused.stderr).toContain("`pgvector-migrate import`");
     expect(refused.stderr).toContain("dbmate");
 
+    const preview = await runCli(["plan", "--import-tool-ledger", "--no-lint", "--dir", dir], { env });
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(
+      "To import from dbmate's public.schema_migrations (recorded as applied, not run): 2\n  migrations/20260101000000_documents.sql",
+    );
+    expect(preview.stdout).toContain("Pending: none");
+
     const imported = await runCli(["import", "--dir", dir], { env });
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain("Recorded 20260101000000_documents as applied (imported, not run)");

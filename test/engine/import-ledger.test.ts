@@ -138,6 +138,22 @@ describe("golang-migrate", () => {
     );
   });
 
+  it("plan with importToolLedger shows what up would import and what it would then run, changing nothing", async () => {
+    writeGolang();
+    await golangLedger(2, false);
+    const planned = await plan(load("golang-migrate"), engineOptions(db.url, { importToolLedger: true }));
+    expect(planned.toImport?.tool).toBe("golang-migrate");
+    expect(planned.toImport?.migrations.map((migration) => migration.version)).toEqual([1, 2]);
+    expect(planned.pending.map((migration) => migration.version)).toEqual([3]);
+    expect(planned.problems).toEqual([]);
+    expect(await trackingSchemaExists()).toBe(false);
+    await query(db.url, "UPDATE schema_migrations SET dirty = true");
+    const dirty = await plan(load("golang-migrate"), engineOptions(db.url, { importToolLedger: true }));
+    expect(dirty.problems).toEqual([
+      { kind: "tool-ledger", severity: "error", message: expect.stringContaining("`migrate force 2`") },
+    ]);
+  });
+
   it("up with importToolLedger imports, then applies what is newer, in one call", async () => {
     writeGolang();
     await golangLedger(1, false);

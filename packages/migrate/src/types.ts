@@ -80,6 +80,8 @@ export type PlanProblem =
       message: string;
     }
   | { kind: "missing-file"; severity: "error"; version: number; name: string; message: string }
+  /** importToolLedger: what stops the import of the folder's tool's ledger (a checksum not the file's, ...). */
+  | { kind: "tool-ledger"; severity: "error"; message: string }
   | {
       kind: "out-of-order";
       severity: "error" | "warning";
@@ -92,6 +94,11 @@ export type PlanProblem =
 
 export interface Plan {
   applied: readonly AppliedMigration[];
+  /**
+   * importToolLedger: the migrations the folder's tool recorded in its ledger and the tracking table does not yet,
+   * which `up` records as applied (imported) before applying `pending`. Absent without the option.
+   */
+  toImport?: { tool: string; ledger: string; migrations: readonly MigrationFile[] };
   pending: readonly MigrationFile[];
   problems: readonly PlanProblem[];
 }

@@ -96,6 +96,9 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
       ok,
       format: set.format,
       applied: plan.applied.map(appliedJson),
+      ...(plan.toImport && {
+        toImport: { ...plan.toImport, migrations: plan.toImport.migrations.map(pendingJson) },
+      }),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
       invalidSql: checks.invalidSql,
@@ -135,6 +138,11 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
     (set.migrations.find((migration) => migration.version === latest.version)?.id ??
       `${String(latest.version).padStart(4, "0")}_${latest.name}`);
   output.line(`Applied: ${plan.applied.length}${latestId ? ` (latest ${latestId})` : ""}`);
+  if (plan.toImport) {
+    const { tool, ledger, migrations } = plan.toImport;
+    output.line(`To import from ${tool}'s ${ledger} (recorded as applied, not run): ${migrations.length}`);
+    for (const migration of migrations) output.line(`  ${migration.up.displayPath}`);
+  }
   if (plan.pending.length === 0) {
     output.line("Pending: none, the database is up to date");
   } else {

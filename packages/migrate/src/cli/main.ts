@@ -102,6 +102,11 @@ const dryRunOption: OptionSpec = {
   description: "print the files that would run, in order, and run nothing",
 };
 
+const importToolLedgerOption: OptionSpec = {
+  name: "import-tool-ledger",
+  description: helpText(toolLedgerOptions.importToolLedger.description),
+};
+
 const commands: readonly CommandSpec[] = [
   {
     name: "plan",
@@ -111,6 +116,7 @@ const commands: readonly CommandSpec[] = [
       { name: "exit-code", description: "exit with code 3 when migrations are pending (for CI)" },
       { name: "strict", description: "every lint finding is an error (exit 1), and lint must run: use for production" },
       { name: "no-lint", description: "skip the migration lint (squawk)" },
+      importToolLedgerOption,
     ],
   },
   {
@@ -140,7 +146,7 @@ const commands: readonly CommandSpec[] = [
         description:
           "apply the first migrations even though nothing is recorded and the database already has tables (see baseline)",
       },
-      { name: "import-tool-ledger", description: helpText(toolLedgerOptions.importToolLedger.description) },
+      importToolLedgerOption,
       { name: "keep-tool-ledger", description: helpText(toolLedgerOptions.keepToolLedger.description) },
     ],
   },
@@ -235,6 +241,7 @@ function runCommand(
       const options: PlanCommandOptions = {
         ...databaseCommandOptions(values),
         lint: values["no-lint"] !== true,
+        ...(values["import-tool-ledger"] === true && { importToolLedger: true }),
         ...(values["exit-code"] === true && { exitCode: true }),
         ...(values.strict === true && { strict: true }),
       };
