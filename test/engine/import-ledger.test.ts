@@ -357,6 +357,17 @@ describe("refusals before anything is read", () => {
     );
   });
 
+  it("refuses a table of the ledger's name that is another tool's (dbmate's, read for golang-migrate)", async () => {
+    dir.write("1_documents.up.sql", sql("documents"));
+    await query(db.url, "create table schema_migrations (version varchar(255) primary key)");
+    await expectRefused(
+      importLedger(load("golang-migrate"), options()),
+      "INVALID_TARGET",
+      "schema_migrations exists but is not golang-migrate's ledger",
+      "--format",
+    );
+  });
+
   it("refuses a migration recorded here with another checksum", async () => {
     dir.write("1_documents.up.sql", sql("documents"));
     await up(load("golang-migrate"), options());

@@ -9,6 +9,7 @@ export const dbmateLedger: ToolLedger = {
   async read(database, set) {
     const rows = await ledgerRows<{ version: string }>(
       database,
+      this,
       "SELECT version::text AS version FROM schema_migrations ORDER BY version",
     );
     if (rows === undefined) return undefined;

@@ -16,6 +16,7 @@ export const drizzleLedger: WritableLedger = {
   async read(database, set) {
     const rows = await ledgerRows<{ hash: string; created_at: string | null }>(
       database,
+      this,
       `SELECT hash, created_at::text AS created_at FROM ${table} ORDER BY id`,
     );
     if (rows === undefined) return undefined;

@@ -28,6 +28,7 @@ export const flywayLedger: ToolLedger = {
   async read(database, set) {
     const rows = await ledgerRows<HistoryRow>(
       database,
+      this,
       "SELECT version, type, script, checksum, success FROM flyway_schema_history ORDER BY installed_rank",
     );
     if (rows === undefined) return undefined;

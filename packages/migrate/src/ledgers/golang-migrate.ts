@@ -10,6 +10,7 @@ export const golangMigrateLedger: ToolLedger = {
   async read(database, set) {
     const rows = await ledgerRows<{ version: string; dirty: boolean }>(
       database,
+      this,
       "SELECT version::text AS version, dirty FROM schema_migrations",
     );
     if (rows === undefined) return undefined;

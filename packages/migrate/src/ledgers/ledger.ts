@@ -2,6 +2,7 @@
 // records as applied, and (for the tools this engine keeps working beside) how to record one more in it.
 import type pg from "pg";
 import type { Database, PgError } from "../db/database";
+import { MigrateError } from "../errors";
 import type { MigrationFile, MigrationSet } from "../types";
 
 /** What a tool's ledger says: the folder's migrations it records as applied, and what stops an import. */
@@ -32,16 +33,26 @@ export interface WritableLedger extends ToolLedger {
   removeSql(migration: MigrationFile): string;
 }
 
-/** The rows of a ledger query; undefined when its table or schema does not exist. */
+/**
+ * The rows of a ledger query; undefined when its table or schema does not exist. A table of that name without the
+ * tool's columns (another tool's table of the same name) is an error naming it.
+ */
 export async function ledgerRows<Row extends pg.QueryResultRow>(
   database: Database,
+  ledger: Pick<ToolLedger, "tool" | "table">,
   sql: string,
 ): Promise<Row[] | undefined> {
   try {
     return (await database.query<Row>(sql)).rows;
   } catch (error) {
-    const code = (error as PgError).code;
-    if (code === "42P01" || code === "3F000") return undefined;
+    const cause = error as PgError;
+    if (cause.code === "42P01" || cause.code === "3F000") return undefined;
+    if (cause.code === "42703") {
+      throw new MigrateError(
+        "INVALID_TARGET",
+        `${ledger.table} exists but is not ${ledger.tool}'s ledger (${cause.message}); nothing was recorded. It may belong to another tool: check the folder's format (format / --format).`,
+      );
+    }
     throw error;
   }
 }

@@ -20,6 +20,7 @@ export const prismaLedger: ToolLedger = {
   async read(database, set) {
     const rows = await ledgerRows<PrismaRow>(
       database,
+      this,
       `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
          FROM _prisma_migrations ORDER BY started_at, migration_name`,
     );

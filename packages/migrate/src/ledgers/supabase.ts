@@ -11,7 +11,7 @@ export const supabaseLedger: WritableLedger = {
   tool: "the Supabase CLI",
   table,
   async read(database, set) {
-    const rows = await ledgerRows<{ version: string }>(database, `SELECT version FROM ${table} ORDER BY version`);
+    const rows = await ledgerRows<{ version: string }>(database, this, `SELECT version FROM ${table} ORDER BY version`);
     if (rows === undefined) return undefined;
     const byVersion = new Map(set.migrations.map((migration) => [migration.versionText, migration]));
     const problems = rows
