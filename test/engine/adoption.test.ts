@@ -2,7 +2,8 @@
 // the format's fixture and keeps its ledger (the real dbmate binary; drizzle-orm's migrator, which `drizzle-kit
 // migrate` runs; for the others their files run as the tool sends them and their ledger rows are written with the
 // DDL and values of the tool's source, cited at each). Then `up` refuses with advice, `import` records the ledger,
-// `plan` shows nothing pending, and a new migration applies exactly once.
+// `plan` shows nothing pending, and a new migration applies exactly once (beside drizzle-kit and the Supabase CLI
+// with keepToolLedger, so their tool then has nothing to do).
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -236,12 +237,26 @@ describe.each(["drizzle", "dbmate", "supabase", "golang-migrate", "flyway", "pri
 
       addMigration(format, path);
       const next = loadMigrations(path);
-      const applied = await up(next, options);
+      // Beside drizzle-kit and the Supabase CLI, the new migration goes into their ledger too.
+      const keepToolLedger = format === "drizzle" || format === "supabase";
+      const applied = await up(next, { ...options, keepToolLedger });
       expect(applied.applied.map((result) => result.id)).toEqual([next.migrations.at(-1)?.id]);
       expect(
         await query(server.url, "SELECT 1 FROM information_schema.columns WHERE column_name = 'tags'"),
       ).toHaveLength(1);
       expect((await up(loadMigrations(path), options)).applied).toEqual([]);
+      if (format === "drizzle") {
+        // drizzle-orm's migrator would fail on ADD COLUMN tags had it run 0003_tags again.
+        await migratedByTool.drizzle(path);
+        expect(await query(server.url, "SELECT 1 FROM drizzle.__drizzle_migrations")).toHaveLength(4);
+      }
+      if (format === "supabase") {
+        const versions = await query<{ version: string }>(
+          server.url,
+          "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1",
+        );
+        expect(versions.map((row) => row.version)).toEqual(next.migrations.map((migration) => migration.versionText));
+      }
     }, 60_000);
   },
 );
