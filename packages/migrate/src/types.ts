@@ -179,8 +179,8 @@ export interface EngineOptions extends LoadOptions {
    */
   importToolLedger?: boolean;
   /**
-   * drizzle-kit and Supabase CLI folders: `up` also records each migration it applies in that tool's ledger, and
-   * `down` removes it there, in the migration's transaction, so the tool sees the same state. Default false.
+   * drizzle-kit and Supabase CLI folders: `up` also records each migration it applies in that tool's ledger, in the
+   * migration's transaction, so the tool sees it as applied. Default false.
    */
   keepToolLedger?: boolean;
   /** Extensions that must exist before anything runs, in addition to those the SQL uses (vector). */

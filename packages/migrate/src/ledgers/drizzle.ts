@@ -48,5 +48,4 @@ export const drizzleLedger: WritableLedger = {
   ],
   recordSql: (migration: MigrationFile) =>
     `INSERT INTO ${table} ("hash", "created_at") VALUES (${quoteLiteral(drizzleHash(migration.up.path))}, ${migration.version})`,
-  removeSql: (migration: MigrationFile) => `DELETE FROM ${table} WHERE created_at = ${migration.version}`,
 };

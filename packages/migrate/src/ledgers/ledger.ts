@@ -27,10 +27,11 @@ export interface ToolLedger {
 export interface WritableLedger extends ToolLedger {
   /** Statements that create the ledger as the tool does when it is missing (idempotent). */
   ensureSql: readonly string[];
-  /** The statement that records `migration`, run in the transaction of the migration and its tracking row. */
+  /**
+   * The statement that records `migration` (its parsed statements given), run in the transaction of the migration
+   * and its tracking row. Neither tool has down files, so nothing is ever removed.
+   */
   recordSql(migration: MigrationFile, statements: readonly string[]): string;
-  /** The statement that removes it again, run in the transaction of its down file. */
-  removeSql(migration: MigrationFile): string;
 }
 
 /**

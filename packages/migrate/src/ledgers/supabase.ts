@@ -35,6 +35,4 @@ export const supabaseLedger: WritableLedger = {
   ],
   recordSql: (migration: MigrationFile, statements: readonly string[]) =>
     `INSERT INTO ${table} (version, name, statements) VALUES (${quoteLiteral(migration.versionText)}, ${quoteLiteral(migration.name)}, ${statements.length === 0 ? "'{}'::text[]" : `ARRAY[${statements.map(quoteLiteral).join(", ")}]`})`,
-  removeSql: (migration: MigrationFile) =>
-    `DELETE FROM ${table} WHERE version = ${quoteLiteral(migration.versionText)}`,
 };

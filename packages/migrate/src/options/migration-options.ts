@@ -174,7 +174,7 @@ export const toolLedgerOptions = {
   keepToolLedger: {
     default: false,
     description:
-      "drizzle-kit and Supabase CLI folders: also record each migration applied (and remove each one reverted) in that tool's ledger, in the same transaction, so the tool sees it as applied.",
+      "drizzle-kit and Supabase CLI folders: also record each migration applied in that tool's ledger, in the same transaction, so the tool sees it as applied.",
     problem: trueOrFalse,
   },
 } as const satisfies Record<string, OptionSpec<boolean>>;
