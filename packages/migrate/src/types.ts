@@ -81,7 +81,13 @@ export type PlanProblem =
     }
   | { kind: "missing-file"; severity: "error"; version: number; name: string; message: string }
   /** importToolLedger: what stops the import of the folder's tool's ledger (a checksum not the file's, ...). */
-  | { kind: "tool-ledger"; severity: "error"; message: string }
+  | {
+      kind: "tool-ledger";
+      severity: "error";
+      /** Not one migration's problem: the message names the file or the ledger row. */
+      version?: undefined;
+      message: string;
+    }
   | {
       kind: "out-of-order";
       severity: "error" | "warning";

@@ -15,9 +15,7 @@ export interface StatusEntry {
 
 /** One entry per migration file or tracking row, in version order. */
 export function statusEntries(set: MigrationSet, plan: Plan): StatusEntry[] {
-  const problemKinds = new Map(
-    plan.problems.flatMap((problem) => ("version" in problem ? [[problem.version, problem.kind] as const] : [])),
-  );
+  const problemKinds = new Map(plan.problems.map((problem) => [problem.version, problem.kind]));
   const applied = plan.applied.map((row): StatusEntry => {
     const file = set.migrations.find((migration) => migration.version === row.version);
     const kind = problemKinds.get(row.version);
