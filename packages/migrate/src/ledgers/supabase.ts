@@ -1,6 +1,9 @@
 // The Supabase CLI's ledger (supabase/cli pkg/migration/history.go): `supabase_migrations.schema_migrations
 // (version text NOT NULL PRIMARY KEY, statements text[], name text)`, one row per applied file, keyed by the
-// file name's version; `supabase db push` applies the files whose version has no row. It holds no checksum.
+// file name's version; `supabase db push` applies the files whose version has no row (pkg/migration/apply.go,
+// FindPendingMigrations). It holds no checksum. The statements written here are those of this engine's parser,
+// without the final semicolon as the CLI's SplitAndTrim (pkg/parser/token.go) stores them; its splitter also keeps
+// the comments before a statement, which the CLI only shows back (it never compares them).
 import { quoteLiteral } from "../db/quote";
 import type { MigrationFile } from "../types";
 import { ledgerRows, type WritableLedger } from "./ledger";
