@@ -1,3 +1,4 @@
+import { adoptedAdminPasswordSetting } from "../platforms/azure/adoption";
 import { type AzureSettings, azureSettings, locationSetting, parseAzureSettings } from "../platforms/azure/config";
 import { readReplicasSetting } from "../platforms/azure/read-replicas-config";
 import { serverParametersSetting } from "../platforms/azure/server-parameters";
@@ -29,8 +30,8 @@ export interface PlatformSection<T> {
 
 const azureSection: PlatformSection<AzureSettings> = {
   settings: azureSettings,
-  otherKeys: [locationSetting, serverParametersSetting, readReplicasSetting],
-  secretKeys: [],
+  otherKeys: [locationSetting, serverParametersSetting, readReplicasSetting, adoptedAdminPasswordSetting],
+  secretKeys: [adoptedAdminPasswordSetting],
   docs: "docs/azure.md#settings",
   parse: parseAzureSettings,
 };

@@ -27,6 +27,8 @@ export interface Registration {
   customTimeouts: { create: string; update: string; delete: string } | undefined;
   /** The provider reference: "<provider urn>::<id>", or "". */
   provider: string;
+  /** The `import` resource option: the id of an existing resource the stack adopts, or "". */
+  importId: string;
 }
 
 /** Values the mocks hand out as generated passwords; none may appear in plain text in any input. */
@@ -159,6 +161,7 @@ interface ResourceRequest {
   getRetainondelete?(): boolean;
   getDeletedwith?(): string;
   getIgnorechangesList?(): string[];
+  getImportid?(): string;
   getCustomtimeouts?(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
   getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -184,6 +187,7 @@ function describe(request: ResourceRequest, urn: string): Registration {
       ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
       : undefined,
     provider: request.getProvider(),
+    importId: request.getImportid?.() ?? "",
   };
 }
 
@@ -228,7 +232,8 @@ export async function runWithMocks(
         const extra = options.outputs?.[args.type]?.(args.name, args.inputs) ?? {};
         const state = { ...mocked.state, ...extra };
         states[`${args.type}::${args.name}`] = state;
-        return { id: mocked.id, state };
+        // An imported resource keeps the id it has in the cloud.
+        return { id: args.id || mocked.id, state };
       },
       call(args) {
         const handler = options.calls?.[args.token] ?? defaultCalls[args.token];

@@ -54,7 +54,7 @@ describe("neon settings", () => {
     [{ ownerRole: "postgres" }, 'neon.ownerRole: "postgres" is reserved'],
     [
       { computeSize: 1 },
-      'neon: has no field "computeSize". Accepted fields: plan, projectName, region, orgId, compute, readReplicas, historyRetentionSeconds, ownerRole or parentStack.',
+      'neon: has no field "computeSize". Accepted fields: plan, projectName, region, orgId, compute, readReplicas, historyRetentionSeconds, ownerRole, parentStack or adopt.',
     ],
     [{ historyRetentionSeconds: -1 }, "neon.historyRetentionSeconds: -1 is too small: at least 0."],
     [{ compute: { maxCu: "2" } }, 'neon.compute.maxCu: "2" is not a number.'],

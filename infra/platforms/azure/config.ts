@@ -13,6 +13,7 @@ import {
   text,
 } from "../../config/setting";
 import type { ConfigSource } from "../../config/source";
+import { type AzureAdoption, adoptedServerSettings, adoptionProblems, adoptServerIdSetting } from "./adoption";
 import { allIpv4, parseCidr, parseIpv4Range } from "./ipv4";
 import { parseReadReplicas, type ReadReplicaSettings, readReplicasSetting } from "./read-replicas-config";
 import { guidPattern, resourceGroupNamePattern, sameResourceId, virtualNetworkIdProblem } from "./resource-ids";
@@ -201,6 +202,7 @@ function adminLoginProblem(value: string): string | undefined {
 
 /** Settings of the Azure platform. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
 export const azureSettings = {
+  adoptServerId: adoptServerIdSetting,
   existingResourceGroupName: text({
     default: "",
     description: "Use this existing resource group instead of creating one (the stack never deletes it).",
@@ -454,6 +456,8 @@ export interface AzureSettings extends AzureServerSpec {
   clusterSize?: number;
   /** Read replicas of the primary (setting readReplicas), when there are any; never on ephemeral stacks. */
   readReplicas?: ReadReplicaSettings[];
+  /** A server made outside Pulumi that the stack imports (adoptServerId). */
+  adopt?: AzureAdoption;
 }
 
 export interface EntraAdministrator {
@@ -494,7 +498,7 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
     });
   }
   if (!parsed.success) return { ok: false, problems };
-  problems.push(...crossFieldProblems(parsed.data, common));
+  problems.push(...crossFieldProblems(parsed.data, common), ...adoptionProblems(parsed.data, common, source));
   const readReplicas = parseReadReplicas(source.get(readReplicasSetting), {
     primaryLocation: location.trim(),
     primarySku: { tier: parsed.data.skuTier, name: parsed.data.skuName },
@@ -504,7 +508,10 @@ export function parseAzureSettings(source: ConfigSource, common: CommonSettings)
   });
   if (!readReplicas.ok) problems.push(...readReplicas.problems);
   if (problems.length > 0 || !serverParameters.ok || !readReplicas.ok) return { ok: false, problems };
-  const settings = resolve(parsed.data, location.trim(), common, serverParameters.value);
+  const settings = {
+    ...resolve(parsed.data, location.trim(), common, serverParameters.value),
+    ...adoptedServerSettings(parsed.data, source),
+  };
   // Pull-request stacks are thrown away: no replicas for them, whatever the copied configuration says.
   const replicas = common.ephemeral ? [] : readReplicas.value;
   if (parsed.data.clusterSize > 0 && replicas.length > 0) {

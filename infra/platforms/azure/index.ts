@@ -128,6 +128,7 @@ export function createAzurePlatform(
       logAnalyticsWorkspaceId: settings.logAnalyticsWorkspaceId,
       managementLock: locked,
       serverDependsOn: guard ? [guard] : [],
+      ...(settings.adopt && { adopt: settings.adopt }),
       tags,
     },
     opts,

@@ -3,6 +3,7 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { type AzureAdoption, azureImportIds } from "./adoption";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 import type { AzureServerSpec, EntraAdministrator, FirewallRule } from "./config";
 import { AzureServerReadiness } from "./readiness";
@@ -67,6 +68,8 @@ export interface AzurePostgresServerArgs extends AzureServerSpec {
   databaseName: string;
   /** Protect the server and the database from deletion. */
   protect?: boolean;
+  /** A server made outside Pulumi: the server and the database are imported, the password is the one it has. */
+  adopt?: AzureAdoption;
   tags?: Record<string, string>;
 }
 
@@ -150,16 +153,13 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       throw new Error(`AzurePostgresServer ${name}: entra.administrator needs entra.enabled (Entra sign-in).`);
     }
 
-    const password = new random.RandomPassword(
-      `${name}-admin-password`,
-      // Azure wants three of: upper, lower, digits, symbols. These symbols need no escaping in URLs or shells.
-      { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 },
-      { parent: this },
-    );
+    const imports = args.adopt && azureImportIds(args.adopt.server, args.databaseName);
     this.administratorLogin = args.administratorLogin;
-    this.administratorPassword = pulumi.secret(password.result);
+    this.administratorPassword = pulumi.secret(args.adopt ? args.adopt.adminPassword : generatedPassword(name, this));
 
     const ignoreChanges = [
+      // Azure never returns the password, so an import could not match it; the stack never changes it either.
+      ...(args.adopt ? ["administratorLoginPassword"] : []),
       ...(args.storageAutoGrow ? ["storage.storageSizeGB"] : []),
       // Azure picks the zones when none is given; do not fight its choice on the next update.
       ...(args.availabilityZone === undefined ? ["availabilityZone"] : []),
@@ -211,6 +211,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
         protect,
         customTimeouts: serverTimeouts,
         ignoreChanges,
+        ...(imports && { import: imports.server }),
         dependsOn: [
           ...(args.network.access === "private" ? (args.network.dependsOn ?? []) : []),
           ...(args.serverDependsOn ?? []),
@@ -336,7 +337,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       { ...onServer, databaseName: args.databaseName, charset: armSpelling.charset, collation: armSpelling.collation },
       // Stacks created before the charset was spelled "utf8" hold "UTF8": the database's charset cannot change, and
       // a case change must not become a replacement of the database.
-      writeAfter(lastWrite, { protect, ignoreChanges: ["charset"] }),
+      writeAfter(lastWrite, { protect, ignoreChanges: ["charset"], ...(imports && { import: imports.database }) }),
     );
     this.databaseName = this.database.name;
 
@@ -347,6 +348,16 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
       extensionsAllowlist: this.extensionsAllowlistValue,
     });
   }
+}
+
+/** The administrator password of a server the stack creates. */
+function generatedPassword(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+  return new random.RandomPassword(
+    `${name}-admin-password`,
+    // Azure wants three of: upper, lower, digits, symbols. These symbols need no escaping in URLs or shells.
+    { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 },
+    { parent },
+  ).result;
 }
 
 /** The configured rules, and Azure's own 0.0.0.0 rule when any Azure service may connect. */

@@ -39,6 +39,10 @@ export const neonDefaultHistoryRetentionSeconds = 21_600;
 /** Idle seconds before a compute suspends, where the plan lets the stack choose: Neon's five minutes. */
 export const neonDefaultSuspendTimeoutSeconds = 300;
 
+/** Neon's generated ids: a project `shiny-cell-31746257`, a branch `br-snowy-mountain-a5jkb18i`. */
+const neonProjectIdPattern = /^[a-z0-9]+(-[a-z0-9]+)+$/;
+const neonBranchIdPattern = /^br-[a-z0-9]+(-[a-z0-9]+)+$/;
+
 const computeSize = z.number().refine((value) => (neonComputeSizes as readonly number[]).includes(value), {
   message: `must be a Neon compute size: ${neonComputeSizes.join(", ")}`,
 });
@@ -103,7 +107,21 @@ const neonBaseFields = z.strictObject({
    * A stack name (`dev`, same project and organisation) or a full `organization/project/stack`.
    */
   parentStack: z.string().min(1).default("dev"),
+  /**
+   * A project that exists already (made in the Neon console or by a script): the stack takes it over with
+   * Pulumi's import instead of creating one. The project, the owner role and the database on `branchId` are
+   * imported; read replicas are created. See docs/platforms.md#adopting-a-neon-project.
+   */
+  adopt: z
+    .strictObject({
+      projectId: z.string().regex(neonProjectIdPattern, "must be a Neon project id such as shiny-cell-31746257"),
+      branchId: z.string().regex(neonBranchIdPattern, "must be a Neon branch id such as br-snowy-mountain-a5jkb18i"),
+    })
+    .optional(),
 });
+
+/** The fields of `neon` an adopted project must state: the import fails unless they match the live project. */
+export const neonAdoptionRequiredFields = ["projectName", "region"] as const;
 
 export const neonSettingsSchema = neonBaseFields.superRefine((settings, ctx) => {
   for (const problem of neonPlanProblems(settings)) ctx.addIssue({ code: "custom", ...problem });

@@ -45,6 +45,7 @@ export function createNeonComponent(
       database: config.databaseName,
       ownerRole: settings.ownerRole,
       protect: config.protect,
+      ...(settings.adopt && { adopt: settings.adopt }),
     },
     opts,
   );

@@ -21,6 +21,23 @@ export interface NeonProjectArgs {
   ownerRole: string;
   /** protect the project and database from `pulumi destroy` (prod). */
   protect?: boolean;
+  /** An existing project to import, with the branch that holds the database and the owner role. */
+  adopt?: NeonAdoption;
+}
+
+export interface NeonAdoption {
+  projectId: string;
+  branchId: string;
+}
+
+/**
+ * The import ids of an adopted project's resources, as the Neon provider parses them: the project by its id, a
+ * role or a database by `<project id>/<branch id>/<name>` (kislerdm/terraform-provider-neon,
+ * internal/provider/resource_role.go and resource_database.go: parseComplexID).
+ */
+export function neonImportIds(adopt: NeonAdoption, names: { ownerRole: string; database: string }) {
+  const onBranch = (name: string) => `${adopt.projectId}/${adopt.branchId}/${name}`;
+  return { project: adopt.projectId, ownerRole: onBranch(names.ownerRole), database: onBranch(names.database) };
 }
 
 /** A Neon project with the application database and its owner role on the default branch. */
@@ -39,6 +56,7 @@ export class NeonProject extends pulumi.ComponentResource {
   constructor(name: string, args: NeonProjectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgvector:platform:NeonProject", name, {}, opts);
     const protect = args.protect ?? false;
+    const imports = args.adopt && neonImportIds(args.adopt, { ownerRole: args.ownerRole, database: args.database });
     this.project = new neon.Project(
       name,
       {
@@ -53,19 +71,19 @@ export class NeonProject extends pulumi.ComponentResource {
           suspendTimeoutSeconds: args.compute.suspendTimeoutSeconds,
         },
       },
-      { parent: this, protect },
+      { parent: this, protect, ...(imports && { import: imports.project }) },
     );
     this.projectId = this.project.id;
-    this.branchId = this.project.defaultBranchId;
+    this.branchId = args.adopt ? pulumi.output(args.adopt.branchId) : this.project.defaultBranchId;
     this.ownerRole = new neon.Role(
       `${name}-owner`,
       { projectId: this.project.id, branchId: this.branchId, name: args.ownerRole },
-      { parent: this },
+      { parent: this, ...(imports && { import: imports.ownerRole }) },
     );
     this.database = new neon.Database(
       name,
       { projectId: this.project.id, branchId: this.branchId, name: args.database, ownerName: this.ownerRole.name },
-      { parent: this, protect },
+      { parent: this, protect, ...(imports && { import: imports.database }) },
     );
     this.readReplicas = neonReadReplicas(
       name,

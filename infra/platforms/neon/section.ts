@@ -2,7 +2,7 @@ import type { CommonSettings } from "../../config/common";
 import type { Problem } from "../../config/problems";
 import type { ConfigSource } from "../../config/source";
 import { structuredSection } from "../../config/structured";
-import { type NeonSettings, neonPostgresVersions, neonSettingsSchema } from "./config";
+import { type NeonSettings, neonAdoptionRequiredFields, neonPostgresVersions, neonSettingsSchema } from "./config";
 
 /** The Neon provider's own setting for the API key (its default provider reads it). */
 export const neonApiKeySetting = "neon:apiKey";
@@ -39,7 +39,28 @@ function neonProblems(settings: NeonSettings, common: CommonSettings, source: Co
       message: `${JSON.stringify(settings.parentStack)} is this stack: an ephemeral stack branches from another stack's Neon branch. Set it to the stack this one was copied from (default dev).`,
     });
   }
+  if (settings.adopt) problems.push(...adoptionProblems(common, source));
   return problems;
+}
+
+/** An adopted project: never on an ephemeral stack, and with the fields the import compares stated, not defaulted. */
+function adoptionProblems(common: CommonSettings, source: ConfigSource): Problem[] {
+  if (common.ephemeral) {
+    return [
+      {
+        setting: "neon.adopt",
+        message:
+          "is for the stack that owns the project (dev, prod): an ephemeral stack branches from its parent stack. Remove neon.adopt from this stack.",
+      },
+    ];
+  }
+  const stated = JSON.parse(source.get("neon") ?? "{}") as Record<string, unknown>;
+  return neonAdoptionRequiredFields
+    .filter((field) => stated[field] === undefined)
+    .map((field) => ({
+      setting: `neon.${field}`,
+      message: `is required with neon.adopt: set it to the adopted project's ${field === "projectName" ? "name" : "region id"} as the Neon console shows it, since Pulumi refuses an import whose inputs differ from the live project.`,
+    }));
 }
 
 function isSameStack(parentStack: string, source: ConfigSource): boolean {
