@@ -1,5 +1,8 @@
 // The library entry of the `pulumi-pgvector` package (packages/pulumi-pgvector): the components and what builds
 // them, with no side effect on import. The program this repository deploys is infra/main.ts.
+
+// The engine's migration options, so a program can fill PgvectorDatabaseArgs.migrations without importing the engine.
+export { type MigrationOptions, migrationOptions, withMigrationOptionDefaults } from "pgvector-migrate";
 export {
   type AppRoleSettings,
   ConfigError,
