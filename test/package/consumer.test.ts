@@ -15,7 +15,12 @@ import {
   startProviderHost,
 } from "../provider/support/provider-host";
 import { type PgvectorServer, repoRoot, runProcess, startPgvectorServer } from "../support";
-import { type ConsumerProject, createConsumerProject, readManifest } from "./support/consumer-project";
+import {
+  type ConsumerProject,
+  createConsumerProject,
+  readManifest,
+  unresolvableDeclarationImports,
+} from "./support/consumer-project";
 
 const password = "consumer-Pa55word-3f7a"; // PGlite accepts any password: a distinctive one to search the output for
 const fixture = join(__dirname, "consumer");
@@ -154,6 +159,12 @@ describe("a Pulumi project that installed them", () => {
         "withMigrationOptionDefaults",
       ]),
     );
+  });
+
+  it("finds every module the packages' declaration files import, with its types", () => {
+    for (const packed of [consumer.engine, consumer.components]) {
+      expect(unresolvableDeclarationImports(packed, consumer.installed(packed.manifest.name))).toEqual([]);
+    }
   });
 
   it("compiles its TypeScript program against the installed type declarations", async () => {

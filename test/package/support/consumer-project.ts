@@ -17,8 +17,9 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, normalize, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "../../support";
 
@@ -192,4 +193,52 @@ export async function createConsumerProject(project: ConsumerProjectFiles): Prom
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+function hasOwnTypes(directory: string | undefined): boolean {
+  if (directory === undefined) return false;
+  const manifest = readManifest(directory) as Manifest & { typings?: string };
+  return Boolean(manifest.types ?? manifest.typings) || existsSync(join(directory, "index.d.ts"));
+}
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return (specifier.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
+}
+
+/**
+ * What the package's declaration files import that a program installing it would not find: a relative file left
+ * out of the tarball, or a package that is neither a dependency nor a peer (nor its `@types/`). The consumer's
+ * compiler skips checking declaration files (skipLibCheck, as it must with @pulumi/azure-native's), so this is where
+ * a missing one is caught.
+ */
+export function unresolvableDeclarationImports(packed: PackedPackage, installedDir: string): string[] {
+  const shipped = new Set(packed.files.map((file) => normalize(file)));
+  const declared = new Set(Object.keys({ ...packed.manifest.dependencies, ...packed.manifest.peerDependencies }));
+  const builtins = new Set(builtinModules);
+  const problems: string[] = [];
+  for (const file of packed.files.filter((path) => path.endsWith(".d.ts"))) {
+    const text = readFileSync(join(installedDir, file), "utf8");
+    for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)"([^"]+)"/g)) {
+      if (specifier === undefined) continue;
+      if (specifier.startsWith(".")) {
+        const base = normalize(join(dirname(file), specifier)).replace(/\.js$/, "");
+        if (![`${base}.d.ts`, join(base, "index.d.ts")].some((candidate) => shipped.has(candidate))) {
+          problems.push(`${file}: "${specifier}" is not in the tarball`);
+        }
+        continue;
+      }
+      const name = packageNameOf(specifier.replace(/^node:/, ""));
+      if (specifier.startsWith("node:") || builtins.has(name)) continue;
+      const typesName = name.startsWith("@") ? `@types/${name.slice(1).replace("/", "__")}` : `@types/${name}`;
+      if (declared.has(typesName)) continue;
+      if (!declared.has(name)) {
+        problems.push(`${file}: "${specifier}" is not a dependency of ${packed.manifest.name}`);
+      } else if (!hasOwnTypes(resolvePackage(installedDir, name))) {
+        problems.push(`${file}: "${specifier}" has no declarations of its own, and ${typesName} is not a dependency`);
+      }
+    }
+  }
+  return problems;
 }
