@@ -198,7 +198,9 @@ export async function createConsumerProject(project: ConsumerProjectFiles): Prom
 function hasOwnTypes(directory: string | undefined): boolean {
   if (directory === undefined) return false;
   const manifest = readManifest(directory) as Manifest & { typings?: string };
-  return Boolean(manifest.types ?? manifest.typings) || existsSync(join(directory, "index.d.ts"));
+  // As TypeScript looks: `types`, else the declarations next to `main`, else index.d.ts.
+  const nextToMain = (manifest.main ?? "index.js").replace(/\.js$/, "");
+  return Boolean(manifest.types ?? manifest.typings) || existsSync(join(directory, `${nextToMain}.d.ts`));
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
