@@ -5,6 +5,7 @@
 // reachable from the project's directory, so an undeclared dependency or a file missing from `files` fails here.
 import { execFile } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -116,7 +117,10 @@ function dependencyClosure(names: readonly string[]): string[] {
   return [...topLevel].sort();
 }
 
-/** `source` recreated at `target` with hard links: fast, and the repository's files are never written. */
+/**
+ * `source` recreated at `target` with hard links: fast, and the repository's files are never written. Copies
+ * where the temporary directory is on another file system (EXDEV), which is slower but the same.
+ */
 function hardLinkTree(source: string, target: string): void {
   mkdirSync(target, { recursive: true });
   for (const entry of readdirSync(source, { withFileTypes: true })) {
@@ -124,7 +128,16 @@ function hardLinkTree(source: string, target: string): void {
     const to = join(target, entry.name);
     if (entry.isDirectory()) hardLinkTree(from, to);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-    else linkSync(from, to);
+    else linkOrCopy(from, to);
+  }
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    copyFileSync(from, to);
   }
 }
 
