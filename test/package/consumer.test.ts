@@ -25,6 +25,10 @@ import {
 
 const password = "consumer-Pa55word-3f7a"; // PGlite accepts any password: a distinctive one to search the output for
 const fixture = join(__dirname, "consumer");
+/** The TypeScript examples of docs/component.md, compiled with the consumer's program. */
+const docsExamples = [
+  ...readFileSync(join(repoRoot, "docs/component.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g),
+].map(([, code]) => code ?? "");
 const rootManifest = readManifest(repoRoot);
 const rootVersion = (name: string): string => {
   const version =
@@ -57,6 +61,7 @@ beforeAll(async () => {
       "Pulumi.yaml": fixtureFile("Pulumi.yaml"),
       "tsconfig.json": fixtureFile("tsconfig.json"),
       "index.ts": fixtureFile("index.ts"),
+      ...Object.fromEntries(docsExamples.map((code, index) => [`docs-example-${index + 1}.ts`, code])),
       "import-only.js": 'module.exports = { exportedNames: Object.keys(require("pulumi-pgvector")).sort() };\n',
       "migrations/0001_create_items.sql":
         "CREATE TABLE items (\n  id bigserial PRIMARY KEY,\n  embedding vector(3)\n);\n",
@@ -167,7 +172,8 @@ describe("a Pulumi project that installed them", () => {
     }
   });
 
-  it("compiles its TypeScript program against the installed type declarations", async () => {
+  it("compiles its TypeScript program and the examples of docs/component.md against the installed declarations", async () => {
+    expect(docsExamples.length).toBeGreaterThanOrEqual(2);
     const result = await runProcess(
       process.execPath,
       [join(consumer.dir, "node_modules/typescript/bin/tsc"), "-p", "."],
@@ -179,6 +185,7 @@ describe("a Pulumi project that installed them", () => {
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(existsSync(join(consumer.dir, "bin/index.js"))).toBe(true);
+    expect(existsSync(join(consumer.dir, `bin/docs-example-${docsExamples.length}.js`))).toBe(true);
   }, 180_000);
 
   it("runs the program under mocks: the server part, the extension, the migrations and the role", async () => {
