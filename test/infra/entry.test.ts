@@ -9,7 +9,7 @@ import { projectDirectory, stackFileConfig } from "./stack-files";
 const run = promisify(execFile);
 
 describe("Pulumi.yaml main: infra/", () => {
-  it("type-checks and runs infra/index.ts from infra/, with paths resolved from the project directory", async () => {
+  it("type-checks and runs infra/main.ts (package.json main) from infra/, with paths resolved from the project directory", async () => {
     const { stdout } = await run(
       process.execPath,
       [path.join(__dirname, "pulumi-entry.cjs"), projectDirectory, "dev", JSON.stringify(stackFileConfig("dev"))],

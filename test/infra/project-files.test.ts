@@ -16,14 +16,19 @@ const declared = readYaml("Pulumi.yaml");
 const settings: Record<string, Setting<unknown>> = { ...commonSettings, ...azureSettings };
 
 describe("Pulumi.yaml", () => {
-  it("runs infra/index.ts with the nodejs runtime and TypeScript", () => {
+  it("runs infra/main.ts with the nodejs runtime and TypeScript", () => {
     expect(declared).toMatchObject({
       name: project,
       runtime: { name: "nodejs", options: { typescript: true } },
       main: "infra/",
     });
-    // A directory `main` makes Pulumi load its index file; with TypeScript that is index.ts.
-    expect(readFileSync(path.join(projectDirectory, "infra/index.ts"), "utf8")).toContain("export =");
+    // A directory `main` makes Pulumi load the `main` of the nearest package.json (@pulumi/pulumi/cmd/run/run.js),
+    // the root one: the program, not the library entry infra/index.ts.
+    const manifest = JSON.parse(readFileSync(path.join(projectDirectory, "package.json"), "utf8"));
+    expect(manifest).toMatchObject({ main: "infra/main.ts" });
+    expect(manifest.exports).toBeUndefined(); // `exports` would win over `main`
+    expect(readFileSync(path.join(projectDirectory, "infra/main.ts"), "utf8")).toContain("export =");
+    expect(readFileSync(path.join(projectDirectory, "infra/index.ts"), "utf8")).not.toContain("export =");
   });
 
   it("declares exactly the settings the program validates, with the same types, defaults and descriptions", () => {

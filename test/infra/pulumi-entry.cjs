@@ -1,6 +1,8 @@
 // Loads the program the way `pulumi up` does for `main: infra/` with `typescript: true` (see
 // @pulumi/pulumi/cmd/run/run.js): working directory infra/, the SDK's ts-node with infra/tsconfig.json and the
-// same compiler overrides, then `require("<main>/")`. Resources are mocked. Prints one JSON line.
+// same compiler overrides, then the entry point run.js picks when Pulumi.yaml's `main` is a directory (the engine
+// passes "." for it): the nearest package.json's `exports`, else its `main`, else the directory itself.
+// Resources are mocked. Prints one JSON line.
 // Usage: node pulumi-entry.cjs <project directory> <stack> <config JSON>
 const fs = require("node:fs");
 const path = require("node:path");
@@ -18,6 +20,21 @@ require(tsnodeRequire).register({
   compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" },
 });
 const pulumi = require(path.join(sdk, "index.js"));
+
+/** run.js's choice for entry point ".": npmPackageRootFromProgramPath, then `exports["."]` or `main`. */
+function entryPoint(programDirectory) {
+  let directory = programDirectory;
+  while (!fs.existsSync(path.join(directory, "package.json"))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) return `${programDirectory}/`;
+    directory = parent;
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(directory, "package.json"), "utf8"));
+  const exported = typeof manifest.exports === "object" ? manifest.exports["."] : manifest.exports;
+  const main = typeof exported === "object" ? (exported.default ?? exported.require ?? exported.import) : exported;
+  const chosen = main ?? manifest.main;
+  return chosen && fs.existsSync(path.join(directory, chosen)) ? path.join(directory, chosen) : `${programDirectory}/`;
+}
 
 async function main() {
   const registered = [];
@@ -40,7 +57,7 @@ async function main() {
     false,
   );
   pulumi.runtime.setAllConfig(JSON.parse(configJson), []);
-  const exported = require(`${program}/`);
+  const exported = require(entryPoint(program));
   await pulumi.runtime.waitForRPCs();
   const migrations = registered.find(({ type }) => type.endsWith(":Migrations"));
   process.stdout.write(

@@ -352,11 +352,11 @@ describe("the azure.extensions allow-list", () => {
   });
 });
 
-describe("infra/index.ts, the program Pulumi runs", () => {
+describe("infra/main.ts, the program Pulumi runs", () => {
   it("validates, builds the stack and exports the outputs", async () => {
     const result = await runWithMocks("dev", stacks.dev(), async () => {
       vi.resetModules();
-      return (await import("../../infra/index.js")).default as Record<string, unknown>;
+      return (await import("../../infra/main.js")).default as Record<string, unknown>;
     });
     expect(Object.keys(result.outputs).sort()).toEqual(
       [

@@ -100,13 +100,15 @@ function waitForPort(child: ChildProcess, collect: (text: string) => void): Prom
 /**
  * Starts `pulumi-resource-pulumi-nodejs` in `workingDirectory`, as the Pulumi CLI does (in the program directory,
  * or the project directory): the host resolves `@pulumi/pulumi` and `pgvector-migrate` from there. The engine
- * address argument is never dialled. `env` adds environment variables.
+ * address argument is never dialled. `env` adds environment variables; `launcher` is another project's copy of
+ * the SDK's launcher (default: this repository's).
  */
 export async function startProviderHost(
   workingDirectory: string,
   env: Readonly<Record<string, string>> = {},
+  launcher: string = hostLauncher,
 ): Promise<ProviderHost> {
-  const child = spawn(hostLauncher, ["127.0.0.1:1"], {
+  const child = spawn(launcher, ["127.0.0.1:1"], {
     cwd: workingDirectory,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
