@@ -3,6 +3,7 @@
 // cost 10-20 ms. Messages and help follow commander's conventions.
 import { parseArgs } from "node:util";
 import { UsageError } from "./exit-codes";
+import { closeNames, didYouMean } from "./suggest";
 
 export interface OptionSpec {
   /** Long name without the dashes, e.g. "dir". */
@@ -51,7 +52,7 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[]): In
   if (first === undefined) return { kind: "help", text: programHelp(spec), error: true };
   if (first === "-h" || first === "--help") return { kind: "help", text: programHelp(spec) };
   if (first === "-V" || first === "--version") return { kind: "version", text: spec.version() };
-  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
+  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'${programOptionHint(spec, first)}`);
   if (first === "help") {
     const topic = rest[0];
     if (topic === undefined) return { kind: "help", text: programHelp(spec) };
@@ -63,7 +64,10 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[]): In
 
 function findCommand(spec: ProgramSpec, name: string): CommandSpec {
   const command = spec.commands.find((candidate) => candidate.name === name);
-  if (!command) throw new UsageError(`unknown command '${name}'`);
+  if (!command) {
+    const names = [...spec.commands.map((candidate) => candidate.name), "help"];
+    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`);
+  }
   return command;
 }
 
@@ -91,7 +95,7 @@ function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly st
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
     const option = byName.get(token.name);
-    if (!option) throw new UsageError(`unknown option '${token.rawName}'`);
+    if (!option) throw unknownOption(spec, command, args[token.index] ?? token.rawName, token.rawName);
     if (!option.value) {
       if (token.inlineValue) throw new UsageError(`option '${token.rawName}' takes no value`);
       values[option.name] = true;
@@ -129,7 +133,8 @@ function convert(option: OptionSpec, value: string): unknown {
   const invalid = (reason: string) =>
     new UsageError(`option '${optionLabel(option)}' argument '${value}' is invalid. ${reason}`);
   if (option.choices && !option.choices.includes(value)) {
-    throw invalid(`Allowed choices are ${option.choices.join(", ")}.`);
+    const close = closeNames(value, option.choices);
+    throw invalid(`Allowed choices are ${option.choices.join(", ")}.${close && ` Did you mean ${close}?`}`);
   }
   if (!option.parse) return value;
   try {
@@ -138,6 +143,37 @@ function convert(option: OptionSpec, value: string): unknown {
     if (error instanceof UsageError) throw invalid(error.message);
     throw error;
   }
+}
+
+/** `--dri` or `-dir` (read by parseArgs as `-d -i -r`): the closest options of the command, or its other commands. */
+function unknownOption(spec: ProgramSpec, command: CommandSpec, arg: string, rawName: string): UsageError {
+  const singleDashWord = /^-[^-=]{2,}/.exec(arg)?.[0];
+  const written = singleDashWord ?? rawName;
+  const name = written.replace(/^--?/, "");
+  const names = [...command.options.map((option) => option.name), "help"];
+  const hint = names.includes(name)
+    ? ` (did you mean --${name}?)`
+    : didYouMean(name, names, "--") || elsewhereHint(spec, command, name);
+  return new UsageError(`unknown option '${written}'${hint}`);
+}
+
+/** " (an option of down and baseline)" for an option that exists, but not for this command. */
+function elsewhereHint(spec: ProgramSpec, command: CommandSpec, name: string): string {
+  const owners = spec.commands
+    .filter((other) => other !== command && other.options.some((option) => option.name === name))
+    .map((other) => other.name);
+  if (owners.length === 0) return "";
+  const list = owners.length === 1 ? owners[0] : `${owners.slice(0, -1).join(", ")} and ${owners.at(-1)}`;
+  return ` ('${command.name}' has no --${name}: it is an option of ${list})`;
+}
+
+/** Before the command, only --help and --version; a command's option there gets "put it after the command". */
+function programOptionHint(spec: ProgramSpec, arg: string): string {
+  const name = arg.replace(/^--?/, "").split("=")[0] ?? "";
+  const suggestion = didYouMean(name, ["help", "version"], "--");
+  if (suggestion) return suggestion;
+  const known = spec.commands.some((command) => command.options.some((option) => option.name === name));
+  return known ? ` (options go after the command: ${spec.name} <command> --${name} ...)` : "";
 }
 
 function optionLabel(option: OptionSpec): string {

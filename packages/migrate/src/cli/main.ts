@@ -1,6 +1,8 @@
 // Entry point of the pgvector-migrate command (bin/pgvector-migrate.js calls main()).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { libpqVariables } from "../db/connection-config";
+import { defaultRetry } from "../db/retry";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
 import { migrationOptions } from "../options/migration-options";
@@ -47,7 +49,7 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "database-url",
     value: "<url>",
-    description: "PostgreSQL connection URL (prefer the environment variable)",
+    description: `PostgreSQL connection URL (prefer the environment variable); ${Object.values(libpqVariables).join(", ")} fill what it leaves out, or replace it`,
     env: "DATABASE_URL",
   },
   {
@@ -86,6 +88,10 @@ const databaseOptions: readonly OptionSpec[] = [
     parse: parseDuration,
   },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
+  {
+    name: "no-retry",
+    description: `fail at the first connection error instead of retrying transient ones (default: ${defaultRetry.attempts} attempts, ${defaultRetry.initialDelayMs} ms to ${defaultRetry.maxDelayMs / 1000} s apart)`,
+  },
   {
     name: "platform",
     value: "<platform>",
@@ -201,6 +207,7 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["migration-timeout"] !== undefined) options.migrationTimeout = values["migration-timeout"] as number;
   if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
+  if (values["no-retry"]) options.noRetry = true;
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
   if (values["allow-empty"]) options.allowEmpty = true;
