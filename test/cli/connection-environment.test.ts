@@ -9,7 +9,7 @@ import { basicMigrations, perTestResources } from "./fixtures";
 const { defer, freshDatabase, project } = perTestResources("cli_env");
 
 /** The parts of a native database URL as libpq variables; DATABASE_URL is left out (runCli removes it). */
-function libpqEnvironment(url: string): Record<string, string> {
+function libpqEnvironment(url: string) {
   const parsed = new URL(url);
   return {
     PGHOST: parsed.hostname,
@@ -40,12 +40,13 @@ describe("the libpq environment variables", () => {
   it("connect with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE alone, as psql would", async () => {
     const database = await freshDatabase();
     const { dir } = project(basicMigrations);
-    const env = { ...noLibpqVariables, ...libpqEnvironment(database.url) };
+    const parts = libpqEnvironment(database.url);
+    const env = { ...noLibpqVariables, ...parts };
 
     const up = await runCli(["up", "--dir", dir, "--verbose"], { env });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain("Applied 2 migrations");
-    expectNoSecret(up, env.PGPASSWORD);
+    expectNoSecret(up, parts.PGPASSWORD);
 
     const status = await runCli(["status", "--dir", dir, "--json"], { env });
     expect(status.code).toBe(0);

@@ -46,7 +46,8 @@ describe("did you mean", () => {
     },
     {
       args: ["up", "--format", "drizle"],
-      message: "Allowed choices are auto, native, drizzle, supabase, dbmate, golang-migrate, flyway, prisma. Did you mean drizzle?",
+      message:
+        "Allowed choices are auto, native, drizzle, supabase, dbmate, golang-migrate, flyway, prisma. Did you mean drizzle?",
     },
   ])("$args", async ({ args, message }) => {
     const result = await runCli(args);

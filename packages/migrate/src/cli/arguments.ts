@@ -15,7 +15,11 @@ export interface OptionSpec {
   /** Environment variable used when the option is not given. */
   env?: string;
   choices?: readonly string[];
+  /** Values that are not choices but a user may try, with what to do instead, e.g. `--format github`. */
+  hints?: Readonly<Record<string, string>>;
   required?: boolean;
+  /** May be given several times: the value is the list of values given. */
+  multiple?: boolean;
   /** Converts the value; throws UsageError with a message saying what a valid value looks like. */
   parse?: (value: string) => unknown;
 }
@@ -102,10 +106,15 @@ function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly st
       continue;
     }
     if (token.value === undefined) throw new UsageError(`option '${optionLabel(option)}' argument missing`);
-    values[option.name] = convert(option, token.value);
+    const value = convert(option, token.value);
+    values[option.name] = option.multiple ? [...((values[option.name] as unknown[]) ?? []), value] : value;
   }
   for (const option of command.options) {
     if (values[option.name] !== undefined) continue;
+    if (option.multiple) {
+      values[option.name] = [];
+      continue;
+    }
     const fromEnv = option.env ? process.env[option.env] : undefined;
     if (fromEnv !== undefined) values[option.name] = convert(option, fromEnv);
     else if (option.default !== undefined) values[option.name] = option.default;
@@ -132,6 +141,8 @@ function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly st
 function convert(option: OptionSpec, value: string): unknown {
   const invalid = (reason: string) =>
     new UsageError(`option '${optionLabel(option)}' argument '${value}' is invalid. ${reason}`);
+  const hint = option.hints && Object.hasOwn(option.hints, value) ? option.hints[value] : undefined;
+  if (hint !== undefined) throw invalid(hint);
   if (option.choices && !option.choices.includes(value)) {
     const close = closeNames(value, option.choices);
     throw invalid(`Allowed choices are ${option.choices.join(", ")}.${close && ` Did you mean ${close}?`}`);
@@ -229,6 +240,7 @@ function describe(option: OptionSpec): string {
     ...(option.default !== undefined ? [`(default: ${JSON.stringify(option.default)})`] : []),
     ...(option.choices ? [`(choices: ${option.choices.map((choice) => JSON.stringify(choice)).join(", ")})`] : []),
     ...(option.env ? [`(env: ${option.env})`] : []),
+    ...(option.multiple ? ["(repeatable)"] : []),
   ];
   return [option.description, ...extras].join(" ");
 }
