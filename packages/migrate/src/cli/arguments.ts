@@ -26,6 +26,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   name: string;
+  /** The help's usage line after "Usage: ", for a program that is one command; default "<program> <name> [options]". */
+  usage?: string;
   description: string;
   /** One required positional argument, e.g. `new <name>`. */
   argument?: { name: string; description: string };
@@ -50,6 +52,19 @@ export type Invocation =
 
 const helpOption: OptionSpec = { name: "help", description: "display help for command" };
 
+/**
+ * A program that is a single command (`npm run local`): its options parsed, checked and documented exactly as a
+ * command's. Throws UsageError for anything malformed.
+ */
+export function parseProgramOptions(
+  command: CommandSpec & { usage: string },
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Invocation {
+  const spec: ProgramSpec = { name: command.name, description: command.description, version: () => "", commands: [] };
+  return parseCommand(spec, command, argv, env);
+}
+
 /** What the arguments ask for. Throws UsageError for anything malformed. */
 export function parseCommandLine(spec: ProgramSpec, argv: readonly string[]): Invocation {
   const [first, ...rest] = argv;
@@ -63,7 +78,7 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[]): In
     return { kind: "help", text: commandHelp(spec, findCommand(spec, topic)) };
   }
   const command = findCommand(spec, first);
-  return parseCommand(spec, command, rest);
+  return parseCommand(spec, command, rest, process.env);
 }
 
 function findCommand(spec: ProgramSpec, name: string): CommandSpec {
@@ -75,7 +90,12 @@ function findCommand(spec: ProgramSpec, name: string): CommandSpec {
   return command;
 }
 
-function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly string[]): Invocation {
+function parseCommand(
+  spec: ProgramSpec,
+  command: CommandSpec,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Invocation {
   const byName = new Map(command.options.map((option) => [option.name, option]));
   const { tokens } = parseArgs({
     args: [...args],
@@ -115,9 +135,9 @@ function parseCommand(spec: ProgramSpec, command: CommandSpec, args: readonly st
       values[option.name] = [];
       continue;
     }
-    const fromEnv = option.env ? process.env[option.env] : undefined;
+    const fromEnv = option.env ? env[option.env] : undefined;
     if (fromEnv !== undefined) values[option.name] = convert(option, fromEnv);
-    else if (option.default !== undefined) values[option.name] = option.default;
+    else if (option.default !== undefined) values[option.name] = convert(option, option.default);
     else if (option.required) throw new UsageError(`required option '${optionLabel(option)}' not specified`);
   }
 
@@ -220,12 +240,9 @@ export function programHelp(spec: ProgramSpec): string {
 
 export function commandHelp(spec: ProgramSpec, command: CommandSpec): string {
   const options = command.options.map((option) => ({ term: optionLabel(option), description: describe(option) }));
-  const lines = [
-    `Usage: ${spec.name} ${command.name} [options]${command.argument ? ` <${command.argument.name}>` : ""}`,
-    "",
-    ...wrap(command.description, 0),
-    "",
-  ];
+  const usage =
+    command.usage ?? `${spec.name} ${command.name} [options]${command.argument ? ` <${command.argument.name}>` : ""}`;
+  const lines = [`Usage: ${usage}`, "", ...wrap(command.description, 0), ""];
   if (command.argument) {
     const argument = [{ term: command.argument.name, description: command.argument.description }];
     lines.push("Arguments:", ...table(argument, widestTerm(argument)), "");
