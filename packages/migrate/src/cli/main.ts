@@ -92,7 +92,7 @@ const databaseOptions: readonly OptionSpec[] = [
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
   {
     name: "no-retry",
-    description: `fail at the first connection error instead of retrying transient ones (default: ${defaultRetry.attempts} attempts, ${defaultRetry.initialDelayMs} ms to ${defaultRetry.maxDelayMs / 1000} s apart)`,
+    description: `fail at the first connection error instead of retrying transient ones (default: ${defaultRetry.attempts} attempts, waiting ${defaultRetry.initialDelayMs} ms doubling up to ${defaultRetry.maxDelayMs / 1000} s)`,
   },
   {
     name: "platform",
@@ -224,7 +224,7 @@ const commands: readonly CommandSpec[] = [
   },
 ];
 
-const program: ProgramSpec = {
+export const program: ProgramSpec = {
   name: "pgvector-migrate",
   description: "Apply SQL migrations to PostgreSQL with pgvector, in order, exactly once",
   version: packageVersion,
