@@ -188,7 +188,7 @@ function unknownOption(spec: ProgramSpec, command: CommandSpec, arg: string, raw
   return new UsageError(`unknown option '${written}'${hint}`);
 }
 
-/** " (an option of down and baseline)" for an option that exists, but not for this command. */
+/** " ('up' has no --to: it is an option of baseline and down)" for an option of other commands only. */
 function elsewhereHint(spec: ProgramSpec, command: CommandSpec, name: string): string {
   const owners = spec.commands
     .filter((other) => other !== command && other.options.some((option) => option.name === name))
