@@ -5,7 +5,7 @@ import { runCli } from "../support";
 
 const terminal = { isTTY: true };
 const pipe = {};
-const escape = "\u001b[";
+const escapeCode = "\u001b[";
 
 describe("when to colour", () => {
   it.each([
@@ -32,12 +32,12 @@ describe("when to colour", () => {
 });
 
 describe("the CLI's output", () => {
-  it("has no escape codes through a pipe, on stderr or stdout, text or JSON", async () => {
+  it("has no escapeCode codes through a pipe, on stderr or stdout, text or JSON", async () => {
     for (const args of [["pln"], ["up", "--json"], ["up", "--dir", "/no/such/dir"]]) {
       const result = await runCli(args, { env: { FORCE_COLOR: undefined, NO_COLOR: undefined } });
       expect(result.code).not.toBe(0);
-      expect(result.stderr).not.toContain(escape);
-      expect(result.stdout).not.toContain(escape);
+      expect(result.stderr).not.toContain(escapeCode);
+      expect(result.stdout).not.toContain(escapeCode);
     }
   });
 
@@ -45,7 +45,7 @@ describe("the CLI's output", () => {
     const text = await runCli(["pln"], { env: { FORCE_COLOR: "1" } });
     expect(text.stderr).toContain("\u001b[1;31merror:\u001b[0m unknown command 'pln'");
     const json = await runCli(["pln", "--json"], { env: { FORCE_COLOR: "1" } });
-    expect(json.stdout).not.toContain(escape);
+    expect(json.stdout).not.toContain(escapeCode);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: "USAGE" } });
   });
 });
