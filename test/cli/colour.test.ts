@@ -32,7 +32,7 @@ describe("when to colour", () => {
 });
 
 describe("the CLI's output", () => {
-  it("has no escapeCode codes through a pipe, on stderr or stdout, text or JSON", async () => {
+  it("has no escape codes through a pipe, on stderr or stdout, text or JSON", async () => {
     for (const args of [["pln"], ["up", "--json"], ["up", "--dir", "/no/such/dir"]]) {
       const result = await runCli(args, { env: { FORCE_COLOR: undefined, NO_COLOR: undefined } });
       expect(result.code).not.toBe(0);
