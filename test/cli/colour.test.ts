@@ -1,7 +1,8 @@
 // Colours only on a terminal: NO_COLOR and FORCE_COLOR, and what the built CLI prints through a pipe.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { colourEnabled, paintLabel } from "../../packages/migrate/src/cli/colour";
-import { runCli } from "../support";
+import { cliBin, runCli } from "../support";
 
 const terminal = { isTTY: true };
 const pipe = {};
@@ -47,5 +48,23 @@ describe("the CLI's output", () => {
     const json = await runCli(["pln", "--json"], { env: { FORCE_COLOR: "1" } });
     expect(json.stdout).not.toContain(escapeCode);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: "USAGE" } });
+  });
+});
+
+describe("on a real terminal", () => {
+  // util-linux `script` runs the command on a pseudo-terminal (as on the Linux machines and runners the suite runs on).
+  function onTerminal(env: NodeJS.ProcessEnv): string {
+    const command = `'${process.execPath}' '${cliBin}' pln`;
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env });
+    expect(result.error, "util-linux `script` is needed for this test").toBeUndefined();
+    return result.stdout;
+  }
+  const base = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, TERM: "xterm" };
+
+  it("colours the error label, and NO_COLOR turns it off", () => {
+    expect(onTerminal(base)).toContain("\u001b[1;31merror:\u001b[0m unknown command 'pln'");
+    const plain = onTerminal({ ...base, NO_COLOR: "1" });
+    expect(plain).toContain("error: unknown command 'pln' (did you mean plan?)");
+    expect(plain).not.toContain(escapeCode);
   });
 });
