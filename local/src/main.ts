@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import type { EngineOptions, MigrationSet, UpResult } from "pgvector-migrate";
 import { lockDataDir } from "./data-dir-lock";
-import { type LocalOptions, LocalUsageError, parseLocalOptions, usage } from "./options";
+import { type LocalOptions, LocalUsageError, parseLocalOptions } from "./options";
 import { type RunningServer, startServer } from "./pglite-server";
 import { sharedSessionHint, sharedSessionMessage } from "./shared-session";
 
@@ -89,16 +89,16 @@ async function run(options: LocalOptions): Promise<number> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: LocalOptions | "help";
+  let options: LocalOptions | { help: string };
   try {
     options = parseLocalOptions(argv, process.env);
   } catch (error) {
     if (!(error instanceof LocalUsageError)) throw error;
-    process.stderr.write(`npm run local: ${error.message}\n\n${usage}`);
+    process.stderr.write(`error: ${error.message}\n(run npm run local -- --help for usage)\n`);
     return 2;
   }
-  if (options === "help") {
-    process.stdout.write(usage);
+  if ("help" in options) {
+    process.stdout.write(options.help);
     return 0;
   }
   try {

@@ -1,6 +1,8 @@
-// Command-line options of `npm run local`.
+// Command-line options of `npm run local`, parsed and documented by pgvector-migrate's own parser, so that its
+// messages and help read like the CLI's.
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { type CommandSpec, parseProgramOptions } from "pgvector-migrate/cli/arguments";
+import { UsageError } from "pgvector-migrate/cli/exit-codes";
 
 export interface LocalOptions {
   host: string;
@@ -14,59 +16,62 @@ export interface LocalOptions {
   migrationsDir: string;
 }
 
-export const usage = `Usage: npm run local -- [options]
-
-Starts PostgreSQL with pgvector (PGlite) on this machine, applies the migrations and serves until Ctrl-C.
-
-Options:
-  --port <n>        TCP port (env PGVECTOR_LOCAL_PORT, default 54329; 0 picks a free port)
-  --host <address>  address to listen on (default 127.0.0.1)
-  --data-dir <dir>  data directory, kept between runs (env PGVECTOR_LOCAL_DATA, default .local/pgdata)
-  --database <name> application database (default app)
-  --dir <dir>       migrations directory (default migrations)
-  -h, --help        show this help
-`;
-
-export class LocalUsageError extends Error {}
-
-export function parseLocalOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LocalOptions | "help" {
-  let values: ReturnType<typeof parse>["values"];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new LocalUsageError((error as Error).message);
-  }
-  if (values.help) return "help";
-  const portText = values.port ?? env.PGVECTOR_LOCAL_PORT ?? "54329";
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) {
-    throw new LocalUsageError(`invalid port "${portText}": use a number from 0 to 65535`);
-  }
-  const database = values.database ?? "app";
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) {
-    throw new LocalUsageError(`invalid database name "${database}": use lower-case letters, digits and _`);
-  }
-  return {
-    host: values.host ?? "127.0.0.1",
-    port,
-    dataDir: resolve(values["data-dir"] ?? env.PGVECTOR_LOCAL_DATA ?? ".local/pgdata"),
-    database,
-    migrationsDir: resolve(values.dir ?? "migrations"),
-  };
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError("use a number from 0 to 65535 (0 picks a free port)");
+  return port;
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      "data-dir": { type: "string" },
-      database: { type: "string" },
-      dir: { type: "string" },
-      help: { type: "boolean", short: "h" },
+function parseDatabaseName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new UsageError("use lower-case letters, digits and _");
+  return name;
+}
+
+export const localCommand: CommandSpec & { usage: string } = {
+  name: "npm run local",
+  usage: "npm run local -- [options]",
+  description:
+    "Starts PostgreSQL with pgvector (PGlite) on this machine, applies the migrations and serves until Ctrl-C.",
+  options: [
+    {
+      name: "port",
+      value: "<n>",
+      description: "TCP port; 0 picks a free port",
+      default: "54329",
+      env: "PGVECTOR_LOCAL_PORT",
+      parse: parsePort,
     },
-    strict: true,
-    allowPositionals: false,
-  });
+    { name: "host", value: "<address>", description: "address to listen on", default: "127.0.0.1" },
+    {
+      name: "data-dir",
+      value: "<dir>",
+      description: "data directory, kept between runs",
+      default: ".local/pgdata",
+      env: "PGVECTOR_LOCAL_DATA",
+    },
+    {
+      name: "database",
+      value: "<name>",
+      description: "application database",
+      default: "app",
+      parse: parseDatabaseName,
+    },
+    { name: "dir", value: "<dir>", description: "migrations directory", default: "migrations" },
+  ],
+};
+
+export { UsageError as LocalUsageError };
+
+/** The options, or the help text to print. Throws LocalUsageError for anything malformed. */
+export function parseLocalOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LocalOptions | { help: string } {
+  const invocation = parseProgramOptions(localCommand, argv, env);
+  if (invocation.kind !== "command") return { help: invocation.text };
+  const values = invocation.values;
+  return {
+    host: values.host as string,
+    port: values.port as number,
+    dataDir: resolve(values["data-dir"] as string),
+    database: values.database as string,
+    migrationsDir: resolve(values.dir as string),
+  };
 }

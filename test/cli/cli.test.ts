@@ -82,9 +82,10 @@ describe("usage", () => {
 
   it("exits 2 when no database is given, naming DATABASE_URL and --database-url", async () => {
     const { dir } = project(basicMigrations);
-    const result = await runCli(["up", "--dir", dir]);
+    const result = await runCli(["up", "--dir", dir], { env: { PGHOST: undefined, PGDATABASE: undefined } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("set DATABASE_URL or pass --database-url");
+    expect(result.stderr).toContain("no database given: set DATABASE_URL, or PGHOST / PGDATABASE");
+    expect(result.stderr).toContain("or pass --database-url");
   });
 
   it("reports a usage error as one JSON document with --json", async () => {

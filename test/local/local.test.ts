@@ -191,10 +191,24 @@ describe("npm run local", () => {
     expect(result.stdout).not.toContain("DATABASE_URL=");
   });
 
-  it("rejects a bad option with usage", async () => {
+  it("rejects a bad option as the CLI does, naming the option and what to use", async () => {
     const result = await runLocal(["--port", "http"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('invalid port "http"');
-    expect(result.stderr).toContain("Usage: npm run local");
+    expect(result.stderr).toContain(
+      "error: option '--port <n>' argument 'http' is invalid. use a number from 0 to 65535 (0 picks a free port)",
+    );
+    expect(result.stderr).toContain("(run npm run local -- --help for usage)");
+    const typo = await runLocal(["--data-dri", dataDir]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown option '--data-dri' (did you mean --data-dir?)");
+  });
+
+  it("prints its help in the CLI's style, defaults and environment variables included", async () => {
+    const result = await runLocal(["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run local -- \[options\]\n/);
+    expect(result.stdout).toContain("--port <n>");
+    expect(result.stdout.replace(/\s+/g, " ")).toContain('(default: "54329") (env: PGVECTOR_LOCAL_PORT)');
+    expect(result.stdout).toContain("-h, --help");
   });
 });

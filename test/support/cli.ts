@@ -10,7 +10,10 @@ export type CliResult = ProcessResult;
 
 export interface RunCliOptions {
   cwd?: string;
-  /** Added to a copy of process.env, from which DATABASE_URL is removed unless given here. */
+  /**
+   * Added to a copy of process.env, from which DATABASE_URL and FORCE_COLOR (which would colour the error labels
+   * the tests match) are removed unless given here.
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** Kills the process with SIGKILL after this long. Default 60 s. */
   timeoutMs?: number;
@@ -20,7 +23,12 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
   if (!existsSync(join(repoRoot, "packages/migrate/dist/cli/main.js"))) {
     throw new Error("packages/migrate/dist/cli/main.js is missing: run `npm run build` first (npm test does it)");
   }
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, ...options.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: undefined,
+    FORCE_COLOR: undefined,
+    ...options.env,
+  };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return runProcess(process.execPath, [cliBin, ...args], {
     cwd: options.cwd ?? repoRoot,

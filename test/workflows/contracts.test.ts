@@ -256,10 +256,13 @@ describe("the migration lint step", () => {
       scripts: Record<string, string>;
     };
     const script = manifest.scripts["lint:migrations"];
-    expect(script, 'package.json needs "lint:migrations"').toBe("node packages/migrate/dist/lint/bin.js");
+    expect(script, 'package.json needs "lint:migrations"').toBe("node packages/migrate/bin/pgvector-migrate.js lint");
     const lintJob = workflow("pull-request.yml").jobs["migration-lint"];
     const run = (lintJob?.steps ?? []).map((step) => step.run ?? "").join("\n");
     expect(run).toContain("npm run --silent lint:migrations --");
-    expect(existsSync(resolve(__dirname, "../../packages/migrate/src/lint/bin.ts"))).toBe(true);
+    expect(existsSync(resolve(__dirname, "../../packages/migrate/bin/pgvector-migrate.js"))).toBe(true);
+    // `lint` takes --github for annotations (--format is the migrations folder's layout, as for every command).
+    expect(run).toContain("--github");
+    expect(run).not.toContain("--format github");
   });
 });

@@ -1,15 +1,16 @@
 // The four commands: each turns engine results into human or JSON output and an exit code.
 import { relative } from "node:path";
+import { libpqVariables } from "../db/connection-config";
 import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
 import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
 import {
   type DatabaseCommandOptions,
+  databaseConnection,
   engineOptions,
   loadOptions,
   migrationsDirectory,
-  requireDatabaseUrl,
 } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import type { Interruption } from "./interrupt";
@@ -24,15 +25,15 @@ interface Context {
 }
 
 function prepare(options: DatabaseCommandOptions, output: Output, interruption?: Interruption): Context {
-  const url = requireDatabaseUrl(options.databaseUrl);
-  output.useRedactor(redactorFor({ url }));
+  const connection = databaseConnection(options.databaseUrl, process.env);
+  output.useRedactor(redactorFor({ url: connection.url, password: process.env[libpqVariables.password] }));
   const logger = {
     info: (message: string) => {
       if (options.verbose) output.note(message);
     },
     warn: (message: string) => output.note(`warning: ${message}`),
   };
-  const base = engineOptions(options, url, logger);
+  const base = engineOptions(options, connection, logger);
   const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
   return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }

@@ -1,6 +1,8 @@
 // Turns command-line options into engine options, rejecting bad values as usage errors.
 import { resolve } from "node:path";
-import type { EngineOptions, LoadOptions, Platform } from "../types";
+import { libpqVariables } from "../db/connection-config";
+import { noRetry } from "../db/retry";
+import type { ConnectionOptions, EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
 /** Options shared by the commands that connect to a database, as parsed from the command line. */
@@ -26,6 +28,8 @@ export interface DatabaseCommandOptions {
   importToolLedger?: boolean;
   /** `up --keep-tool-ledger`. */
   keepToolLedger?: boolean;
+  /** `--no-retry`: one connection attempt. */
+  noRetry?: boolean;
 }
 
 const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -42,13 +46,18 @@ export function migrationsDirectory(dir: string): string {
   return resolve(process.cwd(), dir);
 }
 
-export function requireDatabaseUrl(url: string | undefined): string {
-  if (!url || url.trim() === "") {
-    throw new UsageError(
-      "no database given: set DATABASE_URL or pass --database-url (prefer the environment variable: command lines are visible to other users)",
-    );
-  }
-  return url;
+/**
+ * Where to connect: the URL when one is given (the libpq variables fill the parts it leaves out), else the libpq
+ * variables alone, provided PGHOST or PGDATABASE names a server or database. Unlike libpq, which would then try a
+ * local server and a database named after the OS user, nothing given is an error: migrations are not applied to
+ * a guessed database.
+ */
+export function databaseConnection(url: string | undefined, env: NodeJS.ProcessEnv): ConnectionOptions {
+  if (url !== undefined && url.trim() !== "") return { url };
+  if (env[libpqVariables.host] || env[libpqVariables.database]) return {};
+  throw new UsageError(
+    `no database given: set DATABASE_URL, or ${libpqVariables.host} / ${libpqVariables.database} (with ${libpqVariables.port}, ${libpqVariables.user}, ${libpqVariables.password}, ${libpqVariables.sslmode} as libpq reads them), or pass --database-url (prefer the environment: command lines are visible to other users)`,
+  );
 }
 
 /** How the command reads the migrations folder (--format, --allow-empty). */
@@ -61,11 +70,11 @@ export function loadOptions(options: { format?: LoadOptions["format"]; allowEmpt
 
 export function engineOptions(
   options: DatabaseCommandOptions,
-  url: string,
+  connection: ConnectionOptions,
   logger: EngineOptions["logger"],
 ): EngineOptions {
   return {
-    connection: { url, applicationName: "pgvector-migrate" },
+    connection: { ...connection, applicationName: "pgvector-migrate" },
     ...loadOptions(options),
     ...(options.trackingTable !== undefined && { trackingTable: options.trackingTable }),
     ...(options.lockTimeout !== undefined && { lockTimeoutMs: options.lockTimeout }),
@@ -78,6 +87,7 @@ export function engineOptions(
     ...(options.allowPopulated && { allowPopulated: true }),
     ...(options.importToolLedger && { importToolLedger: true }),
     ...(options.keepToolLedger && { keepToolLedger: true }),
+    ...(options.noRetry && { retry: noRetry }),
     logger,
   };
 }

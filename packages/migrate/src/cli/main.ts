@@ -1,8 +1,11 @@
 // Entry point of the pgvector-migrate command (bin/pgvector-migrate.js calls main()).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { libpqVariables } from "../db/connection-config";
+import { defaultRetry } from "../db/retry";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
+import { DEFAULT_EXCLUDED_RULES } from "../lint/rules";
 import { migrationOptions, toolLedgerOptions } from "../options/migration-options";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
@@ -21,6 +24,7 @@ import { terminalQuestion } from "./confirm";
 import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Interruption } from "./interrupt";
+import { lintCommand } from "./lint-command";
 import { Output, processWriters, type Writers } from "./output";
 
 /** Engine errors that mean "the invocation is wrong" rather than "the run failed". */
@@ -48,7 +52,7 @@ const databaseOptions: readonly OptionSpec[] = [
   {
     name: "database-url",
     value: "<url>",
-    description: "PostgreSQL connection URL (prefer the environment variable)",
+    description: `PostgreSQL connection URL (prefer the environment variable); ${Object.values(libpqVariables).join(", ")} fill what it leaves out, or replace it`,
     env: "DATABASE_URL",
   },
   {
@@ -87,6 +91,10 @@ const databaseOptions: readonly OptionSpec[] = [
     parse: parseDuration,
   },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
+  {
+    name: "no-retry",
+    description: `fail at the first connection error instead of retrying transient ones (default: ${defaultRetry.attempts} attempts, waiting ${defaultRetry.initialDelayMs} ms doubling up to ${defaultRetry.maxDelayMs / 1000} s)`,
+  },
   {
     name: "platform",
     value: "<platform>",
@@ -187,6 +195,43 @@ const commands: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "lint",
+    description:
+      "lint the migration files (up files) with squawk for operations that block a live database; needs no database",
+    options: [
+      dirOption,
+      {
+        ...formatOption,
+        hints: {
+          github: "--format is the layout of the migrations directory: use --github for workflow annotations",
+          json: "--format is the layout of the migrations directory: use --json for a JSON document",
+          text: "--format is the layout of the migrations directory: text is the default output",
+        },
+      },
+      {
+        name: "changed-since",
+        value: "<ref>",
+        description: "only migrations added or changed since the merge base with <ref>, e.g. origin/main",
+      },
+      { name: "strict", description: "every finding is an error (exit 1): use for production" },
+      {
+        name: "cluster",
+        description: "the target is a Citus cluster: a table with a vector column must be distributed",
+      },
+      { name: "pg-version", value: "<version>", description: "PostgreSQL version of the target, e.g. 17" },
+      {
+        name: "exclude",
+        value: "<rules>",
+        description: `comma-separated rules to skip, added to the default exclusions (${DEFAULT_EXCLUDED_RULES.join(", ")})`,
+        multiple: true,
+      },
+      { name: "include", value: "<rules>", description: "comma-separated opt-in rules to turn on", multiple: true },
+      jsonOption,
+      { name: "github", description: "print GitHub workflow annotations instead of one line per finding" },
+      { name: "summary", value: "<file>", description: 'append a Markdown summary, e.g. "$GITHUB_STEP_SUMMARY"' },
+    ],
+  },
+  {
     name: "new",
     description: "create the next migration in the folder's format (native: NNNN_<name>.sql and NNNN_<name>.down.sql)",
     argument: { name: "name", description: "what the migration does, e.g. add_documents" },
@@ -199,7 +244,7 @@ function helpText(description: string): string {
   return `${description.charAt(0).toLowerCase()}${description.slice(1)}`.replace(/\.$/, "");
 }
 
-const program: ProgramSpec = {
+export const program: ProgramSpec = {
   name: "pgvector-migrate",
   description: "Apply SQL migrations to PostgreSQL with pgvector, in order, exactly once",
   version: packageVersion,
@@ -221,6 +266,7 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["migration-timeout"] !== undefined) options.migrationTimeout = values["migration-timeout"] as number;
   if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
+  if (values["no-retry"]) options.noRetry = true;
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
   if (values["allow-empty"]) options.allowEmpty = true;
@@ -280,6 +326,22 @@ function runCommand(
         },
         output,
         interruption,
+      );
+    case "lint":
+      return lintCommand(
+        {
+          dir: values.dir as string,
+          format: values.format as DatabaseCommandOptions["format"],
+          strict: values.strict === true,
+          cluster: values.cluster === true,
+          exclude: values.exclude as string[],
+          include: values.include as string[],
+          github: values.github === true,
+          ...(values["changed-since"] !== undefined && { changedSince: values["changed-since"] as string }),
+          ...(values["pg-version"] !== undefined && { pgVersion: values["pg-version"] as string }),
+          ...(values.summary !== undefined && { summary: values.summary as string }),
+        },
+        output,
       );
     default:
       return newCommand(

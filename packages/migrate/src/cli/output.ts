@@ -1,13 +1,19 @@
 import { Redactor } from "../redact";
+import { colourEnabled, paintLabel } from "./colour";
 
 export interface Writers {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr's error and warning labels may be coloured (a terminal, see colour.ts); default no. */
+  colourStderr?: boolean;
 }
 
 export const processWriters: Writers = {
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text),
+  get colourStderr() {
+    return colourEnabled(process.stderr, process.env);
+  },
 };
 
 const watchedStreams = new WeakSet<NodeJS.WritableStream>();
@@ -51,7 +57,8 @@ export class Output {
 
   /** Diagnostics and progress on stderr, in both modes. */
   note(text: string): void {
-    this.writers.stderr(`${this.redactor.redact(text)}\n`);
+    const line = this.redactor.redact(text);
+    this.writers.stderr(`${this.writers.colourStderr ? paintLabel(line) : line}\n`);
   }
 
   document(value: unknown): void {

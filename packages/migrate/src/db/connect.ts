@@ -6,6 +6,7 @@ import type { Redactor } from "../redact";
 import type { Logger, RetryOptions } from "../types";
 import type { ResolvedConnection } from "./connection-config";
 import { Database, type Deadlines, type PgError } from "./database";
+import { defaultRetry } from "./retry";
 
 export interface ConnectContext {
   deadlines: Deadlines;
@@ -31,8 +32,6 @@ const transientCodes = new Set([
   "08006", // connection_failure
   "08001", // sqlclient_unable_to_establish_sqlconnection
 ]);
-
-const defaultRetry: Required<RetryOptions> = { attempts: 5, initialDelayMs: 500, maxDelayMs: 5_000 };
 
 export async function connect(connection: ResolvedConnection, context: ConnectContext): Promise<Database> {
   const retry = { ...defaultRetry, ...context.retry };

@@ -41,24 +41,49 @@ export const sslModes: readonly SslMode[] = [
 
 const defaultConnectTimeoutMs = 10_000;
 
+/**
+ * The libpq environment variables, by the part they fill: each is used, as libpq uses it, for a part that neither
+ * the options nor the URL give (libpq's "Environment Variables" page).
+ */
+export const libpqVariables = {
+  host: "PGHOST",
+  port: "PGPORT",
+  database: "PGDATABASE",
+  user: "PGUSER",
+  password: "PGPASSWORD",
+  sslmode: "PGSSLMODE",
+} as const;
+
 export function resolveConnection(options: ConnectionOptions): ResolvedConnection {
   const url = options.url !== undefined && options.url.trim() !== "" ? parseConnectionUrl(options.url) : emptyUrl();
   const parameter = (name: string) => url.parameters.get(name);
   const env = process.env;
 
-  const host = options.host ?? url.host ?? parameter("host") ?? env.PGHOST ?? "localhost";
-  const portText = options.port !== undefined ? String(options.port) : (url.port ?? parameter("port") ?? env.PGPORT);
+  // An empty variable counts as unset, as node-postgres reads them.
+  const fromEnv = (name: keyof typeof libpqVariables) => env[libpqVariables[name]] || undefined;
+
+  const host = options.host ?? url.host ?? parameter("host") ?? fromEnv("host") ?? "localhost";
+  const urlPort = options.port !== undefined ? String(options.port) : (url.port ?? parameter("port"));
+  const portText = urlPort ?? fromEnv("port");
   const port = portText === undefined || portText === "" ? 5432 : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > maxPort) {
-    throw new MigrateError("INVALID_OPTIONS", `Invalid port "${portText}": use a number from 1 to ${maxPort}.`);
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Invalid port "${portText}"${urlPort === undefined ? ` (from ${libpqVariables.port})` : ""}: use a number from 1 to ${maxPort}.`,
+    );
   }
-  const user = options.user ?? url.user ?? parameter("user") ?? env.PGUSER ?? userInfo().username;
-  const password = options.password ?? url.password ?? parameter("password") ?? env.PGPASSWORD;
-  const database = options.database ?? url.database ?? parameter("dbname") ?? env.PGDATABASE ?? user;
+  const user = options.user ?? url.user ?? parameter("user") ?? fromEnv("user") ?? userInfo().username;
+  const password = options.password ?? url.password ?? parameter("password") ?? fromEnv("password");
+  const database = options.database ?? url.database ?? parameter("dbname") ?? fromEnv("database") ?? user;
 
-  const sslmodeText = options.sslmode ?? parameter("sslmode") ?? env.PGSSLMODE ?? "prefer";
+  const givenSslmode = options.sslmode ?? parameter("sslmode");
+  const sslmodeText = givenSslmode ?? fromEnv("sslmode") ?? "prefer";
   if (!sslModes.includes(sslmodeText as SslMode)) {
-    throw new MigrateError("INVALID_OPTIONS", `Invalid sslmode "${sslmodeText}": use one of ${sslModes.join(", ")}.`);
+    const source = givenSslmode === undefined ? ` (from ${libpqVariables.sslmode})` : "";
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Invalid sslmode "${sslmodeText}"${source}: use one of ${sslModes.join(", ")}.`,
+    );
   }
   const sslmode = sslmodeText as SslMode;
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { lintMain } from "../../packages/migrate/src/lint/main";
+// The built CLI (as npm run lint:migrations runs it), in-process: its engine is loaded with require at run time.
+import { main } from "../../packages/migrate/dist/cli/main";
 
 const createDocuments = `-- migrate:set lock_timeout = '5s'
 CREATE TABLE documents (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
@@ -31,7 +32,7 @@ afterEach(() => {
 async function run(...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = await lintMain(argv, {
+  const code = await main(["lint", ...argv], {
     stdout: (text) => {
       stdout += text;
     },
@@ -42,7 +43,7 @@ async function run(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-describe("lint-migrations", () => {
+describe("pgvector-migrate lint", () => {
   it("prints one line per finding and a count, and passes when there are only warnings", async () => {
     const result = await run("--dir", migrations);
     expect(result.code).toBe(0);
@@ -71,7 +72,7 @@ describe("lint-migrations", () => {
       "-- migrate:set lock_timeout = '5s'\nCREATE TABLE chunks (id bigint PRIMARY KEY, embedding vector(3));\n",
     );
     expect((await run("--dir", migrations)).code).toBe(0);
-    const result = await run("--dir", migrations, "--cluster", "--format", "github");
+    const result = await run("--dir", migrations, "--cluster", "--github");
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       "::error file=migrations/0003_chunks.sql,line=2,col=1,endLine=2,endColumn=64,title=pgvector-migrate citus-undistributed-vector-table::Table public.chunks has a vector column",
@@ -81,15 +82,21 @@ describe("lint-migrations", () => {
   });
 
   it("prints GitHub annotations", async () => {
-    const result = await run("--dir", migrations, "--format", "github");
+    const result = await run("--dir", migrations, "--github");
     expect(result.stdout).toContain(
       "::warning file=migrations/0002_lower_title.sql,line=2,col=1,endLine=2,endColumn=67,title=squawk require-concurrent-index-creation::During normal index creation",
     );
   });
 
   it("prints one JSON document", async () => {
-    const result = await run("--dir", migrations, "--format", "json", "--strict");
-    const document = JSON.parse(result.stdout) as { ok: boolean; checkedFiles: string[]; findings: { rule: string }[] };
+    const result = await run("--dir", migrations, "--json", "--strict");
+    const document = JSON.parse(result.stdout) as {
+      command: string;
+      ok: boolean;
+      checkedFiles: string[];
+      findings: { rule: string }[];
+    };
+    expect(document.command).toBe("lint");
     expect(document.ok).toBe(false);
     expect(document.checkedFiles).toEqual(["migrations/0001_documents.sql", "migrations/0002_lower_title.sql"]);
     expect(document.findings.map((finding) => finding.rule)).toEqual(["require-concurrent-index-creation"]);
@@ -126,7 +133,7 @@ describe("lint-migrations", () => {
 
     it("checks only migrations added since the merge base, committed or not", async () => {
       writeFileSync(join(migrations, "0003_untracked.sql"), "-- migrate:set lock_timeout = '5s'\nSELECT 1;\n");
-      const result = await run("--dir", migrations, "--changed-since", "base", "--format", "json");
+      const result = await run("--dir", migrations, "--changed-since", "base", "--json");
       const document = JSON.parse(result.stdout) as { checkedFiles: string[] };
       expect(document.checkedFiles).toEqual(["migrations/0002_lower_title.sql", "migrations/0003_untracked.sql"]);
     });
@@ -156,14 +163,35 @@ describe("lint-migrations", () => {
     expect(result.stderr).toContain("migrations/0002_duplicate.sql");
   });
 
-  it("rejects unknown options and formats with usage and exit code 2", async () => {
+  it("rejects unknown options and values with exit code 2, pointing at the right option", async () => {
     const unknown = await run("--dir", migrations, "--fix");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("--fix");
-    expect(unknown.stderr).toContain("Usage: lint-migrations");
+    expect(unknown.stderr).toContain("unknown option '--fix'");
+    expect(unknown.stderr).toContain("(run with --help for usage)");
     const format = await run("--format", "xml");
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('--format must be one of text, json, github, not "xml"');
+    expect(format.stderr).toContain("Allowed choices are auto, native, drizzle");
+    // The output format of the former lint-migrations is an option of its own, as in every command.
+    const github = await run("--dir", migrations, "--format", "github");
+    expect(github.code).toBe(2);
+    expect(github.stderr).toContain("use --github for workflow annotations");
+    const both = await run("--dir", migrations, "--github", "--json");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--github and --json are two outputs: choose one");
+  });
+
+  it("takes --exclude and --include several times, each a comma-separated list", async () => {
+    const result = await run(
+      "--dir",
+      migrations,
+      "--strict",
+      "--exclude",
+      "prefer-robust-stmts,require-concurrent-index-creation",
+      "--exclude",
+      "ban-drop-column",
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Migration lint: no findings in 2 file(s)");
   });
 
   it("rejects a rule squawk does not know with exit code 2", async () => {
@@ -172,10 +200,12 @@ describe("lint-migrations", () => {
     expect(result.stderr).toContain("includedRules");
   });
 
-  it("runs as a process from the built package", () => {
-    const bin = resolve(__dirname, "../../packages/migrate/dist/lint/bin.js");
-    expect(existsSync(bin), "run `npm run build` first").toBe(true);
-    const result = spawnSync(process.execPath, [bin, "--dir", migrations, "--strict"], { encoding: "utf8" });
+  it("runs as a process from the built package, as npm run lint:migrations does", () => {
+    const bin = resolve(__dirname, "../../packages/migrate/bin/pgvector-migrate.js");
+    expect(existsSync(resolve(__dirname, "../../packages/migrate/dist/cli/main.js")), "run `npm run build` first").toBe(
+      true,
+    );
+    const result = spawnSync(process.execPath, [bin, "lint", "--dir", migrations, "--strict"], { encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("migrations/0002_lower_title.sql:2:1: error require-concurrent-index-creation");
   });
