@@ -121,7 +121,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       deadlines,
       keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
-      allowPopulated: options.allowPopulated ?? false,
+      allowPopulated: options.allowPopulated ?? migrationOptions.allowPopulated.default,
       requiredExtensions,
       platform,
       sessionSettings,

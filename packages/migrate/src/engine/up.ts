@@ -281,9 +281,12 @@ async function refusePopulatedDatabase(database: Database, set: MigrationSet, op
   const { names, total } = await findUserRelations(database, options.tracking, options.platform);
   if (total === 0) return;
   const more = total > names.length ? ` and ${total - names.length} more` : "";
+  // The finding alone is in the details, so that a caller with other ways to adopt (the Pulumi resource) can give
+  // its own advice instead of the CLI's.
+  const populated = `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run.`;
   throw new MigrateError(
     "INVALID_TARGET",
-    `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run. If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up. To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
-    { trackingTable: options.tracking.display },
+    `${populated} If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up. To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
+    { trackingTable: options.tracking.display, populated },
   );
 }
