@@ -26,8 +26,9 @@ export async function checkInputs(olds: unknown, news: MigrationsInputs): Promis
   const oldInputs: Record<string, unknown> = isRecord(olds) ? olds : {};
   const newInputs: Record<string, unknown> = isRecord(news) ? news : {};
   const added = addedMigrationKeys(oldInputs, newInputs);
-  const options = [...optionFailures(newInputs), ...migrationMapFailures(newInputs), ...baselineFailures(newInputs)];
-  const addedEntries = addedMigrationFailures(newInputs, added);
+  const mapFailures = migrationMapFailures(newInputs);
+  const options = [...optionFailures(newInputs), ...mapFailures, ...baselineFailures(newInputs)];
+  const addedEntries = mapFailures.length === 0 ? addedMigrationFailures(newInputs, added) : [];
   // Lint only what the rest of the check accepts: a bad option or entry is reported as such first.
   const lint =
     options.length === 0 && addedEntries.length === 0
