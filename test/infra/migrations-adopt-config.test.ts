@@ -19,7 +19,12 @@ describe("migrationsFormat, migrationsBaseline, migrationsAllowPopulated", () =>
 
   it("accept a format in any case, a version as the files write it, and true", () => {
     expect(
-      migrationsOf({ ...azure, migrationsFormat: "Native", migrationsBaseline: "0002", migrationsAllowPopulated: "true" }),
+      migrationsOf({
+        ...azure,
+        migrationsFormat: "Native",
+        migrationsBaseline: "0002",
+        migrationsAllowPopulated: "true",
+      }),
     ).toMatchObject({ format: "native", baseline: "0002", allowPopulated: true });
     expect(migrationsOf({ ...azure, migrationsBaseline: "" }).baseline).toBeUndefined();
   });

@@ -179,7 +179,8 @@ describe("check", () => {
     expect((await check({}, { ...inputs, baseline: "latest" }))?.failures).toEqual([
       {
         property: "baseline",
-        reason: "baseline must be the version of a migration as its file name writes it, e.g. 3, 0003, 20260203101500 or 1.9",
+        reason:
+          "baseline must be the version of a migration as its file name writes it, e.g. 3, 0003, 20260203101500 or 1.9",
       },
     ]);
     expect((await check({}, { ...inputs, baseline: "7", baselineVersion: 7 }))?.failures).toEqual([
@@ -236,7 +237,10 @@ describe("identity: migrations are keyed by version, names are values", () => {
     expect(await check(legacy, inputs)).toEqual({ inputs, failures: [] });
     const edited = { ...inputs, migrations: { ...inputs.migrations, "2": entry("0002_items_hnsw", "b") } };
     expect((await check(legacy, edited))?.failures).toEqual([
-      { property: "migrations", reason: expect.stringMatching(/^migrations\/0002_items_hnsw\.sql changed after it was applied/) },
+      {
+        property: "migrations",
+        reason: expect.stringMatching(/^migrations\/0002_items_hnsw\.sql changed after it was applied/),
+      },
     ]);
     expect((await diff(legacy, edited))?.changes).toBe(true);
   });

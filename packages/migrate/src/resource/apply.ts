@@ -100,7 +100,8 @@ export async function applyMigrations(checked: MigrationsInputs): Promise<Migrat
     const set = migrationsOnDisk(props);
     const options = engineOptions(props);
     // Under its own lock, then `up` under its own: baselining is idempotent, and `up` reads the tracking table again.
-    const baselined = props.baselineVersion === undefined ? [] : (await baseline(set, props.baselineVersion, options)).baselined;
+    const baselined =
+      props.baselineVersion === undefined ? [] : (await baseline(set, props.baselineVersion, options)).baselined;
     const result = await up(set, options);
     return {
       ...props,

@@ -111,7 +111,10 @@ function optionFailures(news: Record<string, unknown>): CheckFailure[] {
 function migrationMapFailures(news: Record<string, unknown>): CheckFailure[] {
   const migrations = news.migrations;
   const wellFormed = (entry: unknown) =>
-    isRecord(entry) && typeof entry.id === "string" && typeof entry.file === "string" && typeof entry.checksum === "string";
+    isRecord(entry) &&
+    typeof entry.id === "string" &&
+    typeof entry.file === "string" &&
+    typeof entry.checksum === "string";
   return isRecord(migrations) && Object.values(migrations).every(wellFormed)
     ? []
     : [

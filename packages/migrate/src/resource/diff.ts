@@ -1,9 +1,5 @@
 // The provider's diff: runs during preview, compares values only, never connects.
-import {
-  type MigrationOptionName,
-  migrationOptions,
-  withMigrationOptionDefaults,
-} from "../options/migration-options";
+import { type MigrationOptionName, migrationOptions, withMigrationOptionDefaults } from "../options/migration-options";
 import type { MigrationsInputs, MigrationsOutputs } from "./inputs";
 import { checksumsOf } from "./migration-map";
 import { canonical, connectionTarget } from "./values";

@@ -1,13 +1,13 @@
 // What the Pulumi Migrations resource registers and keeps in the state. No Pulumi import: the program side
 // (infra/migrations) and the provider side (./provider.ts) share these.
 import { baselineTarget } from "../engine/baseline";
+import { MigrateError } from "../errors";
 import { loadMigrations } from "../files/load";
 import {
   type MigrationOptionName,
   type MigrationOptions,
   withMigrationOptionDefaults,
 } from "../options/migration-options";
-import { MigrateError } from "../errors";
 import type { MigrationSet, SslMode } from "../types";
 import { type AppliedMap, type MigrationMap, migrationMapOf } from "./migration-map";
 import { migrationsFolder, storedMigrationsDirectory } from "./project-directory";
@@ -105,7 +105,10 @@ function baselineVersionOf(set: MigrationSet, baseline: string): number {
   try {
     return baselineTarget(set, baseline);
   } catch (error) {
-    throw new MigrateError("INVALID_OPTIONS", `Migrations option baseline ${JSON.stringify(baseline)}: ${(error as Error).message}`);
+    throw new MigrateError(
+      "INVALID_OPTIONS",
+      `Migrations option baseline ${JSON.stringify(baseline)}: ${(error as Error).message}`,
+    );
   }
 }
 
