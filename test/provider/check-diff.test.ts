@@ -245,6 +245,16 @@ describe("identity: migrations are keyed by version, names are values", () => {
     expect((await diff(legacy, edited))?.changes).toBe(true);
   });
 
+  it("compares a baseline by the version it names: the same version written otherwise is no change", async () => {
+    const withBaseline = { ...outputs, baseline: "2", baselineVersion: 2 };
+    expect(await diff(withBaseline, { ...inputs, baseline: "0002", baselineVersion: 2 })).toEqual({
+      changes: false,
+      replaces: [],
+    });
+    expect((await diff(withBaseline, { ...inputs, baseline: "1", baselineVersion: 1 }))?.changes).toBe(true);
+    expect((await diff(outputs, { ...inputs, baseline: "2", baselineVersion: 2 }))?.changes).toBe(true);
+  });
+
   it("reports a change for a migration whose content differs under the same version", async () => {
     const edited = { ...inputs, migrations: { ...inputs.migrations, "2": entry("0002_items_hnsw", "b") } };
     expect(await diff(outputs, edited)).toEqual({ changes: true, replaces: [] });

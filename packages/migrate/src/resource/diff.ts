@@ -11,8 +11,11 @@ export interface DiffResult {
 
 // Every option but `lint` (and `lintWarnings`, `pending`, `settingNames`, which are no options): they only concern
 // the check of new migrations or messages; a change in them alone changes nothing in the database, so it must not
-// make an update. Options a state written by an earlier version lacks count as their defaults.
-const comparedOptions = (Object.keys(migrationOptions) as MigrationOptionName[]).filter((key) => key !== "lint");
+// make an update. Options a state written by an earlier version lacks count as their defaults. `baseline` is
+// compared as the version it resolved to (`baselineVersion`): "2" and "0002" are the same baseline.
+const comparedOptions = (Object.keys(migrationOptions) as MigrationOptionName[]).filter(
+  (key) => key !== "lint" && key !== "baseline",
+);
 
 export function diffInputs(olds: MigrationsOutputs, news: MigrationsInputs): DiffResult {
   // A replacement deletes the old resource after creating the new one. With onDelete "down" that delete
@@ -29,6 +32,7 @@ export function diffInputs(olds: MigrationsOutputs, news: MigrationsInputs): Dif
   const after = withMigrationOptionDefaults(news);
   const optionsChanged =
     canonical(olds.connection) !== canonical(news.connection) ||
+    canonical(olds.baselineVersion) !== canonical(news.baselineVersion) ||
     comparedOptions.some((key) => canonical(before[key]) !== canonical(after[key]));
   return { changes: replaces.length > 0 || migrationsChanged || optionsChanged, replaces };
 }
