@@ -124,6 +124,9 @@ describe("a new stack over a database an earlier tool migrated", () => {
     const checked = await host.check({}, news);
     expect(checked.failures).toEqual([]);
     expect(checked.inputs.pending).toEqual({ "1": "baseline", "2": "baseline", "3": "apply" });
+    const said =
+      "Migrations: baseline 0002: 0001_create_items, 0002_items_hnsw will be recorded as applied without running (unless already recorded); then 0003_items_title will run.";
+    expect(await host.outputContaining(said)).toContain(said);
 
     const created = await host.create(checked.inputs);
     state = { id: created.id, inputs: checked.inputs, outputs: created.properties };

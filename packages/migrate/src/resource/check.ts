@@ -41,7 +41,27 @@ export async function checkInputs(olds: unknown, news: MigrationsInputs): Promis
     ...addedEntries,
     ...lint.failures,
   ];
-  return { inputs: checkedInputs(news, lint.warnings, pendingActions(newInputs, added)), failures };
+  const pending = pendingActions(newInputs, added);
+  if (failures.length === 0) reportBaseline(news, pending);
+  return { inputs: checkedInputs(news, lint.warnings, pending), failures };
+}
+
+/**
+ * A preview that baselines says so in its output too (stderr, as the lint warnings: the CLI shows it without
+ * --diff): which migrations will be recorded without running, and which will run.
+ */
+function reportBaseline(news: MigrationsInputs, pending: Record<string, PendingAction>): void {
+  const idsOf = (action: PendingAction) =>
+    Object.entries(pending)
+      .filter(([, planned]) => planned === action)
+      .map(([key]) => news.migrations[key]?.id ?? key);
+  const recorded = idsOf("baseline");
+  if (recorded.length === 0) return;
+  const run = idsOf("apply");
+  console.error(
+    `Migrations: baseline ${news.baseline}: ${recorded.join(", ")} will be recorded as applied without running` +
+      ` (unless already recorded); ${run.length === 0 ? "nothing else will run" : `then ${run.join(", ")} will run`}.`,
+  );
 }
 
 function connectionFailures(connection: unknown): CheckFailure[] {
