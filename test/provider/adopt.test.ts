@@ -188,3 +188,48 @@ describe("a new stack over a database an earlier tool migrated", () => {
     expect((await host.diff(state.id, state.outputs, next.inputs)).changes).toBe(DiffChanges.DIFF_NONE);
   });
 });
+
+describe("migrationsAllowPopulated: tables unrelated to the migrations", () => {
+  let other: TestProject;
+  let otherHost: ProviderHost;
+
+  beforeAll(async () => {
+    other = createTestProject("provider-adopt-unrelated", { "0001_notes.sql": "CREATE TABLE notes (id int);\n" });
+    // The provider finds the migrations from its working directory: a host in the other project.
+    otherHost = await startProviderHost(other.programDir);
+    await otherHost.configure();
+  });
+
+  afterAll(async () => {
+    await otherHost?.stop();
+    other?.cleanup();
+  });
+
+  const inputsOf = (allowPopulated: boolean): Props => ({
+    ...migrationsInputs(
+      {
+        directory: "migrations",
+        trackingTable: "public.notes_migrations",
+        allowPopulated,
+        settingNames: migrationOptionSettings,
+      },
+      { url: server.url },
+      other.dir,
+    ),
+    __provider: serializedProvider,
+  });
+
+  it("refused by default, run with it", async () => {
+    const refused = await otherHost.create((await otherHost.check({}, inputsOf(false))).inputs).catch((error) => error);
+    expect((refused as ProviderCallError).details).toContain("set the stack setting migrationsBaseline");
+    expect((await db.query("SELECT to_regclass('public.notes') IS NULL AS absent")).rows).toEqual([{ absent: true }]);
+
+    const created = await otherHost.create((await otherHost.check({}, inputsOf(true))).inputs);
+    expect(created.properties).toMatchObject({
+      newlyApplied: ["0001_notes"],
+      newlyBaselined: [],
+      allowPopulated: true,
+    });
+    expect((await db.query("SELECT to_regclass('public.notes') IS NULL AS absent")).rows).toEqual([{ absent: false }]);
+  });
+});
