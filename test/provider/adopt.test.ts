@@ -148,6 +148,12 @@ describe("a new stack over a database an earlier tool migrated", () => {
     expect(await columns()).toEqual(["embedding", "id", "title"]);
   });
 
+  it("refuses, in the program, a baseline that is no migration of the folder", () => {
+    expect(() => stackInputs({ baseline: "7" })).toThrow(
+      /^Migrations option baseline "7": No migration in migrations\/ has version 7, so nothing can be baselined/,
+    );
+  });
+
   it("shows no change on the next preview, nor after a refresh", async () => {
     const checked = await host.check(state.inputs, stackInputs({ baseline: "0002" }));
     expect(checked).toEqual({ inputs: stackInputs({ baseline: "0002" }), failures: [] });
