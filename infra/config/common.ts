@@ -1,7 +1,7 @@
 import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
 import { platformNames } from "../platforms/platform-database";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
-import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
+import { boolean, choice, integer, optionalText, quote, type SettingValues, stringList, text } from "./setting";
 
 /** Where docs/ documents the common settings: the Azure section's table lists them with Azure's own. */
 export const commonSettingsDocs = "docs/azure.md#settings";
@@ -20,7 +20,15 @@ export const migrationSettingOptions = {
   migrationsAllowOutOfOrder: "allowOutOfOrder",
   migrationsTimeoutMinutes: "timeoutMinutes",
   migrationsLint: "lint",
+  migrationsFormat: "format",
+  migrationsBaseline: "baseline",
+  migrationsAllowPopulated: "allowPopulated",
 } as const satisfies Record<string, MigrationOptionName>;
+
+/** The other way round: the stack setting of each option it sets, for the advice in the resource's errors. */
+export const migrationOptionSettings: Partial<Record<MigrationOptionName, string>> = Object.fromEntries(
+  Object.entries(migrationSettingOptions).map(([setting, option]) => [option, setting]),
+);
 
 /** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
 export const commonSettings = {
@@ -70,6 +78,15 @@ export const commonSettings = {
   migrationsAllowOutOfOrder: boolean(migrationOptions.allowOutOfOrder),
   migrationsTimeoutMinutes: integer(migrationOptions.timeoutMinutes),
   migrationsLint: choice({ ...migrationOptions.lint, what: "a lint mode" }),
+  migrationsFormat: choice({ ...migrationOptions.format, what: "a migration format" }),
+  migrationsBaseline: optionalText({
+    description: migrationOptions.baseline.description,
+    check: (value) => {
+      const problem = migrationOptions.baseline.problem(value);
+      return problem === undefined ? undefined : `${quote(value)} ${problem}.`;
+    },
+  }),
+  migrationsAllowPopulated: boolean(migrationOptions.allowPopulated),
   appRoleName: text({
     default: "",
     description:

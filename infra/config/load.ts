@@ -1,4 +1,4 @@
-import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
+import { baselineProblem, type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/resource";
 import {
   type AppRoleAccess,
@@ -55,7 +55,7 @@ export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): St
   if (common === undefined) throw configError(source, problems);
   const name = common.platform;
   const section: PlatformSection<unknown> = platformSections[name];
-  problems.push(...migrationsDirectoryProblems(common.migrationsDirectory));
+  problems.push(...migrationsDirectoryProblems(common));
   problems.push(...plainTextSecretProblems(source, section));
   const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
@@ -153,10 +153,19 @@ function unknownSettingProblems(source: ConfigSource): Problem[] {
     });
 }
 
-/** The Migrations resource reads the folder while the program registers resources: a wrong one must stop it first. */
-function migrationsDirectoryProblems(directory: string): Problem[] {
-  const message = migrationsFolderProblem(directory, programProjectDirectory());
-  return message === undefined ? [] : [{ setting: "migrationsDirectory", message }];
+/**
+ * The Migrations resource reads the folder while the program registers resources: a wrong one, or a baseline that
+ * names none of its migrations, must stop it first.
+ */
+function migrationsDirectoryProblems(common: CommonSettings): Problem[] {
+  const projectDir = programProjectDirectory();
+  const message = migrationsFolderProblem(common.migrationsDirectory, projectDir);
+  if (message !== undefined) return [{ setting: "migrationsDirectory", message }];
+  const baseline = baselineProblem(
+    { directory: common.migrationsDirectory, format: common.migrationsFormat, baseline: common.migrationsBaseline },
+    projectDir,
+  );
+  return baseline === undefined ? [] : [{ setting: "migrationsBaseline", message: baseline }];
 }
 
 function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<unknown>): Problem[] {

@@ -47,6 +47,25 @@ export function text(options: { default: string; description: string; check?: Ch
   };
 }
 
+/** A string that may be left unset: "" or unset means none (undefined), as for an option without a default. */
+export function optionalText(options: { description: string; check: Check<string> }): Setting<string | undefined> {
+  return {
+    type: "string",
+    default: "",
+    description: options.description,
+    schema: raw().transform((value, ctx) => {
+      const result = value?.trim();
+      if (result === undefined || result === "") return undefined;
+      const problem = options.check(result);
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+        return z.NEVER;
+      }
+      return result;
+    }),
+  };
+}
+
 /** One of `accepted`, matched without regard to case and returned as spelled in `accepted`. */
 export function choice<T extends string>(options: {
   accepted: readonly T[];

@@ -1,6 +1,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { MigrationOptions, Platform } from "pgvector-migrate";
+import { migrationOptionSettings } from "../config/common";
 import type { StackMigrationOptions } from "../config/load";
 import { Migrations, type MigrationsConnection } from "../migrations";
 import type { PlatformDatabase, PlatformName } from "../platforms/platform-database";
@@ -109,6 +110,8 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
       `${name}-migrations`,
       {
         ...args.migrations,
+        // The stack's users set these options through stack settings: the resource's advice names those.
+        settingNames: migrationOptionSettings,
         connection: admin,
         cluster: platform.cluster,
         platform: migrationPlatform[platform.platform],

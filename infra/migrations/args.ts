@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { LintMode, MigrationOptions, OnDelete, SslMode } from "pgvector-migrate";
+import type { LintMode, MigrationOptions, OnDelete, OptionNames, SslMode } from "pgvector-migrate";
 
 export type { MigrationsInputs, MigrationsOutputs } from "pgvector-migrate";
 
@@ -36,4 +36,9 @@ export type MigrationsArgs = Partial<MigrationOptions> & {
    * migrations never distribute (citus-undistributed-vector-table). Default false.
    */
   cluster?: boolean;
+  /**
+   * How the caller's configuration names the options, e.g. { baseline: "migrationsBaseline" } in the stack: the
+   * resource's advice (a populated database) then names these instead of the resource's options.
+   */
+  settingNames?: OptionNames;
 };

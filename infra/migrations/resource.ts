@@ -1,24 +1,27 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  type AppliedMap,
   migrationsInputs as engineMigrationsInputs,
   findProjectDirectory,
-  type MigrationOptions,
+  type MigrationMap,
   type MigrationsInputs,
+  type MigrationsResourceOptions,
 } from "pgvector-migrate";
 import type { MigrationsArgs, MigrationsOnDelete } from "./args";
 import { migrationsProvider } from "./provider";
 
 /**
  * SQL migrations applied by `pulumi up`, after the resources they depend on (the database and its `vector`
- * extension: pass them in `dependsOn`). Preview lists the migration files that will run as added keys of
- * `migrations`; refresh reads the tracking table into `applied`.
+ * extension: pass them in `dependsOn`). Preview lists the migrations an update adds as added keys (versions) of
+ * `migrations`, and in `pending` whether each will run ("apply") or be recorded as applied without running
+ * ("baseline"); refresh reads the tracking table into `applied`.
  */
 export class Migrations extends pulumi.dynamic.Resource {
-  /** Migration id -> checksum of the files the program read. */
-  declare readonly migrations: pulumi.Output<Record<string, string>>;
-  /** Migration id -> checksum recorded in the tracking table. */
-  declare readonly applied: pulumi.Output<Record<string, string>>;
+  /** Version -> id, file and checksum of the migrations the program read. */
+  declare readonly migrations: pulumi.Output<MigrationMap>;
+  /** Version -> name and checksum recorded in the tracking table. */
+  declare readonly applied: pulumi.Output<AppliedMap>;
   declare readonly appliedCount: pulumi.Output<number>;
   /** Version of the newest applied migration; 0 when none is applied. */
   declare readonly latestVersion: pulumi.Output<number>;
@@ -26,6 +29,8 @@ export class Migrations extends pulumi.dynamic.Resource {
   declare readonly latestMigration: pulumi.Output<string>;
   /** Ids applied by the most recent `pulumi up` that changed this resource. */
   declare readonly newlyApplied: pulumi.Output<string[]>;
+  /** Ids recorded as applied without running (baseline) by the most recent `pulumi up` that changed this resource. */
+  declare readonly newlyBaselined: pulumi.Output<string[]>;
   declare readonly trackingTable: pulumi.Output<string>;
   declare readonly onDelete: pulumi.Output<MigrationsOnDelete>;
 
@@ -38,6 +43,7 @@ export class Migrations extends pulumi.dynamic.Resource {
       latestVersion: undefined,
       latestMigration: undefined,
       newlyApplied: undefined,
+      newlyBaselined: undefined,
     };
     super(
       migrationsProvider,
@@ -55,7 +61,7 @@ export class Migrations extends pulumi.dynamic.Resource {
  * the running program's project directory unless `projectDir` names one.
  */
 export function migrationsInputs<Connection>(
-  options: Partial<MigrationOptions> & { directory: string; cluster?: boolean },
+  options: MigrationsResourceOptions,
   connection: Connection,
   projectDir: string = programProjectDirectory(),
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {

@@ -55,6 +55,25 @@ describe("one rule for a migration option, in the stack configuration and the pr
     }
   });
 
+  it("migrationsBaseline and migrationsFormat accept exactly the values the check accepts", async () => {
+    // Versions of this repository's migrations folder, and values that are no version at all. The check gets the
+    // version the program resolves (baselineVersion) and the migration it names, as migrationsInputs registers them.
+    for (const baseline of ["3", "0003", "4", "latest", "1..2", "-1", "v3"]) {
+      const inConfig = configProblems({ ...azure, migrationsBaseline: baseline }).length === 0;
+      const version = Number(baseline);
+      const registered = { id: "x", file: "x.sql", checksum: "0".repeat(64) };
+      const inCheck =
+        (await checkFailures({ baseline, baselineVersion: version, migrations: { [version]: registered } })).length ===
+        0;
+      expect({ baseline, inConfig }).toEqual({ baseline, inConfig: inCheck });
+    }
+    for (const format of ["auto", "native", "flyway", "liquibase", "Native!"]) {
+      const inConfig = configProblems({ ...azure, migrationsFormat: format }).length === 0;
+      const inCheck = (await checkFailures({ format: format as MigrationsInputs["format"] })).length === 0;
+      expect({ format, inConfig }).toEqual({ format, inConfig: inCheck });
+    }
+  });
+
   it("extensions accepts exactly the extension names the check accepts", async () => {
     for (const name of ["pg_trgm", "uuid-ossp", "_private", "-dash", "drop table", "x".repeat(64)]) {
       const inConfig = configProblems({ ...azure, extensions: JSON.stringify([name]) }).length === 0;

@@ -75,7 +75,10 @@ describe("`pulumi up -s local` against `npm run local` (Pulumi.local.yaml)", () 
     expect(applied.providerLog.map((line) => line.text)).toContainEqual(
       expect.stringMatching(/^Nothing to apply: \d+ migration\(s\) applied, none pending$/),
     );
-    expect(Object.keys(applied.migrations?.applied ?? {})).toEqual(repositoryMigrations);
+    expect(Object.values(applied.migrations?.applied ?? {}).map((row) => row.name)).toEqual(
+      repositoryMigrations.map((id) => id.replace(/^\d+_/, "")),
+    );
+    expect(applied.migrations?.latestMigration).toBe(repositoryMigrations.at(-1));
     const role = String(single(registrations, postgresqlTypes.role).inputs.name);
     const { rows } = await client.query(
       "SELECT rolcanlogin, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1",

@@ -28,6 +28,16 @@ const password = "host-Pa55word-91c2"; // PGlite accepts any password: a distinc
 const createItems = "CREATE TABLE items (\n  id bigserial PRIMARY KEY,\n  embedding vector(3) NOT NULL\n);\n";
 const itemsHnsw = "CREATE INDEX items_embedding_hnsw ON items USING hnsw (embedding vector_l2_ops);\n";
 
+/** The `applied` output the tracking table gives for native files applied as they are: version -> name, checksum. */
+function appliedAs(migrations: unknown): Record<string, { name: string; checksum: string }> {
+  return Object.fromEntries(
+    Object.entries(migrations as Record<string, { id: string; checksum: string }>).map(([version, entry]) => [
+      version,
+      { name: entry.id.replace(/^\d+_/, ""), checksum: entry.checksum },
+    ]),
+  );
+}
+
 function requireBuiltEngine(): void {
   const built = join(repoRoot, "packages/migrate/dist/index.js");
   if (!existsSync(built) || typeof require(built).up !== "function") {
@@ -124,7 +134,8 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     const news = programInputs();
     const checked = await host.check({}, news);
     expect(checked.failures).toEqual([]);
-    expect(checked.inputs).toEqual(news);
+    // Preview shows what the update does with each migration it adds.
+    expect(checked.inputs).toEqual({ ...news, pending: { "1": "apply" } });
 
     const created = await host.create(checked.inputs);
     state = { id: created.id, inputs: checked.inputs, outputs: created.properties };
@@ -132,7 +143,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     expect(created.id).toBe("postgres:pgvector_migrate.schema_migrations");
     expect(created.properties).toMatchObject({
       migrations: news.migrations,
-      applied: news.migrations,
+      applied: appliedAs(news.migrations),
       appliedCount: 1,
       latestVersion: 1,
       latestMigration: "0001_create_items",
@@ -163,7 +174,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     state = { id: state.id, inputs: checked.inputs, outputs };
 
     expect(outputs).toMatchObject({
-      applied: news.migrations,
+      applied: appliedAs(news.migrations),
       appliedCount: 2,
       latestVersion: 2,
       latestMigration: "0002_items_hnsw",
@@ -178,8 +189,8 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
 
     const refreshed = await host.read(state.id, state.outputs, state.inputs);
     expect(refreshed.id).toBe(state.id);
-    const { "0001_create_items": initChecksum } = state.inputs.migrations as Record<string, string>;
-    expect(refreshed.properties.applied).toEqual({ "0001_create_items": initChecksum });
+    const { "1": init } = state.inputs.migrations as Record<string, { checksum: string }>;
+    expect(refreshed.properties.applied).toEqual({ "1": { name: "create_items", checksum: init?.checksum } });
     expect(refreshed.properties).toMatchObject({ appliedCount: 1, latestVersion: 1, connection: connection() });
     state = { ...state, outputs: refreshed.properties };
 
@@ -194,11 +205,7 @@ describe("the Migrations provider in the SDK's dynamic-provider host", () => {
     await up(loadMigrations(project.migrationsDir), engineOptions());
 
     const refreshed = await host.read(state.id, state.outputs, state.inputs);
-    expect(Object.keys(refreshed.properties.applied as object)).toEqual([
-      "0001_create_items",
-      "0002_items_hnsw",
-      "0003_items_title",
-    ]);
+    expect(Object.keys(refreshed.properties.applied as object)).toEqual(["1", "2", "3"]);
     expect(refreshed.properties).toMatchObject({ appliedCount: 3, latestMigration: "0003_items_title" });
     state = { ...state, outputs: refreshed.properties };
 
@@ -541,7 +548,7 @@ describe("migration lint in preview: the check of the migrations an update adds"
     host = await startProviderHost(project.programDir);
     await host.configure();
     const checked = await host.check({}, registered("warn"));
-    expect(checked).toEqual({ inputs: registered("warn"), failures: [] });
+    expect(checked).toEqual({ inputs: { ...registered("warn"), pending: { "1": "apply" } }, failures: [] });
     const created = await host.create(checked.inputs);
     state = { id: created.id, inputs: checked.inputs, outputs: created.properties };
     // A plain CREATE INDEX on a table that exists: it blocks writes to the table for the whole build.
@@ -568,7 +575,7 @@ describe("migration lint in preview: the check of the migrations an update adds"
     expect(checked.inputs.lintWarnings).toEqual([warning]);
     expect(await host.outputContaining(`Migrations lint: ${warning}\n`)).toContain(warning);
     const { lintWarnings: _, ...rest } = checked.inputs;
-    expect(rest).toEqual(registered("warn"));
+    expect(rest).toEqual({ ...registered("warn"), pending: { "2": "apply" } });
 
     // The new migration is the change; the warnings ride along in the diff that preview shows.
     const diff = await host.diff(state.id, state.outputs, checked.inputs);
@@ -598,7 +605,7 @@ describe("migration lint in preview: the check of the migrations an update adds"
     const before = host.output();
     const checked = await host.check(state.inputs, registered("off"));
 
-    expect(checked).toEqual({ inputs: registered("off"), failures: [] });
+    expect(checked).toEqual({ inputs: { ...registered("off"), pending: { "2": "apply" } }, failures: [] });
     expect(host.output()).toBe(before);
   });
 

@@ -27,7 +27,7 @@ const inputs = (extra: Partial<MigrationsInputs> | Record<string, unknown> = {})
     sslmode: "require",
   },
   directory,
-  migrations: { "0001_chunks": checksumOf(sql) },
+  migrations: { "1": { id: "0001_chunks", file: "0001_chunks.sql", checksum: checksumOf(sql) } },
   trackingTable: "pgvector_migrate.schema_migrations",
   lockTimeoutSeconds: 60,
   allowOutOfOrder: false,
@@ -36,6 +36,8 @@ const inputs = (extra: Partial<MigrationsInputs> | Record<string, unknown> = {})
   requiredExtensions: [],
   timeoutMinutes: 120,
   lint: "warn",
+  format: "auto",
+  allowPopulated: false,
   ...extra,
 });
 
@@ -71,11 +73,12 @@ describe("lint in preview, on a Citus cluster", () => {
   it("does not make an update out of a change of cluster alone", async () => {
     const olds = {
       ...inputs(),
-      applied: inputs().migrations,
+      applied: { "1": { name: "chunks", checksum: checksumOf(sql) } },
       appliedCount: 1,
       latestVersion: 1,
       latestMigration: "0001_chunks",
       newlyApplied: [],
+      newlyBaselined: [],
     };
     const diff = await migrationsProvider.diff?.("id", olds, inputs({ cluster: true }));
     expect(diff?.changes).toBe(false);

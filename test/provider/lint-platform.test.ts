@@ -25,7 +25,7 @@ const inputs = (platform: string): MigrationsInputs => ({
     sslmode: "require",
   },
   directory,
-  migrations: { "0001_documents": checksumOf(sql) },
+  migrations: { "1": { id: "0001_documents", file: "0001_documents.sql", checksum: checksumOf(sql) } },
   trackingTable: "pgvector_migrate.schema_migrations",
   lockTimeoutSeconds: 60,
   allowOutOfOrder: false,
@@ -34,6 +34,8 @@ const inputs = (platform: string): MigrationsInputs => ({
   requiredExtensions: [],
   timeoutMinutes: 120,
   lint: "warn",
+  format: "auto",
+  allowPopulated: false,
 });
 
 describe("lint in preview, by platform", () => {

@@ -90,12 +90,15 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
 
   afterAll(() => project.cleanup());
 
-  it("registers the migration files as an id -> checksum input map, with defaults spelled out", async () => {
+  it("registers the migration files as a version -> { id, file, checksum } input map, with defaults spelled out", async () => {
     const { registration } = await register("defaults", { connection, directory: project.migrationsDir });
 
     expect(registration.type).toBe("pulumi-nodejs:dynamic/pgvector:Migrations");
     expect(registration.inputs).toMatchObject({
-      migrations: { "0001_init": sha256(initSql), "0002_items_hnsw": sha256(indexSql) },
+      migrations: {
+        "1": { id: "0001_init", file: "0001_init.sql", checksum: sha256(initSql) },
+        "2": { id: "0002_items_hnsw", file: "0002_items_hnsw.sql", checksum: sha256(indexSql) },
+      },
       trackingTable: "pgvector_migrate.schema_migrations",
       lockTimeoutSeconds: 60,
       allowOutOfOrder: false,
@@ -104,8 +107,12 @@ describe("Migrations under pulumi.runtime.setMocks", () => {
       requiredExtensions: [],
       timeoutMinutes: 120,
       lint: "warn",
+      format: "auto",
+      allowPopulated: false,
     });
     expect(registration.inputs).not.toHaveProperty("searchPath");
+    expect(registration.inputs).not.toHaveProperty("baseline");
+    expect(registration.inputs).not.toHaveProperty("settingNames");
     expect(registration.inputs).not.toHaveProperty("lintWarnings");
   });
 

@@ -1,7 +1,7 @@
 // Public API of pgvector-migrate: the contract the CLI, the Pulumi dynamic provider and the tests rely on.
 export { connectionUrlProblem, type ParsedUrl, parseConnectionUrl } from "./db/connection-url";
 export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-table";
-export { baseline } from "./engine/baseline";
+export { baseline, baselineTarget } from "./engine/baseline";
 export { validateSql } from "./engine/check-sql";
 export { down } from "./engine/down";
 export { importLedger } from "./engine/import-ledger";
@@ -20,11 +20,16 @@ export { Redactor, redactConnectionStrings } from "./redact";
 export type { CheckFailure, CheckResult } from "./resource/check";
 export type { DiffResult } from "./resource/diff";
 export {
+  baselineProblem,
   type MigrationsInputs,
   type MigrationsOutputs,
+  type MigrationsResourceOptions,
   migrationsInputs,
+  type OptionNames,
+  type PendingAction,
   type ResourceConnection,
 } from "./resource/inputs";
+export type { AppliedEntry, AppliedMap, MigrationEntry, MigrationMap } from "./resource/migration-map";
 export {
   findProjectDirectory,
   migrationsFolder,

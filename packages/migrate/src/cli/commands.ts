@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { libpqVariables } from "../db/connection-config";
 import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
+import { versionTextPattern } from "../options/migration-options";
 import { redactorFor } from "../redact";
 import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
 import {
@@ -339,7 +340,7 @@ export async function baselineCommand(
   const context = prepare(options, output, interruption);
   const engine = loadEngine();
   const set = engine.loadMigrations(context.directory, context.options);
-  const target = baselineKey(set, options.to);
+  const target = engine.baselineTarget(set, options.to);
   const result = await engine.baseline(set, target, context.options);
 
   if (output.json) {
@@ -419,7 +420,7 @@ export async function newCommand(
 
 /** `--to` is a version as the file names write it: 3, 0003, 20260203101500, Flyway's 1.9 (0 reverts everything). */
 export function parseTargetVersion(value: string): string {
-  if (!/^\d+([._]\d+)*$/.test(value.trim())) {
+  if (!versionTextPattern.test(value.trim())) {
     throw new UsageError("give a migration version number such as 3 (0 reverts everything)");
   }
   return value.trim();
@@ -433,16 +434,5 @@ function targetKey(set: MigrationSet, to: string): number {
   throw new MigrateError(
     "INVALID_TARGET",
     `No migration in ${displayDirectory(set)} has version ${to}: give the version of an applied migration, or 0 to revert everything.`,
-  );
-}
-
-/** The tracking key of baseline's `--to`: it must be a migration of the folder. */
-function baselineKey(set: MigrationSet, to: string): number {
-  const written = set.migrations.find((migration) => migration.versionText === to.replace(/_/g, "."));
-  const key = written?.version ?? (/^\d+$/.test(to) ? Number(to) : undefined);
-  if (key !== undefined && set.migrations.some((migration) => migration.version === key)) return key;
-  throw new MigrateError(
-    "INVALID_TARGET",
-    `No migration in ${displayDirectory(set)} has version ${to}, so nothing can be baselined up to it (nothing was recorded): give the version of the newest migration already in the database.`,
   );
 }

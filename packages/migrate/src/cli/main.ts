@@ -41,7 +41,7 @@ const formatOption: OptionSpec = {
   name: "format",
   value: "<format>",
   description: "layout of the migrations directory (see docs/migrations.md, Formats)",
-  default: "auto",
+  default: migrationOptions.format.default,
   choices: formatChoices,
 };
 

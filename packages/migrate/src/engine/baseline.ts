@@ -13,6 +13,20 @@ import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from 
 const baselinedBySql = `current_user || ${quoteLiteral(" (baseline)")}`;
 
 /**
+ * The tracking key of a baseline version as the files write it (3, 0003, 20260203101500, Flyway's 1.9, drizzle's
+ * 0000): it must be a migration of the folder. Throws INVALID_TARGET naming the folder otherwise.
+ */
+export function baselineTarget(set: MigrationSet, to: string): number {
+  const written = set.migrations.find((migration) => migration.versionText === to.replace(/_/g, "."));
+  const key = written?.version ?? (/^\d+$/.test(to) ? Number(to) : undefined);
+  if (key !== undefined && set.migrations.some((migration) => migration.version === key)) return key;
+  throw new MigrateError(
+    "INVALID_TARGET",
+    `No migration in ${displayDirectory(set)} has version ${to}, so nothing can be baselined up to it (nothing was recorded): give the version of the newest migration already in the database.`,
+  );
+}
+
+/**
  * Records every migration up to `targetVersion` (a tracking key, as `down` takes it) as applied without running it,
  * under the migration lock: for a database whose schema was built before it was tracked. Already recorded
  * migrations with the same checksum are left as they are; one with another checksum refuses the whole call.

@@ -123,7 +123,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       deadlines,
       keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
-      allowPopulated: options.allowPopulated ?? false,
+      allowPopulated: options.allowPopulated ?? migrationOptions.allowPopulated.default,
       importToolLedger: options.importToolLedger ?? toolLedgerOptions.importToolLedger.default,
       keepToolLedger: options.keepToolLedger ?? toolLedgerOptions.keepToolLedger.default,
       requiredExtensions,

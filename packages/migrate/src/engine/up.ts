@@ -305,13 +305,16 @@ async function refusePopulatedDatabase(database: Database, set: MigrationSet, op
   const { names, total } = await findUserRelations(database, options.tracking, options.platform);
   if (total === 0) return;
   const more = total > names.length ? ` and ${total - names.length} more` : "";
+  // The finding alone is in the details, so that a caller with other ways to adopt (the Pulumi resource) can give
+  // its own advice instead of the CLI's.
+  const populated = `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run.`;
   const ledger = set.format === "native" ? undefined : toolLedgers[set.format];
   const importAdvice = ledger
     ? ` If ${ledger.tool} applied them, record what its ledger (${ledger.table}) holds with \`pgvector-migrate import\` (engine option importToolLedger), then run up.`
     : "";
   throw new MigrateError(
     "INVALID_TARGET",
-    `The tracking table ${options.tracking.display} records no migration, but ${database.target} already holds ${total} table(s) or view(s) (${names.join(", ")}${more}); nothing was run. If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up.${importAdvice} To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
-    { trackingTable: options.tracking.display },
+    `${populated} If these tables come from the migrations in ${displayDirectory(set)}, record them as applied with \`pgvector-migrate baseline --to <version>\` (the newest version already in the database), then run up.${importAdvice} To apply every migration anyway, pass --allow-populated (engine option allowPopulated).`,
+    { trackingTable: options.tracking.display, populated },
   );
 }

@@ -129,7 +129,7 @@ function readNative({ root: absolute, displayRoot, files, directories, problems 
     });
 }
 
-/** `{ "0001_init": "<sha256>" }`: what the Pulumi resource takes as input, so an edited file shows as a diff. */
+/** `{ "0001_init": "<sha256>" }`: each migration's id and checksum (the Pulumi resource keys its own by version). */
 export function migrationInputMap(set: MigrationSet): Record<string, string> {
   return Object.fromEntries(set.migrations.map((migration) => [migration.id, migration.up.checksum]));
 }

@@ -3,7 +3,8 @@
 // Pure: no database access, no file access.
 import { quoteIdentifier } from "../db/quote";
 import { defaultTrackingTable } from "../db/tracking-table";
-import { type EngineOptions, type Logger, type Platform, platforms } from "../types";
+import { formatChoices } from "../files/formats";
+import { type EngineOptions, type Logger, type MigrationFormat, type Platform, platforms } from "../types";
 import { extensionNameProblem, trackingTableProblem } from "./names";
 
 export const lintModes = ["off", "warn", "strict"] as const;
@@ -16,6 +17,15 @@ export type LintMode = (typeof lintModes)[number];
 export const onDeleteModes = ["keep", "down"] as const;
 /** What deleting the Pulumi resource does: "keep" leaves the database alone; "down" reverts every migration. */
 export type OnDelete = (typeof onDeleteModes)[number];
+
+/** The layout of a migrations folder, or "auto": detect it (files/formats/). */
+export type FormatChoice = MigrationFormat | "auto";
+
+/**
+ * A migration version as the files write it: 3, 0003, 20260203101500, Flyway's 1.9 (dots or underscores between
+ * parts). What `--to` and the baseline option take.
+ */
+export const versionTextPattern = /^\d+([._]\d+)*$/;
 
 /** Every option of a migration run besides the connection. The stack, the resource and its state use these names. */
 export interface MigrationOptions {
@@ -40,6 +50,15 @@ export interface MigrationOptions {
   /** search_path of the migration sessions, e.g. ["public", "extensions"] on Supabase. Default: the server's. */
   searchPath?: string[];
   lint: LintMode;
+  /** The folder's layout; "auto" detects it. */
+  format: FormatChoice;
+  /**
+   * A version as the files write it: every migration up to it that the tracking table does not record is recorded
+   * as applied (baselined) without running, before the others run. For a database whose schema already exists.
+   */
+  baseline?: string;
+  /** Run the first migrations even though nothing is recorded and the database already holds tables. */
+  allowPopulated: boolean;
 }
 
 export type MigrationOptionName = keyof MigrationOptions;
@@ -80,6 +99,13 @@ function choice<T extends string>(options: { default: T; description: string; ac
   };
 }
 
+function yesNo(options: { default: boolean; description: string }): OptionSpec<boolean> {
+  return {
+    ...options,
+    problem: (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false"),
+  };
+}
+
 function nameList(options: { default: readonly string[] | undefined; description: string; example: string }) {
   return {
     ...options,
@@ -112,11 +138,10 @@ export const migrationOptions = {
     unit: "seconds",
     description: "How long a run waits for another runner's migration lock.",
   }),
-  allowOutOfOrder: {
+  allowOutOfOrder: yesNo({
     default: false,
     description: "Apply a pending migration older than the newest applied one instead of failing.",
-    problem: (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false"),
-  },
+  }),
   timeoutMinutes: wholeNumber({
     default: 120,
     min: 0,
@@ -155,7 +180,29 @@ export const migrationOptions = {
     description:
       "Lint of the migrations an update adds (squawk): off; warn (findings shown in the preview); strict (a finding fails the preview).",
   }),
+  format: choice<FormatChoice>({
+    default: "auto",
+    accepted: formatChoices,
+    description: `Layout of the migrations folder, one of ${formatChoices.join(", ")} (auto: detect it).`,
+  }),
+  baseline: {
+    default: undefined as string | undefined,
+    description:
+      "Adopt a database whose schema already exists: every migration up to this version (as the files write it, e.g. 3 or 20260203101500) is recorded as applied without running it; newer ones run.",
+    problem: (value: unknown) =>
+      typeof value === "string" && versionTextPattern.test(value)
+        ? undefined
+        : "must be the version of a migration as its file name writes it, e.g. 3, 0003, 20260203101500 or 1.9",
+  },
+  allowPopulated: yesNo({
+    default: false,
+    description:
+      "Run the first migrations even though nothing is recorded and the database already holds tables (otherwise refused: see baseline).",
+  }),
 } as const;
+
+/** Options a run may leave unset: undefined means "none" rather than a default. */
+const unsetAllowed: readonly MigrationOptionName[] = ["searchPath", "baseline"];
 
 const trueOrFalse = (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false");
 
@@ -185,14 +232,14 @@ export interface OptionProblem {
   message: string;
 }
 
-/** Every problem of `options` (all of them required but searchPath), each naming the option and its value. */
+/** Every problem of `options` (all of them required but searchPath and baseline), each naming the option. */
 export function migrationOptionProblems(
   options: Readonly<Partial<Record<MigrationOptionName, unknown>>>,
 ): OptionProblem[] {
   const problems: OptionProblem[] = [];
   for (const [name, spec] of Object.entries(migrationOptions) as [MigrationOptionName, OptionSpec<unknown>][]) {
     const value = options[name];
-    if (name === "searchPath" && value === undefined) continue;
+    if (unsetAllowed.includes(name) && value === undefined) continue;
     const problem = spec.problem(value);
     if (problem !== undefined) {
       problems.push({ option: name, message: `${name} ${problem}` });
@@ -248,6 +295,8 @@ export function engineOptionsFor(
     trackingTable: options.trackingTable,
     lockTimeoutMs: lockTimeoutMsOf(options.lockTimeoutSeconds),
     allowOutOfOrder: options.allowOutOfOrder,
+    allowPopulated: options.allowPopulated,
+    format: options.format,
     requiredExtensions: options.requiredExtensions,
     platform: options.platform,
     sessionSettings: sessionSettingsFor(options),

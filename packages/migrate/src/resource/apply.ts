@@ -1,14 +1,17 @@
 // The provider's create, update, read and delete: the engine's up, readApplied and down on the stored inputs.
+import { baseline } from "../engine/baseline";
 import { down } from "../engine/down";
 import { readApplied } from "../engine/plan";
 import { up } from "../engine/up";
-import { loadMigrations, migrationInputMap } from "../files/load";
+import { loadMigrations } from "../files/load";
 import { engineOptionsFor } from "../options/migration-options";
 import { Redactor } from "../redact";
 import type { AppliedMigration, EngineOptions, MigrationSet } from "../types";
+import { adviceFor } from "./advice";
 import type { MigrationsInputs, MigrationsOutputs, ResourceConnection } from "./inputs";
+import { appliedMapOf, entryFile, idOf, migrationMapOf, readMap } from "./migration-map";
 import { migrationsFolder } from "./project-directory";
-import { connectionTarget, migrationFile, shortChecksum } from "./values";
+import { connectionTarget, shortChecksum } from "./values";
 
 const logger = {
   info: (message: string) => console.log(message),
@@ -40,19 +43,21 @@ function failureMessage(error: unknown, connection: ResourceConnection): string 
  */
 function migrationsOnDisk(props: MigrationsInputs): MigrationSet {
   const directory = migrationsFolder(props.directory);
-  const set = loadMigrations(directory);
-  const onDisk = migrationInputMap(set);
+  const set = loadMigrations(directory, { format: props.format });
+  const onDisk = migrationMapOf(set);
+  const read = readMap(props.migrations, onDisk);
   const problems: string[] = [];
-  for (const [id, checksum] of Object.entries(props.migrations)) {
-    if (onDisk[id] === undefined) problems.push(`${migrationFile(props.directory, id)} is missing`);
-    else if (onDisk[id] !== checksum) {
+  for (const [key, entry] of Object.entries(read)) {
+    const now = onDisk[key];
+    if (now === undefined) problems.push(`${entryFile(props.directory, key, entry)} is missing`);
+    else if (now.checksum !== entry.checksum) {
       problems.push(
-        `${migrationFile(props.directory, id)} differs (checksum ${shortChecksum(checksum)} when the program read it, ${shortChecksum(onDisk[id])} now)`,
+        `${entryFile(props.directory, key, now)} differs (checksum ${shortChecksum(entry.checksum)} when the program read it, ${shortChecksum(now.checksum)} now)`,
       );
     }
   }
-  for (const id of Object.keys(onDisk)) {
-    if (props.migrations[id] === undefined) problems.push(`${migrationFile(props.directory, id)} was not there before`);
+  for (const [key, entry] of Object.entries(onDisk)) {
+    if (read[key] === undefined) problems.push(`${entryFile(props.directory, key, entry)} was not there before`);
   }
   if (problems.length > 0) {
     throw new Error(
@@ -64,26 +69,16 @@ function migrationsOnDisk(props: MigrationsInputs): MigrationSet {
   return set;
 }
 
-function migrationId(row: AppliedMigration, knownIds: readonly string[]): string {
-  const known = knownIds.find((id) => {
-    const match = /^(\d+)_(.*)$/.exec(id);
-    return match !== null && Number(match[1]) === row.version && match[2] === row.name;
-  });
-  return known ?? `${String(row.version).padStart(4, "0")}_${row.name}`;
-}
-
 /** The outputs that describe the tracking table. */
-function appliedState(rows: readonly AppliedMigration[], migrations: Record<string, string>) {
-  const knownIds = Object.keys(migrations);
-  const sorted = [...rows].sort((a, b) => a.version - b.version);
-  const applied: Record<string, string> = {};
-  for (const row of sorted) applied[migrationId(row, knownIds)] = row.checksum;
-  const latest = sorted[sorted.length - 1];
+function appliedState(rows: readonly AppliedMigration[], migrations: MigrationsInputs["migrations"]) {
+  const applied = appliedMapOf(rows);
+  const known = readMap(migrations);
+  const latest = [...rows].sort((a, b) => a.version - b.version).at(-1);
   return {
     applied,
-    appliedCount: sorted.length,
+    appliedCount: rows.length,
     latestVersion: latest?.version ?? 0,
-    latestMigration: latest === undefined ? "" : migrationId(latest, knownIds),
+    latestMigration: latest === undefined ? "" : idOf(String(latest.version), known, latest.name),
   };
 }
 
@@ -100,19 +95,27 @@ export function databaseName(connection: ResourceConnection): string {
 /** create and update: applies what is pending. */
 export async function applyMigrations(checked: MigrationsInputs): Promise<MigrationsOutputs> {
   // The lint warnings describe this preview, not the resource: the next preview shows only its own.
-  const { lintWarnings: _shownInPreview, ...props } = checked;
+  const { lintWarnings: _shownInPreview, pending: _predicted, ...props } = checked;
   try {
     const set = migrationsOnDisk(props);
-    const result = await up(set, engineOptions(props));
-    const newlyApplied = result.applied.map((migration) => migration.id);
-    return { ...props, ...appliedState(result.state, props.migrations), newlyApplied };
+    const options = engineOptions(props);
+    // Under its own lock, then `up` under its own: baselining is idempotent, and `up` reads the tracking table again.
+    const baselined =
+      props.baselineVersion === undefined ? [] : (await baseline(set, props.baselineVersion, options)).baselined;
+    const result = await up(set, options);
+    return {
+      ...props,
+      ...appliedState(result.state, props.migrations),
+      newlyApplied: result.applied.map((migration) => migration.id),
+      newlyBaselined: baselined.map((migration) => migration.id),
+    };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const resume =
       code === "MIGRATION_FAILED"
         ? `\nMigrations applied before this one are recorded in ${props.trackingTable}; the next \`pulumi up\` continues from there.`
         : "";
-    throw new Error(`${failureMessage(error, props.connection)}${resume}`);
+    throw new Error(`${failureMessage(adviceFor(error, props), props.connection)}${resume}`);
   }
 }
 
@@ -145,7 +148,7 @@ export async function deleteMigrations(props: MigrationsOutputs): Promise<void> 
   }
   try {
     // Read in the provider host, which has no copy of what the program read.
-    const set = loadMigrations(migrationsFolder(props.directory));
+    const set = loadMigrations(migrationsFolder(props.directory), { format: props.format ?? "auto" });
     const result = await down(set, 0, engineOptions(props));
     const reverted = result.reverted.map((migration) => migration.id);
     console.log(`Migrations: onDelete is "down": reverted ${reverted.length === 0 ? "nothing" : reverted.join(", ")}.`);

@@ -5,10 +5,11 @@ import { loadMigrations } from "../files/load";
 import { formatLintFinding } from "../lint/format";
 import { lintMigrations } from "../lint/lint";
 import type { LintFinding } from "../lint/types";
-import { migrationOptionProblems, sessionSettingsFor } from "../options/migration-options";
-import type { MigrationsInputs } from "./inputs";
+import { migrationOptionProblems, migrationOptions, sessionSettingsFor } from "../options/migration-options";
+import type { MigrationsInputs, PendingAction } from "./inputs";
+import { entryFile, migrationKey, readMap } from "./migration-map";
 import { migrationsFolder } from "./project-directory";
-import { isRecord, isUnknown, migrationFile, shortChecksum } from "./values";
+import { isRecord, isUnknown, shortChecksum } from "./values";
 
 /** A property of the inputs and what is wrong with it, as the Pulumi engine shows it. */
 export interface CheckFailure {
@@ -24,9 +25,10 @@ export interface CheckResult {
 export async function checkInputs(olds: unknown, news: MigrationsInputs): Promise<CheckResult> {
   const oldInputs: Record<string, unknown> = isRecord(olds) ? olds : {};
   const newInputs: Record<string, unknown> = isRecord(news) ? news : {};
-  const added = addedMigrationIds(oldInputs, newInputs);
-  const options = [...optionFailures(newInputs), ...migrationMapFailures(newInputs)];
-  const addedEntries = addedMigrationFailures(newInputs, added);
+  const added = addedMigrationKeys(oldInputs, newInputs);
+  const mapFailures = migrationMapFailures(newInputs);
+  const options = [...optionFailures(newInputs), ...mapFailures, ...baselineFailures(newInputs)];
+  const addedEntries = mapFailures.length === 0 ? addedMigrationFailures(newInputs, added) : [];
   // Lint only what the rest of the check accepts: a bad option or entry is reported as such first.
   const lint =
     options.length === 0 && addedEntries.length === 0
@@ -39,7 +41,27 @@ export async function checkInputs(olds: unknown, news: MigrationsInputs): Promis
     ...addedEntries,
     ...lint.failures,
   ];
-  return { inputs: checkedInputs(news, lint.warnings), failures };
+  const pending = pendingActions(newInputs, added);
+  if (failures.length === 0) reportBaseline(news, pending);
+  return { inputs: checkedInputs(news, lint.warnings, pending), failures };
+}
+
+/**
+ * A preview that baselines says so in its output too (stderr, as the lint warnings: the CLI shows it without
+ * --diff): which migrations will be recorded without running, and which will run.
+ */
+function reportBaseline(news: MigrationsInputs, pending: Record<string, PendingAction>): void {
+  const idsOf = (action: PendingAction) =>
+    Object.entries(pending)
+      .filter(([, planned]) => planned === action)
+      .map(([key]) => news.migrations[key]?.id ?? key);
+  const recorded = idsOf("baseline");
+  if (recorded.length === 0) return;
+  const run = idsOf("apply");
+  console.error(
+    `Migrations: baseline ${news.baseline}: ${recorded.join(", ")} will be recorded as applied without running` +
+      ` (unless already recorded); ${run.length === 0 ? "nothing else will run" : `then ${run.join(", ")} will run`}.`,
+  );
 }
 
 function connectionFailures(connection: unknown): CheckFailure[] {
@@ -105,38 +127,62 @@ function optionFailures(news: Record<string, unknown>): CheckFailure[] {
   return failures;
 }
 
+/** Each entry as migrationMapOf makes it: version -> { id, file, checksum }. */
 function migrationMapFailures(news: Record<string, unknown>): CheckFailure[] {
   const migrations = news.migrations;
-  return isRecord(migrations) && Object.values(migrations).every((checksum) => typeof checksum === "string")
+  const wellFormed = (entry: unknown) =>
+    isRecord(entry) &&
+    typeof entry.id === "string" &&
+    typeof entry.file === "string" &&
+    typeof entry.checksum === "string";
+  return isRecord(migrations) && Object.values(migrations).every(wellFormed)
     ? []
     : [
         {
           property: "migrations",
-          reason: "migrations must map migration ids to checksums (the Migrations resource computes it)",
+          reason:
+            "migrations must map migration versions to their id, file and checksum (the Migrations resource computes it)",
         },
       ];
+}
+
+/** The program resolves baseline against the folder (baselineVersion); it must name one of the migrations. */
+function baselineFailures(news: Record<string, unknown>): CheckFailure[] {
+  const { baseline, baselineVersion, migrations } = news;
+  if (baseline === undefined || isUnknown(baseline) || migrationOptions.baseline.problem(baseline) !== undefined) {
+    return [];
+  }
+  if (typeof baselineVersion === "number" && isRecord(migrations) && String(baselineVersion) in migrations) return [];
+  return [
+    {
+      property: "baseline",
+      reason: `baseline ${JSON.stringify(baseline)} is not the version of a migration in ${String(news.directory)} (the Migrations resource resolves it): give the version of the newest migration already in the database`,
+    },
+  ];
 }
 
 /** Migrations that earlier updates applied must keep their content: the database already ran it. */
 function appliedMigrationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
   if (!isRecord(olds.migrations) || !isRecord(news.migrations)) return [];
   const directory = String(news.directory);
+  const before = readMap(olds.migrations, news.migrations);
+  const after = readMap(news.migrations);
   const failures: CheckFailure[] = [];
-  for (const [id, appliedChecksum] of Object.entries(olds.migrations)) {
-    const checksum = news.migrations[id];
-    if (checksum === undefined) {
+  for (const [key, applied] of Object.entries(before)) {
+    const current = after[key];
+    if (current === undefined) {
       failures.push({
         property: "migrations",
         reason:
-          `${migrationFile(directory, id)} was applied by an earlier update but is no longer in ${directory}. ` +
+          `${entryFile(directory, key, applied)} was applied by an earlier update but is no longer in ${directory}. ` +
           "Applied migrations cannot be removed: restore the file, and add a new migration to undo its changes.",
       });
-    } else if (checksum !== appliedChecksum) {
+    } else if (current.checksum !== applied.checksum) {
       failures.push({
         property: "migrations",
         reason:
-          `${migrationFile(directory, id)} changed after it was applied (checksum ${shortChecksum(String(appliedChecksum))} ` +
-          `when applied, ${shortChecksum(String(checksum))} now). Applied migrations are immutable: restore the applied ` +
+          `${entryFile(directory, key, current)} changed after it was applied (checksum ${shortChecksum(applied.checksum)} ` +
+          `when applied, ${shortChecksum(current.checksum)} now). Applied migrations are immutable: restore the applied ` +
           "version and add a new migration with the change instead.",
       });
     }
@@ -144,10 +190,10 @@ function appliedMigrationFailures(olds: Record<string, unknown>, news: Record<st
   return failures;
 }
 
-/** Ids in the new inputs that the previous inputs did not list: the files this update will apply. */
-function addedMigrationIds(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  const before = isRecord(olds.migrations) ? olds.migrations : {};
-  return isRecord(news.migrations) ? Object.keys(news.migrations).filter((id) => !(id in before)) : [];
+/** Versions in the new inputs that the previous inputs did not list: the migrations this update will add. */
+function addedMigrationKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  const before = readMap(olds.migrations, news.migrations);
+  return isRecord(news.migrations) ? Object.keys(news.migrations).filter((key) => !(key in before)) : [];
 }
 
 /**
@@ -157,15 +203,31 @@ function addedMigrationIds(olds: Record<string, unknown>, news: Record<string, u
 function addedMigrationFailures(news: Record<string, unknown>, added: readonly string[]): CheckFailure[] {
   const migrations = isRecord(news.migrations) ? news.migrations : {};
   const failures: CheckFailure[] = [];
-  for (const id of added) {
-    if (!/^\d+_[A-Za-z0-9_]+$/.test(id) || !/^[0-9a-f]{64}$/.test(String(migrations[id]))) {
+  for (const key of added) {
+    const entry = migrations[key];
+    const valid =
+      /^[1-9]\d*$/.test(key) &&
+      Number.isSafeInteger(Number(key)) &&
+      isRecord(entry) &&
+      /^[0-9a-f]{64}$/.test(String(entry.checksum)) &&
+      typeof entry.file === "string" &&
+      /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+\.sql$/i.test(entry.file);
+    if (!valid) {
       failures.push({
         property: "migrations",
-        reason: `migration "${id}" is not an id -> SHA-256 entry as produced by the Migrations resource`,
+        reason: `migration "${key}" is not a version -> { id, file, SHA-256 } entry as produced by the Migrations resource`,
       });
     }
   }
   return failures;
+}
+
+/** What the update will do with each added migration: up to the baseline it is recorded, after it it runs. */
+function pendingActions(news: Record<string, unknown>, added: readonly string[]): Record<string, PendingAction> {
+  const baselineVersion = typeof news.baselineVersion === "number" ? news.baselineVersion : undefined;
+  return Object.fromEntries(
+    added.map((key) => [key, baselineVersion !== undefined && Number(key) <= baselineVersion ? "baseline" : "apply"]),
+  );
 }
 
 /** What linting the added migrations found: failures in strict mode, warnings in warn mode. */
@@ -188,10 +250,11 @@ async function lintAddedMigrations(news: MigrationsInputs, added: readonly strin
   if (mode === "off" || added.length === 0) return outcome;
   let findings: LintFinding[];
   try {
-    const set = loadMigrations(migrationsFolder(news.directory));
-    const files = set.migrations.filter(
-      (migration) => added.includes(migration.id) && news.migrations[migration.id] === migration.up.checksum,
-    );
+    const set = loadMigrations(migrationsFolder(news.directory), { format: news.format });
+    const files = set.migrations.filter((migration) => {
+      const key = migrationKey(migration);
+      return added.includes(key) && news.migrations[key]?.checksum === migration.up.checksum;
+    });
     const squawkPath = process.env.SQUAWK_PATH;
     findings = await lintMigrations(files, {
       strict: mode === "strict",
@@ -234,8 +297,16 @@ function reportLintWarnings(outcome: LintOutcome): LintOutcome {
   return outcome;
 }
 
-/** The checked inputs: the program's, plus this check's lint warnings (only when there are some). */
-function checkedInputs(news: MigrationsInputs, warnings: readonly string[]): MigrationsInputs {
-  const { lintWarnings: _previous, ...inputs } = news;
-  return warnings.length > 0 ? { ...inputs, lintWarnings: [...warnings] } : inputs;
+/** The checked inputs: the program's, plus this check's lint warnings and pending actions (only when there are some). */
+function checkedInputs(
+  news: MigrationsInputs,
+  warnings: readonly string[],
+  pending: Record<string, PendingAction>,
+): MigrationsInputs {
+  const { lintWarnings: _previous, pending: _previousPending, ...inputs } = news;
+  return {
+    ...inputs,
+    ...(warnings.length > 0 && { lintWarnings: [...warnings] }),
+    ...(Object.keys(pending).length > 0 && { pending }),
+  };
 }

@@ -25,10 +25,6 @@ export function shortChecksum(checksum: string | undefined): string {
   return typeof checksum === "string" ? `${checksum.slice(0, 12)}…` : "(none)";
 }
 
-export function migrationFile(directory: string, id: string): string {
-  return `${directory}/${id}.sql`;
-}
-
 /** Host and database name of a connection; undefined parts are not known yet (preview) or not parseable. */
 export function connectionTarget(connection: unknown): { host?: string; database?: string } {
   if (!isRecord(connection)) return {};
