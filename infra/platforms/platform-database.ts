@@ -1,5 +1,5 @@
 // Platform contract shared by every platform module and the database layer (infra/database).
-// infra/platforms/index.ts dispatches on `StackConfig.platform.name`.
+// infra/platforms/registry.ts dispatches on `StackConfig.platform.name`.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type PlatformName = "azure" | "neon" | "supabase" | "existing";

@@ -1,16 +1,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  commonSettingsDocs,
-  loadStackConfig,
-  platformSections,
-  type StackConfig,
-  staticConfigSource,
-} from "../../infra/config";
+import { ConfigError, commonSettingsDocs, staticConfigSource } from "../../infra/config";
+import { platformRegistry } from "../../infra/platforms";
 import type { AzureSettings } from "../../infra/platforms/azure/config";
 import { createStack } from "../../infra/program";
+import { loadStackConfig, type StackConfig } from "../../infra/stack-config";
 import { docsReferenceExists } from "../support/docs";
 import { project, runWithMocks } from "./harness";
 import { projectDirectory } from "./stack-files";
@@ -413,7 +408,7 @@ describe("the docs pointer at the end of the error", () => {
   });
 
   it("points to headings the docs have", () => {
-    const topics = [commonSettingsDocs, ...Object.values(platformSections).map((section) => section.docs)];
+    const topics = [commonSettingsDocs, ...Object.values(platformRegistry).map((platform) => platform.section.docs)];
     const missing = topics.filter((topic) => !docsReferenceExists(projectDirectory, topic));
     expect(topics).toHaveLength(5);
     expect(missing).toEqual([]);

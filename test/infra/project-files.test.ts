@@ -1,14 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  commonSettings,
-  loadStackConfig,
-  platformSections,
-  type Setting,
-  staticConfigSource,
-} from "../../infra/config";
-import { azureSettings } from "../../infra/platforms/azure/config";
+import { commonSettings, type Setting, staticConfigSource } from "../../infra/config";
+import { platformRegistry } from "../../infra/platforms";
+import { azureSettings } from "../../infra/platforms/azure/settings";
+import { loadStackConfig } from "../../infra/stack-config";
 import { project } from "./harness";
 import { projectDirectory, readYaml, stackFileConfig } from "./stack-files";
 
@@ -48,7 +44,7 @@ describe("Pulumi.yaml", () => {
         .filter((line) => line.trimStart().startsWith("#"))
         .flatMap((line) => line.split(/[\s,()]+/)),
     );
-    const undeclared = Object.values(platformSections).flatMap((section) => [
+    const undeclared = Object.values(platformRegistry).flatMap(({ section }) => [
       ...section.otherKeys,
       ...section.secretKeys,
     ]);

@@ -15,7 +15,9 @@ function typeScriptFiles(root: string): string[] {
 function resolveRelative(from: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(from), specifier);
   const candidates = [base, base.replace(/\.js$/, ".ts"), `${base}.ts`, path.join(base, "index.ts")];
-  return candidates.find((candidate) => candidate.endsWith(".ts") && existsSync(candidate) && statSync(candidate).isFile());
+  return candidates.find(
+    (candidate) => candidate.endsWith(".ts") && existsSync(candidate) && statSync(candidate).isFile(),
+  );
 }
 
 /** File -> the files of the same folder tree it imports. */
@@ -26,8 +28,8 @@ export function importGraph(root: string): Map<string, string[]> {
     const targets = importedFiles
       .map((imported) => imported.fileName)
       .filter((specifier) => specifier.startsWith("."))
-      .map((specifier) => resolveRelative(file, specifier))
-      .filter((target): target is string => target !== undefined && target.startsWith(root + path.sep));
+      .flatMap((specifier) => resolveRelative(file, specifier) ?? [])
+      .filter((target) => target.startsWith(root + path.sep));
     graph.set(file, [...new Set(targets)]);
   }
   return graph;

@@ -4,7 +4,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
-import type { AzureServerSpec, EntraAdministrator, FirewallRule } from "./config";
+import type { AzureServerSpec, EntraAdministrator } from "./config";
+import type { FirewallRule } from "./firewall";
 import { AzureServerReadiness } from "./readiness";
 import { pgbouncerParameter, requireSecureTransportParameter } from "./server-parameters";
 
