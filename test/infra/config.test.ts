@@ -402,8 +402,9 @@ describe("the docs pointer at the end of the error", () => {
     expect(lastLine({ platform: "existing", existingUrl: "postgres://u@h/db" })).toMatch(
       /; see docs\/platforms\.md#existing-any-postgresql-you-can-reach\.$/,
     );
+    // A common setting points to the common settings' page, whatever the platform (not to Azure's page).
     expect(lastLine({ platform: "supabase", databaseName: "Bad-Name" })).toMatch(
-      /; see docs\/azure\.md#settings and docs\/platforms\.md#supabase\.$/,
+      /; see docs\/settings\.md#common-settings and docs\/platforms\.md#supabase\.$/,
     );
   });
 

@@ -15,6 +15,7 @@ import { skuTiers } from "./sku";
 
 /** The setting that holds the Azure region: azure-native's own provider setting. */
 export const locationSetting = "azure-native:location";
+export const locationDescription = "Azure region of every resource (required on platform azure), e.g. westeurope.";
 
 /** 3 to 63 lower-case letters, digits and - (azurerm validate/flexible_server_name.go: at most 63). */
 const serverNamePattern = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -55,7 +56,9 @@ export const azureSettings = {
   }),
   serverName: text({
     default: "",
-    description: "Server name, part of the host name <name>.postgres.database.azure.com. Default: generated.",
+    defaultText: "generated",
+    description:
+      "Server name, part of the host name <name>.postgres.database.azure.com (3-63 lower-case letters, digits and -). Default: generated.",
     check: (value) =>
       serverNamePattern.test(value)
         ? undefined
@@ -69,17 +72,19 @@ export const azureSettings = {
   }),
   skuName: text({
     default: "Standard_B1ms",
-    description: "Compute size of the tier, e.g. Standard_B1ms (Burstable), Standard_D2ds_v5 (GeneralPurpose).",
+    description:
+      "Compute size of the tier: Standard_B* for Burstable (B1ms ... B20ms), Standard_D*s_v3 to _v6 for GeneralPurpose (e.g. Standard_D2ds_v5), Standard_E*s_v3 to _v6 for MemoryOptimized.",
   }),
   storageSizeGb: integer({
     default: 32,
     oneOf: azureStorageSizesGb,
     what: "a storage size Azure offers, in GiB",
-    description: `Storage in GiB, one of ${azureStorageSizesGb.join(", ")}.`,
+    description: `Storage in GiB, one of ${azureStorageSizesGb.join(", ")} (Azure's largest is 32767, not 32768). Storage can only grow.`,
   }),
   storageAutoGrow: boolean({
     default: true,
-    description: "Grow storage automatically when it runs low (storageSizeGb is then a starting size).",
+    description:
+      "Grow storage automatically when it runs low (storageSizeGb is then a starting size, and later changes to it are ignored).",
   }),
   backupRetentionDays: integer({
     default: 7,
@@ -99,17 +104,20 @@ export const azureSettings = {
   }),
   availabilityZone: text({
     default: "",
-    description: "Zone of the primary server: 1, 2 or 3. Default: Azure chooses.",
+    defaultText: "Azure chooses",
+    description: "Zone of the primary server: 1, 2 or 3. Fixed at creation. Default: Azure chooses.",
     check: zoneProblem,
   }),
   standbyAvailabilityZone: text({
     default: "",
+    defaultText: "Azure chooses",
     description:
-      "ZoneRedundant only: zone of the standby, 1, 2 or 3, other than the primary's. Default: Azure chooses.",
+      "ZoneRedundant only: zone of the standby, 1, 2 or 3, other than the primary's (SameZone puts it in the primary's). After a failover the zones swap, and the stack does not swap them back. Default: Azure chooses.",
     check: zoneProblem,
   }),
   maintenanceWindow: text({
     default: "",
+    defaultText: "Azure chooses",
     description: 'Weekly maintenance start in UTC, e.g. "Sun 02:30". Default: Azure chooses.',
     check: maintenanceWindowProblem,
   }),
@@ -124,6 +132,7 @@ export const azureSettings = {
   }),
   entraTenantId: text({
     default: "",
+    defaultText: "the subscription's",
     description: "Entra tenant for entraAuth. Default: the subscription's tenant.",
     check: (value) => (guidPattern.test(value) ? undefined : `${quote(value)} is not a tenant id (a GUID).`),
   }),
@@ -145,18 +154,19 @@ export const azureSettings = {
   }),
   entraOnly: boolean({
     default: false,
-    description: "Switch password sign-in off (Entra only). Refused: the stack's own connections use the password.",
+    description:
+      "Switch password sign-in off (Entra only). Refused: the stack's postgresql provider and migrations sign in with the administrator password.",
   }),
   clusterSize: integer({
     default: 0,
     min: 0,
     what: "a number of nodes",
     description:
-      "Nodes of an Azure elastic cluster (Citus); 0: a single server. Changing it adds nodes in place (then rebalance shards).",
+      "Nodes of an Azure elastic cluster (Citus); 0: a single server. Migrations run on the coordinator (5432), appConnectionString uses the load-balanced port 7432 (8432 with pgbouncer). Changing it adds nodes in place (then rebalance shards).",
   }),
   pgbouncer: boolean({
     default: false,
-    description: `Turn on the built-in PgBouncer (port ${pgbouncerPort}); appConnectionString then goes through it. Not on Burstable.`,
+    description: `Turn on the built-in PgBouncer (port ${pgbouncerPort}); appConnectionString then goes through it, appDirectConnectionString straight to 5432. Not on Burstable; off on ephemeral stacks.`,
   }),
   logAnalyticsWorkspaceId: text({
     default: "",
@@ -186,7 +196,7 @@ export const azureSettings = {
   firewallRules: stringList({
     default: [],
     description:
-      "Public access only: NAME=RANGE entries that may connect, e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20.",
+      "Public access only: NAME=RANGE entries that may connect; a range is an address, first-last or a CIDR block, e.g. office=203.0.113.0/24 or ci=198.51.100.10-198.51.100.20.",
   }),
   allowAzureServices: boolean({
     default: false,
@@ -225,7 +235,7 @@ export const azureSettings = {
   peerVnetId: text({
     default: "",
     description:
-      "Private access: resource id of the virtual network Pulumi runs in (hub or CI runner network); peered with the stack's both ways, and linked to its private DNS zone.",
+      "Private access: resource id of the virtual network Pulumi runs in (hub or CI runner network); peered with the stack's both ways, and linked to its private DNS zone. Required on a private stack that creates its network, unless deployerInVnet.",
     check: virtualNetworkIdProblem,
   }),
   dnsZoneLinkVnetIds: stringList({
