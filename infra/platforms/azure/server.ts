@@ -14,6 +14,17 @@ export const postgresPort = 5432;
 /** Azure's own name for the rule behind "Allow public access from any Azure service". */
 export const azureServicesRuleName = "AllowAllAzureServicesAndResourcesWithinAzureIps";
 
+/** The server's `network` argument: a public endpoint, or the delegated subnet and private DNS zone (primary and replicas alike). */
+export function serverNetworkArgs(network: AzureServerNetwork): dbforpostgresql.ServerArgs["network"] {
+  return network.access === "public"
+    ? { publicNetworkAccess: "Enabled" }
+    : {
+        publicNetworkAccess: "Disabled",
+        delegatedSubnetResourceId: network.delegatedSubnetId,
+        privateDnsZoneArmResourceId: network.privateDnsZoneId,
+      };
+}
+
 export type AzureServerNetwork =
   | {
       access: "public";
@@ -197,14 +208,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
           activeDirectoryAuth: entra.enabled ? "Enabled" : "Disabled",
           tenantId: entra.enabled ? entra.tenantId : undefined,
         },
-        network:
-          args.network.access === "public"
-            ? { publicNetworkAccess: "Enabled" }
-            : {
-                publicNetworkAccess: "Disabled",
-                delegatedSubnetResourceId: args.network.delegatedSubnetId,
-                privateDnsZoneArmResourceId: args.network.privateDnsZoneId,
-              },
+        network: serverNetworkArgs(args.network),
         tags,
       },
       {
