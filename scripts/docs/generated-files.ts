@@ -1,10 +1,12 @@
 // Every file `npm run docs` writes, with the content the setting definitions give it.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { migrationOptions } from "pgvector-migrate";
 import { commonSettings, commonSettingsDocs } from "../../infra/config/common";
 import { locationDescription, locationSetting } from "../../infra/platforms/azure/settings";
 import { platformRegistry } from "../../infra/platforms/registry";
 import { replaceBlock } from "./markdown-blocks";
+import { optionsTable } from "./options-table";
 import { projectFile, type SettingGroup, type UndeclaredKeys } from "./project-file";
 import { settingsTable } from "./settings-table";
 import {
@@ -53,9 +55,10 @@ export function templatePrompts(): TemplatePrompt[] {
   ];
 }
 
-/** The Markdown pages with a settings table: the common settings' page and each platform's with flat settings. */
+/** The Markdown pages with a generated table: the resource's options, the common settings, each platform's flat settings. */
 function settingsPages(): { page: string; block: string; table: string }[] {
   return [
+    { page: "docs/pulumi-resource.md", block: "migration-options", table: optionsTable(migrationOptions) },
     { page: pageOf(commonSettingsDocs), block: "common-settings", table: settingsTable(commonSettings) },
     ...platforms
       .filter(({ section }) => Object.keys(section.settings).length > 0)

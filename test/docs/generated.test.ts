@@ -24,8 +24,13 @@ describe("npm run docs", () => {
     },
   );
 
-  it("writes Pulumi.yaml and the pages of the common and the Azure settings", () => {
-    expect(files.map(({ file }) => file).sort()).toEqual(["Pulumi.yaml", "docs/azure.md", "docs/settings.md"]);
+  it("writes Pulumi.yaml, the resource's options and the pages of the common and the Azure settings", () => {
+    expect(files.map(({ file }) => file).sort()).toEqual([
+      "Pulumi.yaml",
+      "docs/azure.md",
+      "docs/pulumi-resource.md",
+      "docs/settings.md",
+    ]);
   });
 
   it("refuses a page without the block it generates, naming the markers to add", () => {
