@@ -1,6 +1,6 @@
 import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
-import { platformNames } from "../platforms/platform-database";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
+import { platformNames } from "./platform-names";
 import { boolean, choice, integer, type SettingValues, stringList, text } from "./setting";
 
 /** Where docs/ documents the common settings (the table there is generated from commonSettings by `npm run docs`). */

@@ -1,6 +1,5 @@
 import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/resource";
-import type { PlatformName } from "../platforms/platform-database";
 import {
   type AppRoleAccess,
   type CommonSettings,
@@ -10,6 +9,7 @@ import {
 } from "./common";
 import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
+import type { PlatformName } from "./platform-names";
 import type { PlatformSection, PlatformSections } from "./platform-section";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
 import { settingsSchema } from "./setting";

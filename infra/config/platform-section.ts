@@ -1,5 +1,5 @@
-import type { PlatformName } from "../platforms/platform-database";
 import type { CommonSettings } from "./common";
+import type { PlatformName } from "./platform-names";
 import type { Parsed } from "./problems";
 import type { Setting } from "./setting";
 import type { ConfigSource } from "./source";
