@@ -121,6 +121,16 @@ describe("stack files", () => {
   });
 });
 
+describe("the platforms' docs pages", () => {
+  it("name every structured setting and secret of the platform, where configuration errors point", () => {
+    const missing = Object.values(platformRegistry).flatMap(({ section }) => {
+      const page = readFileSync(path.join(projectDirectory, section.docs.split("#")[0] ?? ""), "utf8");
+      return [...section.otherKeys, ...section.secretKeys].filter((key) => !page.includes(`| \`${key}`));
+    });
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("docs/azure.md", () => {
   it("documents every setting of the azure section; the common ones are in docs/settings.md", () => {
     const page = (file: string) => readFileSync(path.join(projectDirectory, "docs", file), "utf8");
