@@ -9,8 +9,10 @@ export function yamlEntry(indent: string, key: string, value: YamlValue): string
   return [`${indent}${yamlKey(key)}:`, ...value.map((item) => `${indent}  - ${yamlScalar(item)}`)];
 }
 
+/** Strings double-quoted, or single-quoted when they hold a `"` and no `'`, as biome formats YAML. */
 export function yamlScalar(value: string | number | boolean): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (typeof value !== "string") return String(value);
+  return value.includes('"') && !value.includes("'") && !/[\\\n]/.test(value) ? `'${value}'` : JSON.stringify(value);
 }
 
 /** Keys with a namespace (`azure-native:location`) are quoted: a plain `:` inside a key is easy to misread. */
