@@ -60,14 +60,17 @@ export interface StackConfig<Platform extends PlatformChoice = PlatformChoice> {
 export function readStackConfig(platforms: PlatformSections, source: ConfigSource): StackConfig {
   const problems: Problem[] = unknownSettingProblems(source, platforms);
   const common = parseCommonSettings(source, problems);
-  if (common === undefined) throw configError(source, problems, platforms);
+  if (common === undefined) throw configError(source, problems, platforms, [], undefined);
   const name = common.platform;
   const section = platforms[name].section;
   problems.push(...migrationsDirectoryProblems(common.migrationsDirectory));
   problems.push(...plainTextSecretProblems(source, section));
   const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
-  if (problems.length > 0 || !parsed.ok) throw configError(source, problems, platforms);
+  if (problems.length > 0 || !parsed.ok) {
+    // A rule of the platform on a common setting (Neon's versions of postgresVersion) is documented with the platform.
+    throw configError(source, problems, platforms, parsed.ok ? [] : parsed.problems, section);
+  }
   return stackConfig(source, common, { name, settings: parsed.value });
 }
 
@@ -117,23 +120,36 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
   };
 }
 
-function configError(source: ConfigSource, problems: readonly Problem[], platforms: PlatformSections): ConfigError {
-  return new ConfigError(source.project, source.stack, problems, docsPages(problems, platforms));
+function configError(
+  source: ConfigSource,
+  problems: readonly Problem[],
+  platforms: PlatformSections,
+  platformProblems: readonly Problem[],
+  section: PlatformSection<unknown> | undefined,
+): ConfigError {
+  const docs = docsPages(problems, platforms, (problem) =>
+    section !== undefined && platformProblems.includes(problem) ? section.docs : undefined,
+  );
+  return new ConfigError(source.project, source.stack, problems, docs);
 }
 
 function sectionsOf(platforms: PlatformSections): PlatformSection<unknown>[] {
   return Object.values(platforms).map((platform) => platform.section);
 }
 
-/** The docs pages that document the settings at fault, in the order of the problems. */
-function docsPages(problems: readonly Problem[], platforms: PlatformSections): string[] {
+/** The docs pages that document the settings at fault, in the order of the problems (`pageOf` first). */
+function docsPages(
+  problems: readonly Problem[],
+  platforms: PlatformSections,
+  pageOf: (problem: Problem) => string | undefined,
+): string[] {
   const sections = sectionsOf(platforms);
   const topicOf = (setting: string) => {
     const key = setting.split(/[.[]/)[0] ?? setting;
     const section = sections.find((candidate) => sectionKeys(candidate).includes(key));
     return section?.docs ?? commonSettingsDocs;
   };
-  return [...new Set(problems.map((problem) => topicOf(problem.setting)))];
+  return [...new Set(problems.map((problem) => pageOf(problem) ?? topicOf(problem.setting)))];
 }
 
 function sectionKeys(section: PlatformSection<unknown>): string[] {

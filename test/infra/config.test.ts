@@ -402,7 +402,9 @@ describe("the docs pointer at the end of the error", () => {
     expect(lastLine({ platform: "existing", existingUrl: "postgres://u@h/db" })).toMatch(
       /; see docs\/platforms\.md#existing-any-postgresql-you-can-reach\.$/,
     );
-    // A common setting points to the common settings' page, whatever the platform (not to Azure's page).
+    // A platform's own rule on a common setting points to the platform's page (Neon offers 14 to 18)...
+    expect(lastLine({ ...neon, postgresVersion: "13" }, ["neon:apiKey"])).toMatch(/; see docs\/platforms\.md#neon\.$/);
+    // ...a common setting's own rule to the common settings' page, whatever the platform (not to Azure's page).
     expect(lastLine({ platform: "supabase", databaseName: "Bad-Name" })).toMatch(
       /; see docs\/settings\.md#common-settings and docs\/platforms\.md#supabase\.$/,
     );
