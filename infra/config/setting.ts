@@ -115,7 +115,14 @@ export function integer(
   return {
     type: "integer",
     default: options.default,
-    ...described(options, options.oneOf ? listOf(options.oneOf) : range),
+    ...described(
+      options,
+      options.oneOf
+        ? listOf(options.oneOf)
+        : options.max === undefined
+          ? `${options.min ?? 0} or more`
+          : `${options.min ?? 0} to ${options.max}`,
+    ),
     schema: raw().transform((value, ctx) => {
       if (value === undefined) return options.default;
       const trimmed = value.trim();

@@ -1,10 +1,10 @@
 import type { Setting } from "../../infra/config/setting";
 
-/** Text as a table cell: `|` escaped, and `<` outside code spans too, so that `<name>` is not read as HTML. */
+/** Text as a table cell: `|` escaped, and outside code spans `<` (not HTML) and `*` (not emphasis) too. */
 function cell(text: string): string {
   return text
     .split("`")
-    .map((part, index) => (index % 2 === 0 ? part.replaceAll("<", "&lt;") : part))
+    .map((part, index) => (index % 2 === 0 ? part.replaceAll("<", "&lt;").replaceAll("*", "\\*") : part))
     .join("`")
     .replaceAll("|", "\\|")
     .replaceAll("\n", " ");
