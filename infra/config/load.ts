@@ -1,5 +1,5 @@
 import { type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
-import { programProjectDirectory } from "../migrations/resource";
+import { programProjectDirectory } from "../migrations/project-directory";
 import {
   type AppRoleAccess,
   type CommonSettings,
