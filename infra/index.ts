@@ -7,7 +7,6 @@ export {
   type AppRoleSettings,
   ConfigError,
   type ConfigSource,
-  loadStackConfig,
   type Problem,
   pulumiConfigSource,
   type StackConfig,
@@ -69,3 +68,4 @@ export {
 } from "./platforms/neon";
 export { createSupabasePlatform, type SupabaseSettings } from "./platforms/supabase";
 export { createStack, type StackOutputs } from "./program";
+export { loadStackConfig } from "./stack-config";

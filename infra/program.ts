@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "./config";
+import type { StackConfig } from "./config/load";
 import { PgvectorDatabase } from "./database";
 import { createPlatform } from "./platforms";
 

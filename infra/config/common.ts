@@ -1,10 +1,10 @@
 import { type MigrationOptionName, migrationOptions } from "pgvector-migrate";
-import { platformNames } from "../platforms/platform-database";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
+import { platformNames } from "./platform-names";
 import { boolean, choice, integer, optionalText, quote, type SettingValues, stringList, text } from "./setting";
 
-/** Where docs/ documents the common settings: the Azure section's table lists them with Azure's own. */
-export const commonSettingsDocs = "docs/azure.md#settings";
+/** Where docs/ documents the common settings (the table there is generated from commonSettings by `npm run docs`). */
+export const commonSettingsDocs = "docs/settings.md#common-settings";
 
 export const appRoleAccessLevels = ["readwrite", "readonly"] as const;
 export type AppRoleAccess = (typeof appRoleAccessLevels)[number];
@@ -89,6 +89,7 @@ export const commonSettings = {
   migrationsAllowPopulated: boolean(migrationOptions.allowPopulated),
   appRoleName: text({
     default: "",
+    defaultText: "`<databaseName>_app`",
     description:
       "Login role for the application. Default: <databaseName>_app; ephemeral stacks on a shared server append the stack name.",
     check: roleNameProblem,

@@ -1,5 +1,5 @@
 import { baselineProblem, type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
-import { programProjectDirectory } from "../migrations/resource";
+import { programProjectDirectory } from "../migrations/project-directory";
 import {
   type AppRoleAccess,
   type CommonSettings,
@@ -9,10 +9,11 @@ import {
 } from "./common";
 import { stackExtensions } from "./extensions";
 import { appRoleNameFor } from "./naming";
+import type { PlatformName } from "./platform-names";
+import type { PlatformSection, PlatformSections } from "./platform-section";
 import { ConfigError, type Problem, problemsFromZod } from "./problems";
-import { type PlatformSection, type PlatformSettings, platformSections } from "./sections";
 import { settingsSchema } from "./setting";
-import { type ConfigSource, pulumiConfigSource } from "./source";
+import type { ConfigSource } from "./source";
 
 /** The migration options a stack chooses (pgvector-migrate's); its platform and extensions imply the others. */
 export type StackMigrationOptions = Pick<
@@ -28,8 +29,14 @@ export interface AppRoleSettings {
   schemas: readonly string[];
 }
 
+/** A platform and its validated settings; the platform registry narrows it to each platform's settings type. */
+export interface PlatformChoice {
+  name: PlatformName;
+  settings: unknown;
+}
+
 /** The validated configuration of one stack: everything the program needs, and nothing it must check again. */
-export interface StackConfig {
+export interface StackConfig<Platform extends PlatformChoice = PlatformChoice> {
   project: string;
   stack: string;
   ephemeral: boolean;
@@ -42,25 +49,29 @@ export interface StackConfig {
   migrations: StackMigrationOptions;
   appRole: AppRoleSettings;
   connectTimeoutSeconds: number;
-  platform: PlatformSettings;
+  platform: Platform;
 }
 
 /**
- * Reads and validates the stack configuration once, before any resource exists. Throws a ConfigError that
- * lists every problem (setting, value, accepted values); secrets are never quoted.
+ * Reads and validates the stack configuration once, before any resource exists, with the sections of the
+ * platform registry (infra/platforms/registry.ts). Throws a ConfigError that lists every problem (setting, value,
+ * accepted values); secrets are never quoted.
  */
-export function loadStackConfig(source: ConfigSource = pulumiConfigSource()): StackConfig {
-  const problems: Problem[] = unknownSettingProblems(source);
+export function readStackConfig(platforms: PlatformSections, source: ConfigSource): StackConfig {
+  const problems: Problem[] = unknownSettingProblems(source, platforms);
   const common = parseCommonSettings(source, problems);
-  if (common === undefined) throw configError(source, problems);
+  if (common === undefined) throw configError(source, problems, platforms, [], undefined);
   const name = common.platform;
-  const section: PlatformSection<unknown> = platformSections[name];
+  const section = platforms[name].section;
   problems.push(...migrationsDirectoryProblems(common));
   problems.push(...plainTextSecretProblems(source, section));
   const parsed = section.parse(source, common);
   if (!parsed.ok) problems.push(...parsed.problems);
-  if (problems.length > 0 || !parsed.ok) throw configError(source, problems);
-  return stackConfig(source, common, { name, settings: parsed.value } as PlatformSettings);
+  if (problems.length > 0 || !parsed.ok) {
+    // A rule of the platform on a common setting (Neon's versions of postgresVersion) is documented with the platform.
+    throw configError(source, problems, platforms, parsed.ok ? [] : parsed.problems, section);
+  }
+  return stackConfig(source, common, { name, settings: parsed.value });
 }
 
 /**
@@ -80,7 +91,7 @@ function parseCommonSettings(source: ConfigSource, problems: Problem[]): CommonS
   return withDefaults.success ? withDefaults.data : undefined;
 }
 
-function stackConfig(source: ConfigSource, common: CommonSettings, platform: PlatformSettings): StackConfig {
+function stackConfig(source: ConfigSource, common: CommonSettings, platform: PlatformChoice): StackConfig {
   return {
     project: source.project,
     stack: source.stack,
@@ -109,19 +120,36 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
   };
 }
 
-function configError(source: ConfigSource, problems: readonly Problem[]): ConfigError {
-  return new ConfigError(source.project, source.stack, problems, docsPages(problems));
+function configError(
+  source: ConfigSource,
+  problems: readonly Problem[],
+  platforms: PlatformSections,
+  platformProblems: readonly Problem[],
+  section: PlatformSection<unknown> | undefined,
+): ConfigError {
+  const docs = docsPages(problems, platforms, (problem) =>
+    section !== undefined && platformProblems.includes(problem) ? section.docs : undefined,
+  );
+  return new ConfigError(source.project, source.stack, problems, docs);
 }
 
-/** The docs pages that document the settings at fault, in the order of the problems. */
-function docsPages(problems: readonly Problem[]): string[] {
-  const sections: PlatformSection<unknown>[] = Object.values(platformSections);
+function sectionsOf(platforms: PlatformSections): PlatformSection<unknown>[] {
+  return Object.values(platforms).map((platform) => platform.section);
+}
+
+/** The docs pages that document the settings at fault, in the order of the problems (`pageOf` first). */
+function docsPages(
+  problems: readonly Problem[],
+  platforms: PlatformSections,
+  pageOf: (problem: Problem) => string | undefined,
+): string[] {
+  const sections = sectionsOf(platforms);
   const topicOf = (setting: string) => {
     const key = setting.split(/[.[]/)[0] ?? setting;
     const section = sections.find((candidate) => sectionKeys(candidate).includes(key));
     return section?.docs ?? commonSettingsDocs;
   };
-  return [...new Set(problems.map((problem) => topicOf(problem.setting)))];
+  return [...new Set(problems.map((problem) => pageOf(problem) ?? topicOf(problem.setting)))];
 }
 
 function sectionKeys(section: PlatformSection<unknown>): string[] {
@@ -129,8 +157,8 @@ function sectionKeys(section: PlatformSection<unknown>): string[] {
 }
 
 /** Every key the project namespace may hold, across all platforms (a stack may switch platform). */
-function knownKeys(): Set<string> {
-  const sections: PlatformSection<unknown>[] = Object.values(platformSections);
+function knownKeys(platforms: PlatformSections): Set<string> {
+  const sections = sectionsOf(platforms);
   return new Set([
     ...Object.keys(commonSettings),
     ...sections.flatMap((section) => [...Object.keys(section.settings), ...section.otherKeys]),
@@ -138,8 +166,8 @@ function knownKeys(): Set<string> {
 }
 
 /** A misspelt key would otherwise be ignored silently and its default used. */
-function unknownSettingProblems(source: ConfigSource): Problem[] {
-  const known = knownKeys();
+function unknownSettingProblems(source: ConfigSource, platforms: PlatformSections): Problem[] {
+  const known = knownKeys(platforms);
   return source
     .projectKeys()
     .filter((key) => !known.has(key))

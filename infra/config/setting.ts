@@ -12,8 +12,32 @@ export interface Setting<T> {
   type: SettingType;
   default: string | number | boolean | readonly string[];
   description: string;
+  /** The default in words, where the value alone does not say what happens ("" meaning "Azure chooses"). */
+  defaultText?: string;
+  /** The accepted values in words, for the settings tables in docs/ ("1 to 3600", "`off`, `warn` or `strict`"). */
+  accepted?: string;
   schema: z.ZodType<T, string | undefined>;
 }
+
+/** What every builder takes besides its rule: the text of Pulumi.yaml and docs/. */
+interface Described {
+  description: string;
+  defaultText?: string;
+}
+
+/** The documentation fields of a setting, without the undefined ones (Pulumi.yaml and docs are generated from them). */
+function described(
+  options: Described,
+  accepted?: string,
+): Pick<Setting<unknown>, "description" | "defaultText" | "accepted"> {
+  return {
+    description: options.description,
+    ...(options.defaultText !== undefined && { defaultText: options.defaultText }),
+    ...(accepted !== undefined && { accepted }),
+  };
+}
+
+const code = (value: string | number): string => `\`${value}\``;
 
 export const quote = (value: string): string => JSON.stringify(value);
 
@@ -30,11 +54,11 @@ function raw(): z.ZodOptional<z.ZodString> {
 }
 
 /** A string; "" or unset means `default`. */
-export function text(options: { default: string; description: string; check?: Check<string> }): Setting<string> {
+export function text(options: Described & { default: string; check?: Check<string> }): Setting<string> {
   return {
     type: "string",
     default: options.default,
-    description: options.description,
+    ...described(options),
     schema: raw().transform((value, ctx) => {
       const result = value === undefined || value === "" ? options.default : value;
       const problem = result === "" ? undefined : options.check?.(result);
@@ -67,16 +91,17 @@ export function optionalText(options: { description: string; check: Check<string
 }
 
 /** One of `accepted`, matched without regard to case and returned as spelled in `accepted`. */
-export function choice<T extends string>(options: {
-  accepted: readonly T[];
-  default: T;
-  description: string;
-  what?: string;
-}): Setting<T> {
+export function choice<T extends string>(
+  options: Described & {
+    accepted: readonly T[];
+    default: T;
+    what?: string;
+  },
+): Setting<T> {
   return {
     type: "string",
     default: options.default,
-    description: options.description,
+    ...described(options, listOf(options.accepted.map(code))),
     schema: raw().transform((value, ctx) => {
       if (value === undefined || value === "") return options.default;
       const match = options.accepted.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
@@ -93,21 +118,30 @@ export function choice<T extends string>(options: {
 }
 
 /** A whole number, within [min, max] or one of `oneOf`. */
-export function integer(options: {
-  default: number;
-  description: string;
-  min?: number;
-  max?: number;
-  oneOf?: readonly number[];
-  what?: string;
-}): Setting<number> {
+export function integer(
+  options: Described & {
+    default: number;
+    min?: number;
+    max?: number;
+    oneOf?: readonly number[];
+    what?: string;
+  },
+): Setting<number> {
+  const range = `${options.min ?? 0}${options.max === undefined ? " up" : ` to ${options.max}`}`;
   const accepted = options.oneOf
     ? `Accepted values: ${listOf(options.oneOf)}.`
-    : `Accepted values: whole numbers from ${options.min ?? 0}${options.max === undefined ? " up" : ` to ${options.max}`}.`;
+    : `Accepted values: whole numbers from ${range}.`;
   return {
     type: "integer",
     default: options.default,
-    description: options.description,
+    ...described(
+      options,
+      options.oneOf
+        ? listOf(options.oneOf)
+        : options.max === undefined
+          ? `${options.min ?? 0} or more`
+          : `${options.min ?? 0} to ${options.max}`,
+    ),
     schema: raw().transform((value, ctx) => {
       if (value === undefined) return options.default;
       const trimmed = value.trim();
@@ -126,11 +160,11 @@ export function integer(options: {
   };
 }
 
-export function boolean(options: { default: boolean; description: string }): Setting<boolean> {
+export function boolean(options: Described & { default: boolean }): Setting<boolean> {
   return {
     type: "boolean",
     default: options.default,
-    description: options.description,
+    ...described(options),
     schema: raw().transform((value, ctx) => {
       if (value === undefined || value === "") return options.default;
       const normalized = value.trim().toLowerCase();
@@ -146,15 +180,16 @@ export function boolean(options: { default: boolean; description: string }): Set
  * A list of strings, stored by Pulumi as a JSON array (`pulumi config set --path 'key[0]' value`, or a YAML list
  * in the stack file). Every item is checked; all problems are reported.
  */
-export function stringList(options: {
-  default: readonly string[];
-  description: string;
-  check?: Check<string>;
-}): Setting<string[]> {
+export function stringList(
+  options: Described & {
+    default: readonly string[];
+    check?: Check<string>;
+  },
+): Setting<string[]> {
   return {
     type: "array",
     default: options.default,
-    description: options.description,
+    ...described(options),
     schema: raw().transform((value, ctx) => {
       if (value === undefined || value === "") return [...options.default];
       let parsed: unknown;

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { CommonSettings } from "./common";
 import { structuredIssueMessages } from "./issue-messages";
+import type { PlatformSection } from "./platform-section";
 import { type Parsed, type Problem, problemsFromZod, settingPath } from "./problems";
-import type { PlatformSection } from "./sections";
 import type { ConfigSource } from "./source";
 
 export interface StructuredSectionOptions<T> {

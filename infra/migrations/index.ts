@@ -8,5 +8,6 @@ export type {
   MigrationsOnDelete,
   MigrationsOutputs,
 } from "./args";
+export { programProjectDirectory } from "./project-directory";
 export { migrationsProvider } from "./provider";
-export { Migrations, migrationsInputs, programProjectDirectory } from "./resource";
+export { Migrations, migrationsInputs } from "./resource";

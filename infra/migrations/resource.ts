@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AppliedMap,
@@ -9,6 +8,7 @@ import {
   type MigrationsResourceOptions,
 } from "pgvector-migrate";
 import type { MigrationsArgs, MigrationsOnDelete } from "./args";
+import { programProjectDirectory } from "./project-directory";
 import { migrationsProvider } from "./provider";
 
 /**
@@ -66,17 +66,6 @@ export function migrationsInputs<Connection>(
   projectDir: string = programProjectDirectory(),
 ): Omit<MigrationsInputs, "connection"> & { connection: Connection } {
   return engineMigrationsInputs(options, connection, projectDir);
-}
-
-/**
- * The project directory of the running program. The CLI tells the program (getRootDirectory); where it does not
- * (a program under the SDK's mocks) it is found from the working directory, as the provider finds it.
- */
-export function programProjectDirectory(
-  rootDirectory: string = pulumi.runtime.getRootDirectory(),
-  workingDirectory: string = process.cwd(),
-): string {
-  return path.isAbsolute(rootDirectory) ? rootDirectory : findProjectDirectory(workingDirectory);
 }
 
 function withMigrationsDefaults(

@@ -1,10 +1,9 @@
 // Platform contract shared by every platform module and the database layer (infra/database).
-// infra/platforms/index.ts dispatches on `StackConfig.platform.name`.
+// infra/platforms/registry.ts dispatches on `StackConfig.platform.name`.
 import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformName } from "../config/platform-names";
 
-export type PlatformName = "azure" | "neon" | "supabase" | "existing";
-
-export const platformNames: readonly PlatformName[] = ["azure", "neon", "supabase", "existing"];
+export type { PlatformName } from "../config/platform-names";
 
 /**
  * What every platform module produces. The shared database layer (infra/database) consumes only this,

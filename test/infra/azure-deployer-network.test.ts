@@ -3,8 +3,8 @@
 // Azure: "peering does not carry the private DNS zone": a client network needs its own link to the zone
 // (learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private).
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "../../infra/config";
 import { createStack } from "../../infra/program";
+import { loadStackConfig } from "../../infra/stack-config";
 import { configProblems } from "./config-problems";
 import { byType, dependsOnTransitively, type Registration, runStack, runWithMocks, single } from "./harness";
 import { T } from "./resource-types";

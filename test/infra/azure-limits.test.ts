@@ -4,7 +4,8 @@
 // IntBetween(7, 35), maintenance_window day 0-6, hour 0-23, minute 0-59; validate/flexible_server_name.go: at most
 // 63 characters; validate/flexible_server_firewall_rule_name.go: 1 to 128 characters).
 import { describe, expect, it } from "vitest";
-import { azureStorageSizesGb, parseMaintenanceWindow } from "../../infra/platforms/azure/config";
+import { parseMaintenanceWindow } from "../../infra/platforms/azure/maintenance-window";
+import { azureStorageSizesGb } from "../../infra/platforms/azure/offerings";
 import { configProblems } from "./config-problems";
 
 const publicAzure = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { stackExtensions } from "../../infra/config";
 import { azureExtensionsAllowlist } from "../../infra/platforms/azure/allowlist";
-import { parseMaintenanceWindow } from "../../infra/platforms/azure/config";
 import { parseCidr, parseIpv4, parseIpv4Range } from "../../infra/platforms/azure/ipv4";
+import { parseMaintenanceWindow } from "../../infra/platforms/azure/maintenance-window";
 
 describe("azure.extensions value", () => {
   it("merges lists, always with vector, lower-case as ARM spells them, without duplicates, sorted", () => {

@@ -1,4 +1,5 @@
-import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
+import { ConfigError, staticConfigSource } from "../../infra/config";
+import { loadStackConfig } from "../../infra/stack-config";
 import { project } from "./harness";
 
 /** "<setting>: <message>" for every problem of the configuration; [] when it loads. */

@@ -1,16 +1,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  commonSettingsDocs,
-  loadStackConfig,
-  platformSections,
-  type StackConfig,
-  staticConfigSource,
-} from "../../infra/config";
+import { ConfigError, commonSettingsDocs, staticConfigSource } from "../../infra/config";
+import { platformRegistry } from "../../infra/platforms";
 import type { AzureSettings } from "../../infra/platforms/azure/config";
 import { createStack } from "../../infra/program";
+import { loadStackConfig, type StackConfig } from "../../infra/stack-config";
 import { docsReferenceExists } from "../support/docs";
 import { project, runWithMocks } from "./harness";
 import { projectDirectory } from "./stack-files";
@@ -407,13 +402,16 @@ describe("the docs pointer at the end of the error", () => {
     expect(lastLine({ platform: "existing", existingUrl: "postgres://u@h/db" })).toMatch(
       /; see docs\/platforms\.md#existing-any-postgresql-you-can-reach\.$/,
     );
+    // A platform's own rule on a common setting points to the platform's page (Neon offers 14 to 18)...
+    expect(lastLine({ ...neon, postgresVersion: "13" }, ["neon:apiKey"])).toMatch(/; see docs\/platforms\.md#neon\.$/);
+    // ...a common setting's own rule to the common settings' page, whatever the platform (not to Azure's page).
     expect(lastLine({ platform: "supabase", databaseName: "Bad-Name" })).toMatch(
-      /; see docs\/azure\.md#settings and docs\/platforms\.md#supabase\.$/,
+      /; see docs\/settings\.md#common-settings and docs\/platforms\.md#supabase\.$/,
     );
   });
 
   it("points to headings the docs have", () => {
-    const topics = [commonSettingsDocs, ...Object.values(platformSections).map((section) => section.docs)];
+    const topics = [commonSettingsDocs, ...Object.values(platformRegistry).map((platform) => platform.section.docs)];
     const missing = topics.filter((topic) => !docsReferenceExists(projectDirectory, topic));
     expect(topics).toHaveLength(5);
     expect(missing).toEqual([]);

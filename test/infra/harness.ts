@@ -2,8 +2,8 @@
 // RegisterResource and ReadResource request (type, name, inputs as serialized, dependencies, options) as the SDK
 // sends it. Used by the infra, platforms and policy suites.
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "../../infra/config";
 import { createStack } from "../../infra/program";
+import { loadStackConfig } from "../../infra/stack-config";
 
 export const project = "pgvector-stack";
 

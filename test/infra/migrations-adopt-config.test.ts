@@ -1,7 +1,8 @@
 // The stack settings that adopt an existing database (migrationsBaseline, migrationsAllowPopulated) and read another
 // tool's folder (migrationsFormat): validated before anything registers, and passed on to the Migrations resource.
 import { describe, expect, it } from "vitest";
-import { loadStackConfig, staticConfigSource } from "../../infra/config";
+import { staticConfigSource } from "../../infra/config";
+import { loadStackConfig } from "../../infra/stack-config";
 import { configProblems } from "./config-problems";
 import { project, runStack, single } from "./harness";
 import { stackFileConfig } from "./stack-files";

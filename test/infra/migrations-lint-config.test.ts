@@ -1,6 +1,7 @@
 // The migrationsLint setting: how `pulumi preview` and `up` lint the migrations an update adds (infra/migrations).
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackConfig, staticConfigSource } from "../../infra/config";
+import { ConfigError, staticConfigSource } from "../../infra/config";
+import { loadStackConfig } from "../../infra/stack-config";
 import { project, runStack, single } from "./harness";
 import { stackFileConfig } from "./stack-files";
 

@@ -1,8 +1,8 @@
 // The policy pack against what the real program registers for each stack file (under Pulumi mocks): prod must
 // pass every policy; dev and pull-request stacks break the production-only rules on purpose.
 import { describe, expect, it } from "vitest";
-import { loadStackConfig } from "../../infra/config";
 import { createStack } from "../../infra/program";
+import { loadStackConfig } from "../../infra/stack-config";
 import { policies } from "../../policy/policies";
 import { plain, type Registration, runWithMocks } from "../infra/harness";
 import { stackFileConfig } from "../infra/stack-files";

@@ -2,26 +2,26 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
+import type { Platform } from "../platform";
 import type { PlatformDatabase } from "../platform-database";
-import {
-  type AzureSettings,
-  clusterLoadBalancedPgbouncerPort,
-  clusterLoadBalancedPort,
-  locationSetting,
-  pgbouncerPort,
-} from "./config";
+import type { AzureSettings } from "./config";
 import { AzurePrivateNetwork } from "./network";
+import { clusterLoadBalancedPgbouncerPort, clusterLoadBalancedPort, pgbouncerPort } from "./offerings";
 import { AzureReadReplicas } from "./read-replicas";
 import { ServerReplacementGuard, type ServerReplacementGuardArgs } from "./replacement-guard";
+import { azureSection } from "./section";
 import { AzurePostgresServer, type AzureServerNetwork } from "./server";
 import { parametersPendingRestart } from "./server-parameters";
+import { locationSetting } from "./settings";
 
 export { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
-export { type AzureSettings, azureSettings, parseAzureSettings } from "./config";
+export type { AzureSettings } from "./config";
 export { AzurePrivateNetwork, type AzurePrivateNetworkArgs } from "./network";
 export { AzureReadReplicas, type AzureReadReplicasArgs } from "./read-replicas";
 export { ServerReplacementGuard, type ServerReplacementGuardArgs, settingsFixedAtCreation } from "./replacement-guard";
+export { azureSection, parseAzureSettings } from "./section";
 export { AzurePostgresServer, type AzurePostgresServerArgs, type AzureServerNetwork } from "./server";
+export { azureSettings } from "./settings";
 
 /**
  * The Azure platform: resource group (or an existing one), private network when asked for, and the flexible
@@ -198,6 +198,9 @@ export function createAzurePlatform(
     },
   };
 }
+
+/** The Azure platform as the registry lists it. */
+export const azurePlatform: Platform<AzureSettings> = { section: azureSection, create: createAzurePlatform };
 
 /** This update's values of the settings that replace the server, for the guard to compare with the last update's. */
 function replacementGuardArgs(settings: AzureSettings): ServerReplacementGuardArgs {

@@ -3,7 +3,7 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
 import type { ReadReplicaSettings } from "./read-replicas-config";
-import type { AzureServerNetwork } from "./server";
+import { type AzureServerNetwork, serverNetworkArgs } from "./server";
 import { pgbouncerParameter, requireSecureTransportParameter } from "./server-parameters";
 
 export interface AzureReadReplicasArgs {
@@ -77,14 +77,7 @@ export class AzureReadReplicas extends pulumi.ComponentResource {
           sourceServerResourceId: args.primary.id,
           sku: { name: sku.name, tier: sku.tier },
           storage: { storageSizeGB: args.storageSizeGb, autoGrow: args.storageAutoGrow ? "Enabled" : "Disabled" },
-          network:
-            args.network.access === "public"
-              ? { publicNetworkAccess: "Enabled" }
-              : {
-                  publicNetworkAccess: "Disabled",
-                  delegatedSubnetResourceId: args.network.delegatedSubnetId,
-                  privateDnsZoneArmResourceId: args.network.privateDnsZoneId,
-                },
+          network: serverNetworkArgs(args.network),
           tags,
         },
         {

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type AzureAdoption, azureImportIds } from "./adoption";
 import { azureExtensionsAllowlist, extensionsParameter } from "./allowlist";
-import type { AzureServerSpec, EntraAdministrator, FirewallRule } from "./config";
+import type { AzureServerSpec, EntraAdministrator } from "./config";
+import type { FirewallRule } from "./firewall";
 import { AzureServerReadiness } from "./readiness";
 import { pgbouncerParameter, requireSecureTransportParameter } from "./server-parameters";
 
@@ -13,6 +14,17 @@ export const postgresPort = 5432;
 
 /** Azure's own name for the rule behind "Allow public access from any Azure service". */
 export const azureServicesRuleName = "AllowAllAzureServicesAndResourcesWithinAzureIps";
+
+/** The server's `network` argument: a public endpoint, or the delegated subnet and private DNS zone (primary and replicas alike). */
+export function serverNetworkArgs(network: AzureServerNetwork): dbforpostgresql.ServerArgs["network"] {
+  return network.access === "public"
+    ? { publicNetworkAccess: "Enabled" }
+    : {
+        publicNetworkAccess: "Disabled",
+        delegatedSubnetResourceId: network.delegatedSubnetId,
+        privateDnsZoneArmResourceId: network.privateDnsZoneId,
+      };
+}
 
 export type AzureServerNetwork =
   | {
@@ -196,14 +208,7 @@ export class AzurePostgresServer extends pulumi.ComponentResource {
           activeDirectoryAuth: entra.enabled ? "Enabled" : "Disabled",
           tenantId: entra.enabled ? entra.tenantId : undefined,
         },
-        network:
-          args.network.access === "public"
-            ? { publicNetworkAccess: "Enabled" }
-            : {
-                publicNetworkAccess: "Disabled",
-                delegatedSubnetResourceId: args.network.delegatedSubnetId,
-                privateDnsZoneArmResourceId: args.network.privateDnsZoneId,
-              },
+        network: serverNetworkArgs(args.network),
         tags,
       },
       {

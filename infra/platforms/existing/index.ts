@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import { stackScopedName } from "../../config/naming";
 import { postgresqlProvider } from "../../database/provider";
+import type { Platform } from "../platform";
 import type { PlatformDatabase } from "../platform-database";
 import { type ExistingSettings, type ExistingSslMode, resolveExistingConnection } from "./config";
+import { existingSection } from "./section";
 
 export { type ExistingSettings, existingSettingsSchema, resolveExistingConnection } from "./config";
 export { existingSection } from "./section";
@@ -118,3 +120,9 @@ export function createExistingPlatform(
 ): PlatformDatabase {
   return new ExistingServer("existing", existingServerArgs(config, settings), opts).platformDatabase;
 }
+
+/** The existing platform as the registry lists it. */
+export const existingPlatform: Platform<ExistingSettings> = {
+  section: existingSection,
+  create: createExistingPlatform,
+};

@@ -1,9 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
+import type { Platform } from "../platform";
 import type { PlatformDatabase } from "../platform-database";
 import { NeonBranch, qualifiedStackName } from "./branch";
 import { type NeonSettings, neonSuspendTimeoutSeconds } from "./config";
 import { NeonProject } from "./project";
+import { neonSection } from "./section";
 
 export { NeonBranch, type NeonBranchArgs, qualifiedStackName } from "./branch";
 export { type NeonPlan, type NeonSettings, neonPlanLimits, neonPostgresVersions, neonSettingsSchema } from "./config";
@@ -59,3 +61,6 @@ export function createNeonPlatform(
 ): PlatformDatabase {
   return createNeonComponent(config, settings, opts).platformDatabase;
 }
+
+/** The Neon platform as the registry lists it. */
+export const neonPlatform: Platform<NeonSettings> = { section: neonSection, create: createNeonPlatform };

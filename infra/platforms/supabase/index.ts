@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../platform";
 import type { PlatformDatabase } from "../platform-database";
 import type { SupabaseSettings } from "./config";
+import { supabaseSection } from "./section";
 
 export { type SupabaseSettings, supabaseConnectionModes, supabaseSettingsSchema } from "./config";
 export { supabaseSection } from "./section";
@@ -42,3 +44,9 @@ export function createSupabasePlatform(settings: SupabaseSettings): PlatformData
     outputs: { supabaseProjectRef: settings.projectRef },
   };
 }
+
+/** The Supabase platform as the registry lists it: the project exists, so the stack's other settings do not shape it. */
+export const supabasePlatform: Platform<SupabaseSettings> = {
+  section: supabaseSection,
+  create: (_config, settings) => createSupabasePlatform(settings),
+};

@@ -1,4 +1,3 @@
-import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { quoteLiteral } from "../db/quote";
@@ -7,7 +6,7 @@ import { MigrateError, problemsError } from "../errors";
 import type { AppliedResult, BaselineResult, EngineOptions, MigrationSet } from "../types";
 import { displayDirectory } from "./compute-plan";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
+import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /** applied_by of a baselined row: who recorded it, and that it was recorded, not run. */
 const baselinedBySql = `current_user || ${quoteLiteral(" (baseline)")}`;
@@ -43,22 +42,9 @@ export async function baseline(
       `No migration in ${displayDirectory(set)} has version ${targetVersion}, so nothing can be baselined up to it (nothing was recorded): give the version of the newest migration already in the database.`,
     );
   }
-  return withEngineErrors(options, async () => {
-    const database = await openRunner(options);
-    const stopCancelling = cancelOnAbort(database, options);
-    try {
-      throwIfInterrupted(options);
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
-      try {
-        return await record(database, set, targetVersion, options);
-      } finally {
-        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
-      }
-    } finally {
-      stopCancelling();
-      await database.close();
-    }
-  });
+  return withEngineErrors(options, () =>
+    underMigrationLock(options, (database) => record(database, set, targetVersion, options)),
+  );
 }
 
 async function record(

@@ -1,4 +1,3 @@
-import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { deleteRowSql, readTrackingTable } from "../db/tracking-table";
@@ -6,9 +5,9 @@ import { MigrateError, problemsError } from "../errors";
 import type { AppliedMigration, AppliedResult, DownResult, EngineOptions, MigrationFile, MigrationSet } from "../types";
 import { checkSqlFiles } from "./check-sql";
 import { displayDirectory } from "./compute-plan";
-import { runFile } from "./execute";
+import { runFile, runOptionsOf } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
+import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /**
  * Reverts the applied migrations newer than `targetVersion`, newest first: each down file runs with the
@@ -27,22 +26,9 @@ export async function down(
       `Invalid target version ${targetVersion}: give an applied migration version, or 0 to revert everything.`,
     );
   }
-  return withEngineErrors(options, async () => {
-    const database = await openRunner(options);
-    const stopCancelling = cancelOnAbort(database, options);
-    try {
-      throwIfInterrupted(options);
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
-      try {
-        return await revert(database, set, targetVersion, options);
-      } finally {
-        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
-      }
-    } finally {
-      stopCancelling();
-      await database.close();
-    }
-  });
+  return withEngineErrors(options, () =>
+    underMigrationLock(options, (database) => revert(database, set, targetVersion, options)),
+  );
 }
 
 async function revert(
@@ -106,17 +92,7 @@ async function revert(
       checked: file,
       direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),
-      sessionSettings: options.sessionSettings,
-      tracking,
-      platform: options.platform,
-      logger,
-      onStatement: (statement) =>
-        options.onProgress({
-          kind: "statement-started",
-          id: migration.id,
-          ordinal: statement.ordinal,
-          line: file.parsed.source.lineColumn(statement.start).line,
-        }),
+      ...runOptionsOf(options, migration.id, file),
     });
     const result = { version: row.version, name: row.name, id: migration.id, checksum: row.checksum, durationMs };
     reverted.push(result);

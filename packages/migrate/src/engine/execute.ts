@@ -11,6 +11,7 @@ import type { Logger, Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
 import { migrationFailed, positionUnitOf, statementAt } from "./failure";
 import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
+import type { ResolvedOptions } from "./options";
 import { platformAdvice } from "./preflight";
 import { isConnectionLoss } from "./session";
 import { sessionChanges, sessionChangeWarning, sessionResetStatements } from "./session-reset";
@@ -42,6 +43,27 @@ export interface FileRun {
   logger: Logger;
   /** No-transaction files: called before each statement runs. */
   onStatement?: (statement: ParsedStatement) => void;
+}
+
+/** What a FileRun takes from the run's options, with the progress events of the migration `id` (up and down alike). */
+export function runOptionsOf(
+  options: ResolvedOptions,
+  id: string,
+  checked: CheckedFile,
+): Pick<FileRun, "sessionSettings" | "tracking" | "platform" | "logger" | "onStatement"> {
+  return {
+    sessionSettings: options.sessionSettings,
+    tracking: options.tracking,
+    platform: options.platform,
+    logger: options.logger,
+    onStatement: (statement) =>
+      options.onProgress({
+        kind: "statement-started",
+        id,
+        ordinal: statement.ordinal,
+        line: checked.parsed.source.lineColumn(statement.start).line,
+      }),
+  };
 }
 
 export interface FileOutcome {

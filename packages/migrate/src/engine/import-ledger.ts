@@ -1,5 +1,4 @@
 // `import`: record as applied what the folder's own tool recorded in its ledger, without running anything.
-import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { quoteLiteral } from "../db/quote";
@@ -9,7 +8,7 @@ import { ledgerOf } from "../ledgers";
 import type { ToolLedger } from "../ledgers/ledger";
 import type { AppliedResult, EngineOptions, ImportResult, MigrationSet } from "../types";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
+import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /**
  * Reads the ledger of the tool the folder belongs to (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway,
@@ -21,22 +20,9 @@ import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from 
 export async function importLedger(set: MigrationSet, engineOptions: EngineOptions): Promise<ImportResult> {
   const options = resolveOptions(engineOptions);
   const ledger = ledgerOf(set, "import");
-  return withEngineErrors(options, async () => {
-    const database = await openRunner(options);
-    const stopCancelling = cancelOnAbort(database, options);
-    try {
-      throwIfInterrupted(options);
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
-      try {
-        return await recordImported(database, set, ledger, options, true);
-      } finally {
-        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
-      }
-    } finally {
-      stopCancelling();
-      await database.close();
-    }
-  });
+  return withEngineErrors(options, () =>
+    underMigrationLock(options, (database) => recordImported(database, set, ledger, options, true)),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
+import { acquireLock, releaseLock } from "../db/advisory-lock";
 import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
 import type { Database, PgError } from "../db/database";
@@ -47,6 +48,33 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
     }
   }
   return database;
+}
+
+/**
+ * Runs `action` on a runner connection under the migration lock, for up, down and baseline: the connection is
+ * cancelled on abort and always closed, the lock released unless the connection was lost (the server releases it
+ * then). `beforeLock` runs first on the same connection: checks that need the database but must not wait for the lock.
+ */
+export async function underMigrationLock<T>(
+  options: ResolvedOptions,
+  action: (database: Database) => Promise<T>,
+  beforeLock?: (database: Database) => Promise<void>,
+): Promise<T> {
+  const database = await openRunner(options);
+  const stopCancelling = cancelOnAbort(database, options);
+  try {
+    await beforeLock?.(database);
+    throwIfInterrupted(options);
+    await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+    try {
+      return await action(database);
+    } finally {
+      if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
+    }
+  } finally {
+    stopCancelling();
+    await database.close();
+  }
 }
 
 /** Twice the query timeout, at least 10 s: longer than any pause of the engine between its queries. */

@@ -1,4 +1,3 @@
-import { acquireLock, releaseLock } from "../db/advisory-lock";
 import type { Database, PgError } from "../db/database";
 import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
@@ -9,18 +8,11 @@ import type { WritableLedger } from "../ledgers/ledger";
 import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
 import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan, displayDirectory } from "./compute-plan";
-import { runFile } from "./execute";
+import { runFile, runOptionsOf } from "./execute";
 import { recordImported } from "./import-ledger";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions } from "./preflight";
-import {
-  appliedBySql,
-  cancelOnAbort,
-  isConnectionLoss,
-  openRunner,
-  throwIfInterrupted,
-  withEngineErrors,
-} from "./session";
+import { appliedBySql, isConnectionLoss, throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -39,34 +31,25 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
   return withEngineErrors(options, async () => {
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
-    const database = await openRunner(options);
-    const stopCancelling = cancelOnAbort(database, options);
-    try {
+    return underMigrationLock(
+      options,
+      (database) => applyPending(database, set, options, toolLedger),
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
-      const before = computePlan(
-        set,
-        (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
-        options.allowOutOfOrder,
-      );
-      refuseProblems(before);
-      if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
-      await checkSqlFiles(
-        before.pending.map((migration) => migration.up),
-        "up",
-        options.tracking.lockKey,
-      );
-
-      throwIfInterrupted(options);
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
-      try {
-        return await applyPending(database, set, options, toolLedger);
-      } finally {
-        if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
-      }
-    } finally {
-      stopCancelling();
-      await database.close();
-    }
+      async (database) => {
+        const before = computePlan(
+          set,
+          (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+          options.allowOutOfOrder,
+        );
+        refuseProblems(before);
+        if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
+        await checkSqlFiles(
+          before.pending.map((migration) => migration.up),
+          "up",
+          options.tracking.lockKey,
+        );
+      },
+    );
   });
 }
 
@@ -145,17 +128,7 @@ async function applyPending(
         direction: "up",
         trackingSql: (durationSql) => recordSql(migration, file, durationSql),
         asynchronousCommit: transactional,
-        sessionSettings: options.sessionSettings,
-        tracking,
-        platform: options.platform,
-        logger,
-        onStatement: (statement) =>
-          options.onProgress({
-            kind: "statement-started",
-            id: migration.id,
-            ordinal: statement.ordinal,
-            line: file.parsed.source.lineColumn(statement.start).line,
-          }),
+        ...runOptionsOf(options, migration.id, file),
       });
       droppedInvalidIndexes.push(...dropped);
       if (transactional) unflushedCommits += 1;
