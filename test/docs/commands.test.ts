@@ -57,6 +57,9 @@ const ours = documented.filter((command) => targetOf(command.words).kind !== "ot
  */
 const notRunHere: Readonly<Record<string, string>> = {
   "pgvector-migrate up --dir supabase/migrations": "another tool's folder, which this repository does not have",
+  // test/cli/import.test.ts and test/engine/coexistence.test.ts run these on real dbmate and drizzle-kit output.
+  "pgvector-migrate import --dir drizzle": "another tool's folder and ledger, which this repository does not have",
+  "pgvector-migrate up --dir drizzle --keep-tool-ledger": "another tool's folder, which this repository does not have",
   "npm run lint:migrations -- --changed-since origin/main --strict": "needs the origin/main ref of a clone",
 };
 

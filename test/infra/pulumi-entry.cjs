@@ -66,7 +66,8 @@ async function main() {
       outputs: Object.keys(exported).sort(),
       types: [...new Set(registered.map(({ type }) => type))].sort(),
       migrationsDirectory: migrations?.inputs.directory,
-      migrationIds: Object.keys(migrations?.inputs.migrations ?? {}),
+      // The map is keyed by version; each entry names its migration's id.
+      migrationIds: Object.values(migrations?.inputs.migrations ?? {}).map((entry) => entry.id),
     })}\n`,
   );
 }
