@@ -20,6 +20,7 @@ export const migrationSettingOptions = {
   migrationsAllowOutOfOrder: "allowOutOfOrder",
   migrationsTimeoutMinutes: "timeoutMinutes",
   migrationsLint: "lint",
+  migrationsSearchPath: "searchPath",
 } as const satisfies Record<string, MigrationOptionName>;
 
 /** Settings every platform reads. Pulumi.yaml declares the same keys, types and defaults (a test checks it). */
@@ -70,6 +71,15 @@ export const commonSettings = {
   migrationsAllowOutOfOrder: boolean(migrationOptions.allowOutOfOrder),
   migrationsTimeoutMinutes: integer(migrationOptions.timeoutMinutes),
   migrationsLint: choice({ ...migrationOptions.lint, what: "a lint mode" }),
+  // [] (the default) leaves the option unset: the server's search_path, or the platform's (Supabase).
+  migrationsSearchPath: stringList({
+    default: [],
+    description: migrationOptions.searchPath.description.replace(
+      "Default: the server's.",
+      "Default (empty): the platform's (Supabase: public, extensions), else the server's.",
+    ),
+    check: migrationOptions.searchPath.item,
+  }),
   appRoleName: text({
     default: "",
     description:

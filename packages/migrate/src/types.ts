@@ -94,6 +94,22 @@ export interface Plan {
   applied: readonly AppliedMigration[];
   pending: readonly MigrationFile[];
   problems: readonly PlanProblem[];
+  /**
+   * What the extension preflight of `up` would find (`plan` only): an extension the pending SQL or
+   * requiredExtensions need that is missing, or installed in a schema the migration session's search_path lacks.
+   */
+  extensionProblems?: readonly ExtensionProblem[];
+}
+
+/** An extension a run needs that is missing, or that the SQL cannot find through the search_path. */
+export interface ExtensionProblem {
+  kind: "extension-missing" | "extension-off-search-path";
+  /** "warning": a required extension with types off the search_path that no pending SQL names unqualified. */
+  severity: "error" | "warning";
+  extension: string;
+  /** The schema it is installed in (extension-off-search-path). */
+  schema?: string;
+  message: string;
 }
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full" | "no-verify";

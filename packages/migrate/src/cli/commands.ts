@@ -81,7 +81,9 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
     ...(context.options.sessionSettings && { sessionSettings: context.options.sessionSettings }),
     ...(process.env.SQUAWK_PATH && { squawkPath: process.env.SQUAWK_PATH }),
   });
-  const errors = plan.problems.filter((problem) => problem.severity === "error");
+  const errors = [...plan.problems, ...(plan.extensionProblems ?? [])].filter(
+    (problem) => problem.severity === "error",
+  );
   const failures = checkFailures(checks, engine.lintErrors(checks.lint).length, strict);
   const ok = errors.length === 0 && failures.length === 0;
   const code = !ok
@@ -98,6 +100,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
       applied: plan.applied.map(appliedJson),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
+      extensionProblems: plan.extensionProblems ?? [],
       invalidSql: checks.invalidSql,
       lint: checks.lint,
       ...(checks.lintSkipped !== undefined && { lintSkipped: checks.lintSkipped }),
@@ -158,6 +161,11 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
   if (plan.problems.length > 0) {
     output.line(`Problems: ${plan.problems.length}`);
     for (const problem of plan.problems) output.line(`  ${problem.severity}: ${problem.message}`);
+  }
+  const extensionProblems = plan.extensionProblems ?? [];
+  if (extensionProblems.length > 0) {
+    output.line(`Extensions: ${plural(extensionProblems.length, "problem")} (\`up\` checks them before running anything)`);
+    for (const problem of extensionProblems) output.line(`  ${problem.severity}: ${problem.message}`);
   }
 }
 

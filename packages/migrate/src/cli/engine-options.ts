@@ -1,5 +1,6 @@
 // Turns command-line options into engine options, rejecting bad values as usage errors.
 import { resolve } from "node:path";
+import { migrationOptions, searchPathValue } from "../options/migration-options";
 import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
@@ -13,6 +14,8 @@ export interface DatabaseCommandOptions {
   migrationTimeout?: number;
   keepalive?: number;
   allowOutOfOrder?: boolean;
+  /** `--search-path`: the schemas of the migration sessions' search_path. */
+  searchPath?: string[];
   platform?: Platform;
   format?: LoadOptions["format"];
   allowEmpty?: boolean;
@@ -32,6 +35,18 @@ export function parseDuration(value: string): number {
   if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
   const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
   return Math.round(amount);
+}
+
+/** "public, extensions" to ["public", "extensions"], each name as the searchPath option takes it. */
+export function parseSearchPathOption(value: string): string[] {
+  const schemas = value
+    .split(",")
+    .map((schema) => schema.trim())
+    .map((schema) => (/^"(.*)"$/.test(schema) ? schema.slice(1, -1).replace(/""/g, '"') : schema));
+  const problem =
+    migrationOptions.searchPath.problem(schemas) ?? schemas.map(migrationOptions.searchPath.item).find(Boolean);
+  if (problem) throw new UsageError(`give schema names separated by commas, e.g. public,extensions (${problem})`);
+  return schemas;
 }
 
 export function migrationsDirectory(dir: string): string {
@@ -69,6 +84,7 @@ export function engineOptions(
     ...(options.migrationTimeout !== undefined && { migrationTimeoutMs: options.migrationTimeout }),
     ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
+    ...(options.searchPath !== undefined && { sessionSettings: { search_path: searchPathValue(options.searchPath) } }),
     ...(options.platform !== undefined && { platform: options.platform }),
     ...(options.singleTransaction && { singleTransaction: true }),
     ...(options.allowPopulated && { allowPopulated: true }),

@@ -17,7 +17,7 @@ import {
   upCommand,
 } from "./commands";
 import { terminalQuestion } from "./confirm";
-import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
+import { type DatabaseCommandOptions, parseDuration, parseSearchPathOption } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Interruption } from "./interrupt";
 import { Output, processWriters, type Writers } from "./output";
@@ -86,6 +86,13 @@ const databaseOptions: readonly OptionSpec[] = [
     parse: parseDuration,
   },
   { name: "allow-out-of-order", description: "apply pending migrations older than the newest applied one" },
+  {
+    name: "search-path",
+    value: "<schemas>",
+    description:
+      "search_path of the migration sessions, comma-separated, e.g. public,extensions when vector is in schema extensions (default: the server's)",
+    parse: parseSearchPathOption,
+  },
   {
     name: "platform",
     value: "<platform>",
@@ -201,6 +208,7 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values["migration-timeout"] !== undefined) options.migrationTimeout = values["migration-timeout"] as number;
   if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
+  if (values["search-path"] !== undefined) options.searchPath = values["search-path"] as string[];
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
   if (values["allow-empty"]) options.allowEmpty = true;

@@ -9,7 +9,7 @@ import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { checkExtensions } from "./preflight";
+import { checkExtensions, preflightOptions } from "./preflight";
 import {
   appliedBySql,
   cancelOnAbort,
@@ -82,7 +82,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const checkedInOrder = plan.pending
     .map((migration) => checked.get(migration.up))
     .filter((file) => file !== undefined);
-  await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
+  await checkExtensions(database, checkedInOrder, preflightOptions(options), logger);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
