@@ -143,6 +143,12 @@ export type Platform = (typeof platforms)[number];
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
+  /**
+   * A NOTICE, WARNING or INFO the server sent while a migration ran, located to its statement, with DETAIL and
+   * HINT lines ("migrations/0003_x.sql:2:1: NOTICE: ivfflat index created with little data\n  DETAIL: ...").
+   * Without it, these go to `warn`: they are shown by default.
+   */
+  notice?(message: string): void;
 }
 
 /** The load options are part of the engine options so one object can configure a whole run. */

@@ -31,6 +31,8 @@ function prepare(options: DatabaseCommandOptions, output: Output, interruption?:
       if (options.verbose) output.note(message);
     },
     warn: (message: string) => output.note(`warning: ${message}`),
+    // What PostgreSQL said while a migration ran (pgvector's index warnings): shown without --verbose.
+    notice: (message: string) => output.note(message),
   };
   const base = engineOptions(options, url, logger);
   const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };

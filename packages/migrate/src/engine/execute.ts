@@ -7,11 +7,13 @@ import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
-import type { Logger, Platform } from "../types";
+import type { Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
 import { migrationFailed, positionUnitOf, statementAt } from "./failure";
 import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
 import { platformAdvice } from "./preflight";
+import type { EngineLogger } from "./options";
+import { reportNotices } from "./server-notices";
 import { isConnectionLoss } from "./session";
 import { sessionChanges, sessionChangeWarning, sessionResetStatements } from "./session-reset";
 
@@ -39,7 +41,7 @@ export interface FileRun {
   tracking: TrackingTable;
   /** For the advice added when CREATE EXTENSION fails. */
   platform: Platform;
-  logger: Logger;
+  logger: EngineLogger;
   /** No-transaction files: called before each statement runs. */
   onStatement?: (statement: ParsedStatement) => void;
 }
@@ -52,10 +54,20 @@ export interface FileOutcome {
 
 /** Runs the file. Throws MigrateError("MIGRATION_FAILED"). */
 export async function runFile(run: FileRun): Promise<FileOutcome> {
-  // NOTICEs and WARNINGs the SQL raises ("relation already exists, skipping") go to the log.
-  const onNotice = (notice: { severity?: string; message?: string }) =>
-    run.logger.info(`${run.checked.file.displayPath}: ${notice.severity ?? "NOTICE"}: ${notice.message}`);
-  run.database.client.on("notice", onNotice);
+  const { file, parsed } = run.checked;
+  // In a transactional file, the statements the server completed so far identify the one that raised a notice.
+  const prefixLength = file.directives.transaction ? transactionPrefix(run).statements.length : 0;
+  const stopNotices = reportNotices(
+    run.database,
+    file,
+    parsed,
+    () => {
+      if (!file.directives.transaction) return currentStatement.get(run);
+      const completed = run.database.scriptStatementsCompleted;
+      return completed === undefined ? undefined : parsed.statements[completed - prefixLength];
+    },
+    (message) => run.logger.notice(message),
+  );
   const changes = sessionChanges(run.checked.parsed);
   const warning = sessionChangeWarning(run.checked.file.displayPath, changes);
   // A no-transaction file's "-- migrate:set" directives are session settings too; a transactional file's are SET LOCAL.
@@ -73,9 +85,13 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
     if (warning) run.logger.warn(warning);
     return outcome;
   } finally {
-    run.database.client.off("notice", onNotice);
+    stopNotices();
+    currentStatement.delete(run);
   }
 }
+
+/** The statement a no-transaction file is running, for its notices. */
+const currentStatement = new WeakMap<FileRun, ParsedStatement>();
 
 /**
  * One round trip: BEGIN; settings; the file; the session reset; the tracking row; COMMIT, as one simple-protocol
@@ -88,13 +104,8 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
 async function runInTransaction(run: FileRun, reset: readonly string[]): Promise<FileOutcome> {
   const { database, checked } = run;
   const { file, parsed } = checked;
-  const settings: Record<string, string> = { ...file.directives.settings };
-  if (run.asynchronousCommit) settings.synchronous_commit = "off";
   const shared = run.sharedTransaction;
-  const prefixStatements = [shared ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
-    (statement) => statement !== undefined,
-  );
-  const prefix = prefixStatements.length > 0 ? `${prefixStatements.join(";\n")};\n` : "";
+  const { statements: prefixStatements, text: prefix } = transactionPrefix(run);
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
   const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
   const suffix = shared
@@ -144,6 +155,16 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
   }
 }
 
+/** What a transactional file's script runs before the file: BEGIN (unless shared) and its SET LOCAL settings. */
+function transactionPrefix(run: FileRun): { statements: string[]; text: string } {
+  const settings: Record<string, string> = { ...run.checked.file.directives.settings };
+  if (run.asynchronousCommit) settings.synchronous_commit = "off";
+  const statements = [run.sharedTransaction ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
+    (statement) => statement !== undefined,
+  );
+  return { statements, text: statements.length > 0 ? `${statements.join(";\n")};\n` : "" };
+}
+
 /**
  * In a shared transaction a file's "-- migrate:set" settings (SET LOCAL) would last until its end: put each back
  * to the engine's session setting, or to the session's default, before the next file.
@@ -191,6 +212,7 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
   for (const statement of parsed.statements) {
     const index = concurrentIndex(statement);
     run.onStatement?.(statement);
+    currentStatement.set(run, statement);
     try {
       if (index) droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, [index], logger)));
       await database.runStatement(statement.text);

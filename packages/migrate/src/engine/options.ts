@@ -16,6 +16,9 @@ import {
   type RetryOptions,
 } from "../types";
 
+/** The engine's logger: a server notice goes to the caller's `notice`, or else to its `warn`. */
+export type EngineLogger = Required<Logger>;
+
 export interface ResolvedOptions {
   connection: ResolvedConnection;
   tracking: TrackingTable;
@@ -30,7 +33,7 @@ export interface ResolvedOptions {
   singleTransaction: boolean;
   retry: RetryOptions;
   /** The caller's logger with secrets removed from every line; silent when none was given. */
-  logger: Logger;
+  logger: EngineLogger;
   redactor: Redactor;
   signal?: AbortSignal;
   onProgress: (event: ProgressEvent) => void;
@@ -140,9 +143,10 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
   }
 }
 
-function redactingLogger(logger: Logger | undefined, redactor: Redactor): Logger {
+function redactingLogger(logger: Logger | undefined, redactor: Redactor): EngineLogger {
   return {
     info: (message) => logger?.info(redactor.redact(message)),
     warn: (message) => logger?.warn(redactor.redact(message)),
+    notice: (message) => (logger?.notice ? logger.notice(redactor.redact(message)) : logger?.warn(redactor.redact(message))),
   };
 }

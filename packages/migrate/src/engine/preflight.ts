@@ -189,8 +189,8 @@ function offPathProblem(
   const fixed = [...base.filter((entry) => entry !== schema), schema];
   const consequence =
     severity === "error"
-      ? `, which ${lookup.at} names without a schema: PostgreSQL would fail there with \`type "vector" does not exist\` (or function/operator class does not exist)`
-      : `, so unqualified uses of its types fail with \`type ... does not exist\``;
+      ? `; ${lookup.at} names its objects without a schema, so PostgreSQL would fail there with \`type "vector" does not exist\` (or function or operator class does not exist)`
+      : `, so SQL that names its types without a schema fails with \`type ... does not exist\``;
   return {
     kind: "extension-off-search-path",
     severity,

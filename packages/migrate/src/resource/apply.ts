@@ -5,14 +5,17 @@ import { up } from "../engine/up";
 import { loadMigrations, migrationInputMap } from "../files/load";
 import { engineOptionsFor } from "../options/migration-options";
 import { Redactor } from "../redact";
-import type { AppliedMigration, EngineOptions, MigrationSet } from "../types";
+import type { AppliedMigration, EngineOptions, Logger, MigrationSet } from "../types";
 import type { MigrationsInputs, MigrationsOutputs, ResourceConnection } from "./inputs";
 import { migrationsFolder } from "./project-directory";
 import { connectionTarget, migrationFile, shortChecksum } from "./values";
 
-const logger = {
+// The provider host's output is the Pulumi log of the operation.
+const logger: Logger = {
   info: (message: string) => console.log(message),
   warn: (message: string) => console.warn(`warning: ${message}`),
+  // What PostgreSQL said while a migration ran (pgvector's index warnings), with its DETAIL and HINT.
+  notice: (message: string) => console.warn(message),
 };
 
 function engineOptions(props: MigrationsInputs): EngineOptions {
