@@ -208,6 +208,14 @@ export interface EngineOptions extends LoadOptions {
   signal?: AbortSignal;
   /** Called as `up`/`down` progress, e.g. to say what was rolled back and what stays applied on interruption. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * A migration round trip (a transactional file, or one statement of a no-transaction file) that runs longer than
+   * this is reported as "statement-progress" events, read from a second connection opened only then. Default 5 s
+   * (options/progress.ts); 0: never.
+   */
+  progressAfterMs?: number;
+  /** Time between two "statement-progress" events of the same round trip. Default: progressAfterMs. */
+  progressEveryMs?: number;
 }
 
 /** Progress of `up`/`down`, in order: started, (statement...), done, for each migration. */
@@ -223,7 +231,37 @@ export type ProgressEvent =
   /** No-transaction files only: statement `ordinal` (0-based) starts; those before it have completed. */
   | { kind: "statement-started"; id: string; ordinal: number; line: number }
   /** The migration (up) or its revert (down) committed together with its tracking row. */
-  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult };
+  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult }
+  /** A round trip still running after progressAfterMs, then every progressEveryMs (see StatementProgress). */
+  | StatementProgress;
+
+/** What a long-running migration statement is doing, as a second connection sees it. */
+export interface StatementProgress {
+  kind: "statement-progress";
+  id: string;
+  displayPath: string;
+  /** Line of the statement running, when known. */
+  line?: number;
+  /** Since the round trip started (a transactional file runs as one). */
+  elapsedMs: number;
+  /** pg_stat_activity's wait_event_type and wait_event, when the backend waits. */
+  wait?: { type: string; event: string };
+  /** The lock the statement waits for (pg_locks, not granted) and who holds it (pg_blocking_pids). */
+  lock?: { locktype: string; mode: string; relation?: string; blockedBy: number[] };
+  /** An index build: pg_stat_progress_create_index. */
+  index?: {
+    command: string;
+    phase: string;
+    blocksDone: number;
+    blocksTotal: number;
+    tuplesDone: number;
+    tuplesTotal: number;
+    /** Of blocks, else of tuples, when a total is known. */
+    percent?: number;
+  };
+  /** The event as one line, e.g. "migrations/0003_idx.sql:2: CREATE INDEX building index: scanning table, 1200 of 5000 blocks (24%), 12 s". */
+  message: string;
+}
 
 export interface AppliedResult {
   version: number;

@@ -3,7 +3,15 @@ import { relative } from "node:path";
 import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
 import { redactorFor } from "../redact";
-import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
+import type {
+  AppliedMigration,
+  AppliedResult,
+  EngineOptions,
+  MigrationFile,
+  MigrationSet,
+  Plan,
+  ProgressEvent,
+} from "../types";
 import {
   type DatabaseCommandOptions,
   engineOptions,
@@ -16,6 +24,7 @@ import type { Interruption } from "./interrupt";
 import { type EngineApi, loadEngine } from "./load-engine";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
+import { liveProgressEveryMs, showProgress } from "./progress-output";
 import { needsAttention, statusEntries, statusLine } from "./status";
 
 interface Context {
@@ -35,7 +44,14 @@ function prepare(options: DatabaseCommandOptions, output: Output, interruption?:
     notice: (message: string) => output.note(message),
   };
   const base = engineOptions(options, url, logger);
-  const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
+  const stoppable = interruption && {
+    signal: interruption.controller.signal,
+    onProgress: (event: ProgressEvent) => {
+      interruption.onProgress(event);
+      showProgress(event, output);
+    },
+    ...(output.liveProgress && { progressEveryMs: liveProgressEveryMs }),
+  };
   return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }
 

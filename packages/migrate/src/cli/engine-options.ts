@@ -1,6 +1,7 @@
 // Turns command-line options into engine options, rejecting bad values as usage errors.
 import { resolve } from "node:path";
 import { migrationOptions, searchPathValue } from "../options/migration-options";
+import { durationMs } from "../options/progress";
 import type { EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
@@ -21,20 +22,19 @@ export interface DatabaseCommandOptions {
   allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
+  /** `up`/`down --progress`: report a statement running longer than this (ms); 0: never. */
+  progress?: number;
   /** `up --single-transaction`. */
   singleTransaction?: boolean;
   /** `up --allow-populated`. */
   allowPopulated?: boolean;
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** "500ms", "30s", "2m", "6h", or a bare number of seconds, to milliseconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
-  const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
-  return Math.round(amount);
+  const ms = durationMs(value);
+  if (ms === undefined) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
+  return ms;
 }
 
 /** "public, extensions" to ["public", "extensions"], each name as the searchPath option takes it. */
@@ -88,6 +88,7 @@ export function engineOptions(
     ...(options.platform !== undefined && { platform: options.platform }),
     ...(options.singleTransaction && { singleTransaction: true }),
     ...(options.allowPopulated && { allowPopulated: true }),
+    ...(options.progress !== undefined && { progressAfterMs: options.progress }),
     logger,
   };
 }

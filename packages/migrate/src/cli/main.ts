@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
 import { migrationOptions } from "../options/migration-options";
+import { defaultProgressAfterMs, progressEnvironmentVariable } from "../options/progress";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
@@ -103,6 +104,14 @@ const databaseOptions: readonly OptionSpec[] = [
   { name: "verbose", description: "print progress messages on stderr" },
 ];
 
+const progressOption: OptionSpec = {
+  name: "progress",
+  value: "<duration>",
+  description: `report a statement that runs longer than this (index build phase and percent, lock waits, elapsed time, read from a second connection): a live line on a terminal, else a line this often; 0 = off (default ${defaultProgressAfterMs / 1000}s)`,
+  env: progressEnvironmentVariable,
+  parse: parseDuration,
+};
+
 const dryRunOption: OptionSpec = {
   name: "dry-run",
   description: "print the files that would run, in order, and run nothing",
@@ -135,6 +144,7 @@ const commands: readonly CommandSpec[] = [
     description: "apply pending migrations",
     options: [
       ...databaseOptions,
+      progressOption,
       dryRunOption,
       {
         name: "single-transaction",
@@ -174,6 +184,7 @@ const commands: readonly CommandSpec[] = [
         required: true,
         parse: parseTargetVersion,
       },
+      progressOption,
       dryRunOption,
       { name: "yes", description: "revert without asking (required when stdin is not a terminal)" },
     ],
@@ -212,6 +223,7 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
   if (values["allow-empty"]) options.allowEmpty = true;
+  if (values.progress !== undefined) options.progress = values.progress as number;
   if (values.json) options.json = true;
   if (values.verbose) options.verbose = true;
   return options;

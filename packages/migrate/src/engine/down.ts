@@ -8,6 +8,7 @@ import { checkSqlFiles } from "./check-sql";
 import { displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
+import { ProgressWatch } from "./progress-watch";
 import { cancelOnAbort, openRunner, throwIfInterrupted, withEngineErrors } from "./session";
 
 /**
@@ -30,16 +31,18 @@ export async function down(
   return withEngineErrors(options, async () => {
     const database = await openRunner(options);
     const stopCancelling = cancelOnAbort(database, options);
+    const progress = new ProgressWatch(options);
     try {
       throwIfInterrupted(options);
       await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
-        return await revert(database, set, targetVersion, options);
+        return await revert(database, set, targetVersion, options, progress);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
       stopCancelling();
+      await progress.close();
       await database.close();
     }
   });
@@ -50,6 +53,7 @@ async function revert(
   set: MigrationSet,
   targetVersion: number,
   options: ResolvedOptions,
+  progress: ProgressWatch,
 ): Promise<DownResult> {
   const { tracking, logger } = options;
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
@@ -103,6 +107,8 @@ async function revert(
     });
     const { durationMs } = await runFile({
       database,
+      id: migration.id,
+      progress,
       checked: file,
       direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),

@@ -13,12 +13,17 @@ import { migrationFailed, positionUnitOf, statementAt } from "./failure";
 import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
 import { platformAdvice } from "./preflight";
 import type { EngineLogger } from "./options";
+import type { ProgressWatch } from "./progress-watch";
 import { reportNotices } from "./server-notices";
 import { isConnectionLoss } from "./session";
 import { sessionChanges, sessionChangeWarning, sessionResetStatements } from "./session-reset";
 
 export interface FileRun {
   database: Database;
+  /** The migration's id, e.g. "0003_add_index", for progress events. */
+  id: string;
+  /** Reports a round trip that runs long; none: not reported. */
+  progress?: ProgressWatch;
   checked: CheckedFile;
   /** Applying an up file (its tracking row is inserted) or reverting with a down file (its row is deleted). */
   direction: "up" | "down";
@@ -55,17 +60,11 @@ export interface FileOutcome {
 /** Runs the file. Throws MigrateError("MIGRATION_FAILED"). */
 export async function runFile(run: FileRun): Promise<FileOutcome> {
   const { file, parsed } = run.checked;
-  // In a transactional file, the statements the server completed so far identify the one that raised a notice.
-  const prefixLength = file.directives.transaction ? transactionPrefix(run).statements.length : 0;
   const stopNotices = reportNotices(
     run.database,
     file,
     parsed,
-    () => {
-      if (!file.directives.transaction) return currentStatement.get(run);
-      const completed = run.database.scriptStatementsCompleted;
-      return completed === undefined ? undefined : parsed.statements[completed - prefixLength];
-    },
+    () => runningStatement(run),
     (message) => run.logger.notice(message),
   );
   const changes = sessionChanges(run.checked.parsed);
@@ -90,8 +89,36 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
   }
 }
 
-/** The statement a no-transaction file is running, for its notices. */
+/** The statement a no-transaction file is running, for its notices and progress. */
 const currentStatement = new WeakMap<FileRun, ParsedStatement>();
+
+/**
+ * The statement of the file running now, when known. In a transactional file, the statements the server completed
+ * so far identify it (the script's prefix comes first; the engine's statements after the file have none).
+ */
+function runningStatement(run: FileRun): ParsedStatement | undefined {
+  const { file, parsed } = run.checked;
+  if (!file.directives.transaction) return currentStatement.get(run);
+  const completed = run.database.scriptStatementsCompleted;
+  return completed === undefined ? undefined : parsed.statements[completed - transactionPrefix(run).statements.length];
+}
+
+/** Runs one migration round trip, its progress reported while it runs longer than progressAfterMs. */
+async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
+  const stop = run.progress?.watch(run.database, {
+    id: run.id,
+    displayPath: run.checked.file.displayPath,
+    line: () => {
+      const statement = runningStatement(run);
+      return statement && run.checked.parsed.source.lineColumn(statement.start).line;
+    },
+  });
+  try {
+    return await work();
+  } finally {
+    stop?.();
+  }
+}
 
 /**
  * One round trip: BEGIN; settings; the file; the session reset; the tracking row; COMMIT, as one simple-protocol
@@ -115,7 +142,7 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
 
   const started = performance.now();
   try {
-    const result = await database.runScript(script);
+    const result = await watched(run, () => database.runScript(script));
     const serverDuration = Number(result.lastRow?.[0]);
     const durationMs = Number.isFinite(serverDuration) ? serverDuration : Math.round(performance.now() - started);
     return { durationMs, droppedInvalidIndexes: [] };
@@ -215,7 +242,7 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
     currentStatement.set(run, statement);
     try {
       if (index) droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, [index], logger)));
-      await database.runStatement(statement.text);
+      await watched(run, () => database.runStatement(statement.text));
       const oid = index && (await builtIndexOid(database, index));
       if (oid) builtIndexes.push(oid);
     } catch (error) {

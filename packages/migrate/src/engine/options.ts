@@ -6,6 +6,7 @@ import { MigrateError } from "../errors";
 import { isSettingName } from "../files/session-settings";
 import { lockTimeoutMsOf, migrationOptions } from "../options/migration-options";
 import { isExtensionName } from "../options/names";
+import { defaultProgressAfterMs } from "../options/progress";
 import { Redactor, redactorFor } from "../redact";
 import {
   type EngineOptions,
@@ -37,6 +38,9 @@ export interface ResolvedOptions {
   redactor: Redactor;
   signal?: AbortSignal;
   onProgress: (event: ProgressEvent) => void;
+  /** 0: progress is never reported. */
+  progressAfterMs: number;
+  progressEveryMs: number;
 }
 
 export const defaultTimeouts = {
@@ -44,11 +48,16 @@ export const defaultTimeouts = {
   queryTimeoutMs: 30_000,
   migrationTimeoutMs: 24 * 3_600_000,
   keepAliveDelayMs: 10_000,
+  progressAfterMs: defaultProgressAfterMs,
 } as const;
 
 /** A duration option in milliseconds: `min` is the smallest value accepted (0 where 0 means "no limit"). */
-function durationOption(name: keyof typeof defaultTimeouts, value: number | undefined, min: 0 | 1): number {
-  const ms = value ?? defaultTimeouts[name];
+function durationOption(
+  name: keyof typeof defaultTimeouts | "progressEveryMs",
+  value: number | undefined,
+  min: 0 | 1,
+): number {
+  const ms = value ?? (name === "progressEveryMs" ? undefined : defaultTimeouts[name]);
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < min || ms > 2_147_483_647) {
     throw new MigrateError(
       "INVALID_OPTIONS",
@@ -76,6 +85,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       migrationMs: durationOption("migrationTimeoutMs", options.migrationTimeoutMs, 0),
     };
     const keepAliveDelayMs = durationOption("keepAliveDelayMs", options.keepAliveDelayMs, 1);
+    const progressAfterMs = durationOption("progressAfterMs", options.progressAfterMs, 0);
+    const progressEveryMs =
+      options.progressEveryMs === undefined
+        ? progressAfterMs
+        : durationOption("progressEveryMs", options.progressEveryMs, 1);
     const platform = options.platform ?? migrationOptions.platform.default;
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
@@ -134,6 +148,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       redactor,
       ...(options.signal && { signal: options.signal }),
       onProgress: options.onProgress ?? (() => {}),
+      progressAfterMs,
+      progressEveryMs,
     };
   } catch (error) {
     if (error instanceof MigrateError) {

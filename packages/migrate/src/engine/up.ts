@@ -10,6 +10,7 @@ import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions, preflightOptions } from "./preflight";
+import { ProgressWatch } from "./progress-watch";
 import {
   appliedBySql,
   cancelOnAbort,
@@ -35,6 +36,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const database = await openRunner(options);
     const stopCancelling = cancelOnAbort(database, options);
+    const progress = new ProgressWatch(options);
     try {
       // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
       const before = computePlan(
@@ -53,18 +55,24 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       throwIfInterrupted(options);
       await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
       try {
-        return await applyPending(database, set, options);
+        return await applyPending(database, set, options, progress);
       } finally {
         if (!database.lostError) await releaseLock(database, options.tracking).catch(() => undefined);
       }
     } finally {
       stopCancelling();
+      await progress.close();
       await database.close();
     }
   });
 }
 
-async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
+async function applyPending(
+  database: Database,
+  set: MigrationSet,
+  options: ResolvedOptions,
+  progress: ProgressWatch,
+): Promise<UpResult> {
   const { tracking, logger } = options;
   const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
@@ -94,7 +102,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   const droppedInvalidIndexes: string[] = [];
   const appliedBy = appliedBySql(options);
   if (options.singleTransaction && plan.pending.length > 0) {
-    return applyInOneTransaction(database, plan, checked, options, appliedBy);
+    return applyInOneTransaction(database, plan, checked, options, appliedBy, progress);
   }
   let unflushedCommits = 0;
   let completed = false;
@@ -115,6 +123,8 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
       });
       const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
+        id: migration.id,
+        progress,
         checked: file,
         direction: "up",
         trackingSql: (durationSql) =>
@@ -170,6 +180,7 @@ async function applyInOneTransaction(
   checked: ReadonlyMap<SqlFile, CheckedFile>,
   options: ResolvedOptions,
   appliedBy: string,
+  progress: ProgressWatch,
 ): Promise<UpResult> {
   const { tracking, logger } = options;
   const count = plan.pending.length;
@@ -194,6 +205,8 @@ async function applyInOneTransaction(
       });
       const { durationMs } = await runFile({
         database,
+        id: migration.id,
+        progress,
         checked: file,
         direction: "up",
         trackingSql: (durationSql) =>

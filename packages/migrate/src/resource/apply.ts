@@ -4,6 +4,7 @@ import { readApplied } from "../engine/plan";
 import { up } from "../engine/up";
 import { loadMigrations, migrationInputMap } from "../files/load";
 import { engineOptionsFor } from "../options/migration-options";
+import { defaultProgressAfterMs, durationMs, progressEnvironmentVariable } from "../options/progress";
 import { Redactor } from "../redact";
 import type { AppliedMigration, EngineOptions, Logger, MigrationSet } from "../types";
 import type { MigrationsInputs, MigrationsOutputs, ResourceConnection } from "./inputs";
@@ -19,7 +20,26 @@ const logger: Logger = {
 };
 
 function engineOptions(props: MigrationsInputs): EngineOptions {
-  return engineOptionsFor(props, { ...props.connection }, logger);
+  return {
+    ...engineOptionsFor(props, { ...props.connection }, logger),
+    // A long statement's progress (index build phase and percent, lock waits), a line each time.
+    onProgress: (event) => {
+      if (event.kind === "statement-progress") console.log(event.message);
+    },
+    ...progressAfter(),
+  };
+}
+
+/** PGVECTOR_MIGRATE_PROGRESS of the provider host's environment (as the CLI takes it); unset: the default. */
+function progressAfter(): { progressAfterMs?: number } {
+  const value = process.env[progressEnvironmentVariable];
+  if (value === undefined || value === "") return {};
+  const ms = durationMs(value);
+  if (ms !== undefined) return { progressAfterMs: ms };
+  logger.warn(
+    `${progressEnvironmentVariable}="${value}" is not a duration (e.g. 30s, 2m, 0 for off): progress is reported after ${defaultProgressAfterMs / 1000}s.`,
+  );
+  return {};
 }
 
 function urlPassword(url: string): string | undefined {
