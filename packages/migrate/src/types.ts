@@ -240,7 +240,7 @@ export interface StatementProgress {
   kind: "statement-progress";
   id: string;
   displayPath: string;
-  /** Line of the statement running, when known. */
+  /** Line of the statement running: no-transaction files only (a transactional file runs as one script). */
   line?: number;
   /** Since the round trip started (a transactional file runs as one). */
   elapsedMs: number;
@@ -252,6 +252,9 @@ export interface StatementProgress {
   index?: {
     command: string;
     phase: string;
+    /** The index and its table, once the server knows them. */
+    name?: string;
+    table?: string;
     blocksDone: number;
     blocksTotal: number;
     tuplesDone: number;
@@ -259,7 +262,7 @@ export interface StatementProgress {
     /** Of blocks, else of tuples, when a total is known. */
     percent?: number;
   };
-  /** The event as one line, e.g. "migrations/0003_idx.sql:2: CREATE INDEX building index: scanning table, 1200 of 5000 blocks (24%), 12 s". */
+  /** The event as one line, e.g. "migrations/0003_idx.sql:2: CREATE INDEX CONCURRENTLY docs_hnsw on docs: building index: loading tuples in tree, 1200 of 5000 tuples (24%), 12 s". */
   message: string;
 }
 

@@ -93,8 +93,9 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
 const currentStatement = new WeakMap<FileRun, ParsedStatement>();
 
 /**
- * The statement of the file running now, when known. In a transactional file, the statements the server completed
- * so far identify it (the script's prefix comes first; the engine's statements after the file have none).
+ * The statement of the file that raised a notice. In a transactional file, the statements the server completed so
+ * far identify it (the script's prefix comes first; the engine's statements after the file have none): the server
+ * flushes their completions before it sends a notice.
  */
 function runningStatement(run: FileRun): ParsedStatement | undefined {
   const { file, parsed } = run.checked;
@@ -103,13 +104,17 @@ function runningStatement(run: FileRun): ParsedStatement | undefined {
   return completed === undefined ? undefined : parsed.statements[completed - transactionPrefix(run).statements.length];
 }
 
-/** Runs one migration round trip, its progress reported while it runs longer than progressAfterMs. */
+/**
+ * Runs one migration round trip, its progress reported while it runs longer than progressAfterMs. The line is that
+ * of a no-transaction file's statement: during a transactional file's script the server holds back the completions
+ * of its statements (it flushes them with a notice, or at the end), so the statement running is not known then.
+ */
 async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
   const stop = run.progress?.watch(run.database, {
     id: run.id,
     displayPath: run.checked.file.displayPath,
     line: () => {
-      const statement = runningStatement(run);
+      const statement = run.checked.file.directives.transaction ? undefined : currentStatement.get(run);
       return statement && run.checked.parsed.source.lineColumn(statement.start).line;
     },
   });

@@ -19,6 +19,8 @@ interface ProgressRow {
   wait_event: string | null;
   command: string | null;
   phase: string | null;
+  index_name: string | null;
+  table_name: string | null;
   blocks_done: string | null;
   blocks_total: string | null;
   tuples_done: string | null;
@@ -30,7 +32,8 @@ interface ProgressRow {
 }
 
 const progressSql = `SELECT a.wait_event_type, a.wait_event,
-       p.command, p.phase, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total,
+       p.command, p.phase, p.index_relid::regclass::text AS index_name, p.relid::regclass::text AS table_name,
+       p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total,
        l.locktype, l.mode, l.relation::regclass::text AS relation,
        CASE WHEN l.mode IS NULL THEN NULL ELSE pg_blocking_pids(a.pid) END AS blocked_by
   FROM pg_stat_activity a
@@ -128,6 +131,9 @@ function progressEvent(work: WatchedWork, elapsedMs: number, row: ProgressRow | 
     const index = {
       command: row.command,
       phase: row.phase,
+      // 0 (no name yet) until CREATE INDEX CONCURRENTLY has created the index's catalog entry.
+      ...(row.index_name !== null && row.index_name !== "-" && row.index_name !== "0" && { name: row.index_name }),
+      ...(row.table_name !== null && { table: row.table_name }),
       blocksDone: count(row.blocks_done),
       blocksTotal: count(row.blocks_total),
       tuplesDone: count(row.tuples_done),
@@ -158,7 +164,8 @@ export function progressMessage(event: Omit<StatementProgress, "message">): stri
     ].filter((amount) => amount !== undefined);
     const percent = index.percent === undefined ? "" : ` (${index.percent}%)`;
     const done = amounts.length > 0 ? `, ${amounts.join(", ")}${percent}` : "";
-    return `${where}: ${index.command} ${index.phase}${done}, ${elapsed}`;
+    const target = `${index.name ? ` ${index.name}` : ""}${index.table ? ` on ${index.table}` : ""}`;
+    return `${where}: ${index.command}${target}: ${index.phase}${done}, ${elapsed}`;
   }
   return `${where}: running for ${elapsed}${wait ? ` (waiting: ${wait.type} ${wait.event})` : ""}`;
 }
