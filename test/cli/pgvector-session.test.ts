@@ -50,7 +50,9 @@ describe("--search-path", () => {
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: false,
-      extensionProblems: [{ kind: "extension-off-search-path", severity: "error", extension: "vector", schema: "extensions" }],
+      extensionProblems: [
+        { kind: "extension-off-search-path", severity: "error", extension: "vector", schema: "extensions" },
+      ],
     });
 
     const withPath = ["--search-path", "public,extensions"];
@@ -72,7 +74,9 @@ describe("--search-path", () => {
       env: env(),
     });
     expect(up.code).toBe(1);
-    expect(up.stderr).toContain('error [EXTENSION_MISSING]: The PostgreSQL extension "vector" (pgvector) is installed in schema "extensions"');
+    expect(up.stderr).toContain(
+      'error [EXTENSION_MISSING]: The PostgreSQL extension "vector" (pgvector) is installed in schema "extensions"',
+    );
     expect(up.stderr).toContain("Nothing was run.");
     const { rows } = await admin.query("SELECT to_regclass('other_items') AS t");
     expect(rows).toEqual([{ t: null }]);

@@ -64,7 +64,9 @@ describe("progress of a long statement", () => {
       });
       expect(first?.elapsedMs).toBeGreaterThanOrEqual(200);
       expect(first?.message).toMatch(
-        new RegExp(`^migrations/0001_column\\.sql: waiting [\\d.]+ s for AccessExclusiveLock on relation items, held by pid ${holderPid}$`),
+        new RegExp(
+          `^migrations/0001_column\\.sql: waiting [\\d.]+ s for AccessExclusiveLock on relation items, held by pid ${holderPid}$`,
+        ),
       );
       expect(events[1]?.elapsedMs).toBeGreaterThan(first?.elapsedMs ?? 0);
     } finally {
@@ -84,7 +86,9 @@ describe("progress of a long statement", () => {
     const second = events.filter((event) => event.id === "0002_sleep");
     expect(second.length).toBeGreaterThanOrEqual(2);
     expect(second[0]).toMatchObject({ line: 3, wait: { type: "Timeout", event: "PgSleep" } });
-    expect(second[0]?.message).toMatch(/^migrations\/0002_sleep\.sql:3: running for [\d.]+ s \(waiting: Timeout PgSleep\)$/);
+    expect(second[0]?.message).toMatch(
+      /^migrations\/0002_sleep\.sql:3: running for [\d.]+ s \(waiting: Timeout PgSleep\)$/,
+    );
   });
 
   it("reports an index build's phase and how far it got (pg_stat_progress_create_index)", async () => {
@@ -93,14 +97,19 @@ describe("progress of a long statement", () => {
       `CREATE FUNCTION slow_key(i int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.05); RETURN i; END $$;
        CREATE TABLE docs AS SELECT i FROM generate_series(1, 40) AS i;`,
     );
-    dir.write("0001_index.sql", "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY docs_slow ON docs (slow_key(i));\n");
+    dir.write(
+      "0001_index.sql",
+      "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY docs_slow ON docs (slow_key(i));\n",
+    );
     const { events, run } = upWithProgress(300, { allowPopulated: true });
     await run;
     const build = events.find((event) => event.index !== undefined);
     expect(build?.index).toMatchObject({ command: "CREATE INDEX CONCURRENTLY" });
     expect(build?.index?.phase).toMatch(/^building index/);
     expect(build?.index).toMatchObject({ table: "docs" });
-    expect(build?.message).toMatch(/^migrations\/0001_index\.sql:2: CREATE INDEX CONCURRENTLY (docs_slow )?on docs: building index/);
+    expect(build?.message).toMatch(
+      /^migrations\/0001_index\.sql:2: CREATE INDEX CONCURRENTLY (docs_slow )?on docs: building index/,
+    );
   });
 
   it("opens the second connection only once a statement outlasts the threshold", async () => {
@@ -122,7 +131,8 @@ describe("progress of a long statement", () => {
     await until(() => events.length >= 1, "a progress event");
     controller.abort("test");
     expect((await failure(run)).code).toBe("INTERRUPTED");
-    const sessions = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'pgvm-test%' AND datname = $1";
+    const sessions =
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'pgvm-test%' AND datname = $1";
     for (let attempt = 0; attempt < 40; attempt++) {
       if ((await query(db.url, sessions, [db.name]))[0]?.n === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));

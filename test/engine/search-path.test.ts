@@ -62,7 +62,12 @@ describe("vector installed in a schema off the search_path", () => {
     const result = await plan(loadMigrations(dir.path), options());
     expect(result.pending).toHaveLength(1);
     expect(result.extensionProblems).toEqual([
-      expect.objectContaining({ kind: "extension-off-search-path", severity: "error", extension: "vector", schema: "extensions" }),
+      expect.objectContaining({
+        kind: "extension-off-search-path",
+        severity: "error",
+        extension: "vector",
+        schema: "extensions",
+      }),
     ]);
   });
 
@@ -74,8 +79,14 @@ describe("vector installed in a schema off the search_path", () => {
   });
 
   it("accepts a file whose own search_path directive or SET search_path reaches the schema", async () => {
-    dir.write(`0001_docs_${run}.sql`, `-- migrate:set search_path = 'public, extensions'\nCREATE TABLE docs_${run} (embedding vector(3));\n`);
-    dir.write(`0002_more_${run}.sql`, `SET search_path = public, extensions;\nCREATE TABLE more_${run} (embedding vector(3));\n`);
+    dir.write(
+      `0001_docs_${run}.sql`,
+      `-- migrate:set search_path = 'public, extensions'\nCREATE TABLE docs_${run} (embedding vector(3));\n`,
+    );
+    dir.write(
+      `0002_more_${run}.sql`,
+      `SET search_path = public, extensions;\nCREATE TABLE more_${run} (embedding vector(3));\n`,
+    );
     const result = await up(loadMigrations(dir.path), options());
     expect(result.applied).toHaveLength(2);
   });

@@ -349,7 +349,9 @@ describe("up", () => {
     );
     const logger = new CapturingLogger();
     await up(loadMigrations(dir.path), engineOptions(db.url, { logger }));
-    expect(logger.lines).toContain('warn: migrations/0001_notice.sql:2:1: NOTICE: table "not_there" does not exist, skipping');
+    expect(logger.lines).toContain(
+      'warn: migrations/0001_notice.sql:2:1: NOTICE: table "not_there" does not exist, skipping',
+    );
     expect(logger.lines).toContain(
       "warn: migrations/0002_outside.sql:3:1: WARNING: careful\n  DETAIL: why\n  HINT: what to do",
     );

@@ -19,7 +19,8 @@ beforeAll(async () => {
   await db.query("CREATE EXTENSION IF NOT EXISTS vector").finally(() => db.end());
   project = createTestProject("provider-notices", {
     "0001_docs.sql": "CREATE TABLE docs (id bigint PRIMARY KEY, embedding vector(3));\n",
-    "0002_docs_ivfflat.sql": "CREATE INDEX docs_ivfflat ON docs USING ivfflat (embedding vector_l2_ops) WITH (lists = 10);\n",
+    "0002_docs_ivfflat.sql":
+      "CREATE INDEX docs_ivfflat ON docs USING ivfflat (embedding vector_l2_ops) WITH (lists = 10);\n",
   });
   host = await startProviderHost(project.dir);
 });

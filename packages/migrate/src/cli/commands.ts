@@ -182,7 +182,9 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
   }
   const extensionProblems = plan.extensionProblems ?? [];
   if (extensionProblems.length > 0) {
-    output.line(`Extensions: ${plural(extensionProblems.length, "problem")} (\`up\` checks them before running anything)`);
+    output.line(
+      `Extensions: ${plural(extensionProblems.length, "problem")} (\`up\` checks them before running anything)`,
+    );
     for (const problem of extensionProblems) output.line(`  ${problem.severity}: ${problem.message}`);
   }
 }

@@ -163,6 +163,7 @@ function redactingLogger(logger: Logger | undefined, redactor: Redactor): Engine
   return {
     info: (message) => logger?.info(redactor.redact(message)),
     warn: (message) => logger?.warn(redactor.redact(message)),
-    notice: (message) => (logger?.notice ? logger.notice(redactor.redact(message)) : logger?.warn(redactor.redact(message))),
+    notice: (message) =>
+      logger?.notice ? logger.notice(redactor.redact(message)) : logger?.warn(redactor.redact(message)),
   };
 }

@@ -150,13 +150,17 @@ export async function checkExtensions(
   const errors = problems.filter((problem) => problem.severity === "error");
   if (errors.length === 0) return;
   const notOnSearchPath = errors.filter((problem) => problem.kind === "extension-off-search-path");
-  throw new MigrateError("EXTENSION_MISSING", `${errors.map((problem) => problem.message).join("\n")}\nNothing was run.`, {
-    missing: errors.filter((problem) => problem.kind === "extension-missing").map((problem) => problem.extension),
-    ...(notOnSearchPath.length > 0 && {
-      notOnSearchPath: notOnSearchPath.map((problem) => `${problem.extension} (schema ${problem.schema})`),
-    }),
-    platform: options.platform,
-  });
+  throw new MigrateError(
+    "EXTENSION_MISSING",
+    `${errors.map((problem) => problem.message).join("\n")}\nNothing was run.`,
+    {
+      missing: errors.filter((problem) => problem.kind === "extension-missing").map((problem) => problem.extension),
+      ...(notOnSearchPath.length > 0 && {
+        notOnSearchPath: notOnSearchPath.map((problem) => `${problem.extension} (schema ${problem.schema})`),
+      }),
+      platform: options.platform,
+    },
+  );
 }
 
 function missingMessage(row: ExtensionRow, need: Need, target: string, platform: Platform): string {

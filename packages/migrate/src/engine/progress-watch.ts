@@ -75,7 +75,8 @@ export class ProgressWatch {
 
   /** One look at the runner's backend; undefined when the second connection is not available (warned once). */
   private async sample(pid: number, work: WatchedWork, elapsedMs: number): Promise<StatementProgress | undefined> {
-    const monitor = await (this.monitor ??= this.open());
+    this.monitor ??= this.open();
+    const monitor = await this.monitor;
     if (!monitor || monitor.lostError) return undefined;
     try {
       const row = (await monitor.query<ProgressRow>(progressSql, [pid])).rows[0];
