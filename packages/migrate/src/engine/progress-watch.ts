@@ -76,7 +76,13 @@ export class ProgressWatch {
   /** One look at the runner's backend; undefined when the second connection is not available (warned once). */
   private async sample(pid: number, work: WatchedWork, elapsedMs: number): Promise<StatementProgress | undefined> {
     this.monitor ??= this.open();
-    const monitor = await this.monitor;
+    let monitor = await this.monitor;
+    if (monitor?.lostError) {
+      // Closed while idle between two long statements (a server's idle_session_timeout): open another.
+      await monitor.close();
+      this.monitor = this.open();
+      monitor = await this.monitor;
+    }
     if (!monitor || monitor.lostError) return undefined;
     try {
       const row = (await monitor.query<ProgressRow>(progressSql, [pid])).rows[0];
