@@ -110,4 +110,20 @@ describe("server notices", () => {
         "  HINT: Drop the index until the table has more data.\n",
     );
   });
+
+  it("shows pgvector's notice when an HNSW graph outgrows maintenance_work_mem", async () => {
+    await admin.query(
+      "CREATE TABLE big (embedding extensions.vector(3)); INSERT INTO big SELECT ARRAY[random(), random(), random()]::extensions.vector FROM generate_series(1, 6000)",
+    );
+    const dir = project({
+      "0001_big_hnsw.sql":
+        "-- migrate:set maintenance_work_mem = '1MB'\n-- migrate:set search_path = 'public, extensions'\nCREATE INDEX big_hnsw ON big USING hnsw (embedding vector_l2_ops);\n",
+    });
+    const up = await runCli(["up", "--dir", dir, "--allow-populated", "--tracking-table", "ops.hnsw"], { env: env() });
+    expect(up.code).toBe(0);
+    // pgvector's src/hnswbuild.c: ereport(NOTICE, errmsg("hnsw graph no longer fits into maintenance_work_mem after ...")).
+    expect(up.stderr).toMatch(
+      /^migrations\/0001_big_hnsw\.sql:3:1: NOTICE: hnsw graph no longer fits into maintenance_work_mem after \d+ tuples\n {2}DETAIL: Building will take significantly more time\.\n {2}HINT: Increase maintenance_work_mem to speed up builds\.\n$/,
+    );
+  });
 });
