@@ -23,6 +23,7 @@ export const migrationSettingOptions = {
   migrationsFormat: "format",
   migrationsBaseline: "baseline",
   migrationsAllowPopulated: "allowPopulated",
+  migrationsSearchPath: "searchPath",
 } as const satisfies Record<string, MigrationOptionName>;
 
 /** The other way round: the stack setting of each option it sets, for the advice in the resource's errors. */
@@ -87,6 +88,15 @@ export const commonSettings = {
     },
   }),
   migrationsAllowPopulated: boolean(migrationOptions.allowPopulated),
+  // [] (the default) leaves the option unset: the server's search_path, or the platform's (Supabase).
+  migrationsSearchPath: stringList({
+    default: [],
+    description: migrationOptions.searchPath.description.replace(
+      "Default: the server's.",
+      "Default (empty): the platform's (Supabase: public, extensions), else the server's.",
+    ),
+    check: migrationOptions.searchPath.item,
+  }),
   appRoleName: text({
     default: "",
     defaultText: "`<databaseName>_app`",

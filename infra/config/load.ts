@@ -1,4 +1,4 @@
-import { baselineProblem, type MigrationOptions, migrationsFolderProblem } from "pgvector-migrate";
+import { baselineProblem, type MigrationOptions, migrationOptions, migrationsFolderProblem } from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/project-directory";
 import {
   type AppRoleAccess,
@@ -101,7 +101,13 @@ function stackConfig(source: ConfigSource, common: CommonSettings, platform: Pla
     databaseName: common.databaseName,
     extensions: stackExtensions(common.extensions),
     migrations: Object.fromEntries(
-      Object.entries(migrationSettingOptions).map(([setting, option]) => [option, common[setting as MigrationSetting]]),
+      Object.entries(migrationSettingOptions).flatMap(([setting, option]) => {
+        const value = common[setting as MigrationSetting];
+        // An empty list stands for an option without a default (searchPath): left out.
+        return Array.isArray(value) && value.length === 0 && migrationOptions[option].default === undefined
+          ? []
+          : [[option, value]];
+      }),
     ) as StackMigrationOptions,
     appRole: {
       // Only an ephemeral Azure stack gets a server of its own; elsewhere it shares the roles of its parent's

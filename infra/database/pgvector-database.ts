@@ -115,7 +115,8 @@ export class PgvectorDatabase extends pulumi.ComponentResource {
         connection: admin,
         cluster: platform.cluster,
         platform: migrationPlatform[platform.platform],
-        searchPath: platform.searchPath ? [...platform.searchPath] : undefined,
+        // The stack's migrationsSearchPath, else the platform's.
+        searchPath: args.migrations.searchPath ?? (platform.searchPath ? [...platform.searchPath] : undefined),
         requiredExtensions: [...args.extensions],
       },
       { parent: this, deletedWith, dependsOn: Object.values(this.extensions) },

@@ -40,6 +40,8 @@ describe("engine options", () => {
     [{ queryTimeoutMs: 0 }, "Invalid queryTimeoutMs 0: use a number of milliseconds > 0."],
     [{ migrationTimeoutMs: -1 }, "Invalid migrationTimeoutMs -1: use a number of milliseconds >= 0."],
     [{ keepAliveDelayMs: 3e9 }, "Invalid keepAliveDelayMs 3000000000: use a number of milliseconds > 0. At most"],
+    [{ progressAfterMs: -1 }, "Invalid progressAfterMs -1: use a number of milliseconds >= 0."],
+    [{ progressEveryMs: 0 }, "Invalid progressEveryMs 0: use a number of milliseconds > 0."],
     [{ retry: { attempts: 0 } }, "Invalid retry.attempts 0: use a whole number >= 1."],
     [{ retry: { initialDelayMs: -5 } }, "Invalid retry.initialDelayMs -5: use a number of milliseconds >= 0."],
     [{ retry: { maxDelayMs: Number.POSITIVE_INFINITY } }, "Invalid retry.maxDelayMs Infinity"],

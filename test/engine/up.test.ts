@@ -341,13 +341,28 @@ describe("up", () => {
     expect(await readApplied(engineOptions(db.url))).toEqual([]);
   });
 
-  it("logs NOTICEs raised by the SQL", async () => {
+  it("shows the NOTICEs raised by the SQL by default (a logger without notice: warn), at their statement", async () => {
     dir.write("0001_notice.sql", "CREATE TABLE IF NOT EXISTS pg_temp.x (id int);\nDROP TABLE IF EXISTS not_there;");
+    dir.write(
+      "0002_outside.sql",
+      "-- migrate:no-transaction\nSELECT 1;\nDO $$ BEGIN RAISE WARNING 'careful' USING DETAIL = 'why', HINT = 'what to do'; END $$;",
+    );
     const logger = new CapturingLogger();
     await up(loadMigrations(dir.path), engineOptions(db.url, { logger }));
-    expect(logger.text()).toContain(
-      'info: migrations/0001_notice.sql: NOTICE: table "not_there" does not exist, skipping',
+    expect(logger.lines).toContain(
+      'warn: migrations/0001_notice.sql:2:1: NOTICE: table "not_there" does not exist, skipping',
     );
+    expect(logger.lines).toContain(
+      "warn: migrations/0002_outside.sql:3:1: WARNING: careful\n  DETAIL: why\n  HINT: what to do",
+    );
+  });
+
+  it("gives the NOTICEs to the logger's notice when it has one", async () => {
+    dir.write("0001_notice.sql", "DROP TABLE IF EXISTS not_there;");
+    const notices: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, notice: (message: string) => notices.push(message) };
+    await up(loadMigrations(dir.path), engineOptions(db.url, { logger }));
+    expect(notices).toEqual(['migrations/0001_notice.sql:1:1: NOTICE: table "not_there" does not exist, skipping']);
   });
 
   it("validateSql checks every up and down file without a database", async () => {

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { MigrationsInputs } from "../../infra/migrations";
 import { migrationsProvider } from "../../infra/migrations";
 import { configProblems } from "./config-problems";
+import { runStack, single } from "./harness";
+import { T } from "./resource-types";
 
 const azure = { "azure-native:location": "westeurope", deployerInVnet: "true" };
 
@@ -80,5 +82,35 @@ describe("one rule for a migration option, in the stack configuration and the pr
       const inCheck = (await checkFailures({ requiredExtensions: [name] })).length === 0;
       expect({ name, inConfig }).toEqual({ name, inConfig: inCheck });
     }
+  });
+
+  it("migrationsSearchPath accepts exactly the schema lists the check accepts", async () => {
+    for (const list of [["public", "extensions"], ["$user", "My Schema"], [""], ["x".repeat(64)], []]) {
+      const inConfig = configProblems({ ...azure, migrationsSearchPath: JSON.stringify(list) }).length === 0;
+      // An empty list in the stack means the option is left out.
+      const inCheck = list.length === 0 || (await checkFailures({ searchPath: list })).length === 0;
+      expect({ list, inConfig }).toEqual({ list, inConfig: inCheck });
+    }
+  });
+});
+
+describe("migrationsSearchPath reaches the Migrations resource", () => {
+  const supabase = {
+    platform: "supabase",
+    supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst", connection: "direct" }),
+    supabaseDbPassword: "Supabase-Db-Pw-1",
+  };
+  const searchPathOf = async (config: Record<string, string>, secretKeys: string[] = []) =>
+    single((await runStack("dev", config, { secretKeys })).registrations, T.migrations).inputs.searchPath;
+
+  it("is the stack's when set, over the platform's", async () => {
+    const setting = { migrationsSearchPath: JSON.stringify(["app", "extensions"]) };
+    expect(await searchPathOf({ ...azure, ...setting })).toEqual(["app", "extensions"]);
+    expect(await searchPathOf({ ...supabase, ...setting }, ["supabaseDbPassword"])).toEqual(["app", "extensions"]);
+  });
+
+  it("is the platform's (Supabase: public, extensions), else none, when left empty", async () => {
+    expect(await searchPathOf(supabase, ["supabaseDbPassword"])).toEqual(["public", "extensions"]);
+    expect(await searchPathOf(azure)).toBeUndefined();
   });
 });

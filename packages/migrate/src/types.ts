@@ -107,6 +107,22 @@ export interface Plan {
   toImport?: { tool: string; ledger: string; migrations: readonly MigrationFile[] };
   pending: readonly MigrationFile[];
   problems: readonly PlanProblem[];
+  /**
+   * What the extension preflight of `up` would find (`plan` only): an extension the pending SQL or
+   * requiredExtensions need that is missing, or installed in a schema the migration session's search_path lacks.
+   */
+  extensionProblems?: readonly ExtensionProblem[];
+}
+
+/** An extension a run needs that is missing, or that the SQL cannot find through the search_path. */
+export interface ExtensionProblem {
+  kind: "extension-missing" | "extension-off-search-path";
+  /** "warning": a required extension with types off the search_path that no pending SQL names unqualified. */
+  severity: "error" | "warning";
+  extension: string;
+  /** The schema it is installed in (extension-off-search-path). */
+  schema?: string;
+  message: string;
 }
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full" | "no-verify";
@@ -140,6 +156,12 @@ export type Platform = (typeof platforms)[number];
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
+  /**
+   * A NOTICE, WARNING or INFO the server sent while a migration ran, located to its statement, with DETAIL and
+   * HINT lines ("migrations/0003_x.sql:2:1: NOTICE: ivfflat index created with little data\n  DETAIL: ...").
+   * Without it, these go to `warn`: they are shown by default.
+   */
+  notice?(message: string): void;
 }
 
 /** The load options are part of the engine options so one object can configure a whole run. */
@@ -209,6 +231,14 @@ export interface EngineOptions extends LoadOptions {
   signal?: AbortSignal;
   /** Called as `up`/`down` progress, e.g. to say what was rolled back and what stays applied on interruption. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * A migration round trip (a transactional file, or one statement of a no-transaction file) that runs longer than
+   * this is reported as "statement-progress" events, read from a second connection opened only then. Default 5 s
+   * (options/progress.ts); 0: never.
+   */
+  progressAfterMs?: number;
+  /** Time between two "statement-progress" events of the same round trip. Default: progressAfterMs. */
+  progressEveryMs?: number;
 }
 
 /** Progress of `up`/`down`, in order: started, (statement...), done, for each migration. */
@@ -224,7 +254,40 @@ export type ProgressEvent =
   /** No-transaction files only: statement `ordinal` (0-based) starts; those before it have completed. */
   | { kind: "statement-started"; id: string; ordinal: number; line: number }
   /** The migration (up) or its revert (down) committed together with its tracking row. */
-  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult };
+  | { kind: "migration-done"; direction: "up" | "down"; result: AppliedResult }
+  /** A round trip still running after progressAfterMs, then every progressEveryMs (see StatementProgress). */
+  | StatementProgress;
+
+/** What a long-running migration statement is doing, as a second connection sees it. */
+export interface StatementProgress {
+  kind: "statement-progress";
+  id: string;
+  displayPath: string;
+  /** Line of the statement running: no-transaction files only (a transactional file runs as one script). */
+  line?: number;
+  /** Since the round trip started (a transactional file runs as one). */
+  elapsedMs: number;
+  /** pg_stat_activity's wait_event_type and wait_event, when the backend waits. */
+  wait?: { type: string; event: string };
+  /** The lock the statement waits for (pg_locks, not granted) and who holds it (pg_blocking_pids). */
+  lock?: { locktype: string; mode: string; relation?: string; blockedBy: number[] };
+  /** An index build: pg_stat_progress_create_index. */
+  index?: {
+    command: string;
+    phase: string;
+    /** The index and its table, once the server knows them. */
+    name?: string;
+    table?: string;
+    blocksDone: number;
+    blocksTotal: number;
+    tuplesDone: number;
+    tuplesTotal: number;
+    /** Of blocks, else of tuples, when a total is known. */
+    percent?: number;
+  };
+  /** The event as one line, e.g. "migrations/0003_idx.sql:2: CREATE INDEX CONCURRENTLY docs_hnsw on docs: building index: loading tuples in tree, 1200 of 5000 tuples (24%), 12 s". */
+  message: string;
+}
 
 export interface AppliedResult {
   version: number;

@@ -5,7 +5,15 @@ import { displayDirectory } from "../engine/compute-plan";
 import { MigrateError } from "../errors";
 import { versionTextPattern } from "../options/migration-options";
 import { redactorFor } from "../redact";
-import type { AppliedMigration, AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan } from "../types";
+import type {
+  AppliedMigration,
+  AppliedResult,
+  EngineOptions,
+  MigrationFile,
+  MigrationSet,
+  Plan,
+  ProgressEvent,
+} from "../types";
 import {
   type DatabaseCommandOptions,
   databaseConnection,
@@ -18,6 +26,7 @@ import type { Interruption } from "./interrupt";
 import { type EngineApi, loadEngine } from "./load-engine";
 import type { Output } from "./output";
 import { checkPending, type PendingChecks } from "./pending-checks";
+import { liveProgressEveryMs, showProgress } from "./progress-output";
 import { needsAttention, statusEntries, statusLine } from "./status";
 
 interface Context {
@@ -33,9 +42,18 @@ function prepare(options: DatabaseCommandOptions, output: Output, interruption?:
       if (options.verbose) output.note(message);
     },
     warn: (message: string) => output.note(`warning: ${message}`),
+    // What PostgreSQL said while a migration ran (pgvector's index warnings): shown without --verbose.
+    notice: (message: string) => output.note(message),
   };
   const base = engineOptions(options, connection, logger);
-  const stoppable = interruption && { signal: interruption.controller.signal, onProgress: interruption.onProgress };
+  const stoppable = interruption && {
+    signal: interruption.controller.signal,
+    onProgress: (event: ProgressEvent) => {
+      interruption.onProgress(event);
+      showProgress(event, output);
+    },
+    ...(output.liveProgress && { progressEveryMs: liveProgressEveryMs }),
+  };
   return { options: { ...base, ...stoppable }, directory: migrationsDirectory(options.dir) };
 }
 
@@ -83,7 +101,9 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
     ...(context.options.sessionSettings && { sessionSettings: context.options.sessionSettings }),
     ...(process.env.SQUAWK_PATH && { squawkPath: process.env.SQUAWK_PATH }),
   });
-  const errors = plan.problems.filter((problem) => problem.severity === "error");
+  const errors = [...plan.problems, ...(plan.extensionProblems ?? [])].filter(
+    (problem) => problem.severity === "error",
+  );
   const failures = checkFailures(checks, engine.lintErrors(checks.lint).length, strict);
   const ok = errors.length === 0 && failures.length === 0;
   const code = !ok
@@ -103,6 +123,7 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
       }),
       pending: plan.pending.map(pendingJson),
       problems: plan.problems,
+      extensionProblems: plan.extensionProblems ?? [],
       invalidSql: checks.invalidSql,
       lint: checks.lint,
       ...(checks.lintSkipped !== undefined && { lintSkipped: checks.lintSkipped }),
@@ -168,6 +189,13 @@ function printPlan(engine: EngineApi, set: MigrationSet, plan: Plan, checks: Pen
   if (plan.problems.length > 0) {
     output.line(`Problems: ${plan.problems.length}`);
     for (const problem of plan.problems) output.line(`  ${problem.severity}: ${problem.message}`);
+  }
+  const extensionProblems = plan.extensionProblems ?? [];
+  if (extensionProblems.length > 0) {
+    output.line(
+      `Extensions: ${plural(extensionProblems.length, "problem")} (\`up\` checks them before running anything)`,
+    );
+    for (const problem of extensionProblems) output.line(`  ${problem.severity}: ${problem.message}`);
   }
 }
 

@@ -2,6 +2,8 @@
 import { resolve } from "node:path";
 import { libpqVariables } from "../db/connection-config";
 import { noRetry } from "../db/retry";
+import { migrationOptions, searchPathValue } from "../options/migration-options";
+import { durationMs } from "../options/progress";
 import type { ConnectionOptions, EngineOptions, LoadOptions, Platform } from "../types";
 import { UsageError } from "./exit-codes";
 
@@ -15,11 +17,15 @@ export interface DatabaseCommandOptions {
   migrationTimeout?: number;
   keepalive?: number;
   allowOutOfOrder?: boolean;
+  /** `--search-path`: the schemas of the migration sessions' search_path. */
+  searchPath?: string[];
   platform?: Platform;
   format?: LoadOptions["format"];
   allowEmpty?: boolean;
   json?: boolean;
   verbose?: boolean;
+  /** `up`/`down --progress`: report a statement running longer than this (ms); 0: never. */
+  progress?: number;
   /** `up --single-transaction`. */
   singleTransaction?: boolean;
   /** `up --allow-populated`. */
@@ -32,14 +38,23 @@ export interface DatabaseCommandOptions {
   noRetry?: boolean;
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** "500ms", "30s", "2m", "6h", or a bare number of seconds, to milliseconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
-  const amount = Number(match[1]) * (durationUnits[match[2] ?? "s"] ?? 1000);
-  return Math.round(amount);
+  const ms = durationMs(value);
+  if (ms === undefined) throw new UsageError("use a duration such as 500ms, 30s, 2m, 6h, or a number of seconds");
+  return ms;
+}
+
+/** "public, extensions" to ["public", "extensions"], each name as the searchPath option takes it. */
+export function parseSearchPathOption(value: string): string[] {
+  const schemas = value
+    .split(",")
+    .map((schema) => schema.trim())
+    .map((schema) => (/^"(.*)"$/.test(schema) ? schema.slice(1, -1).replace(/""/g, '"') : schema));
+  const problem =
+    migrationOptions.searchPath.problem(schemas) ?? schemas.map(migrationOptions.searchPath.item).find(Boolean);
+  if (problem) throw new UsageError(`give schema names separated by commas, e.g. public,extensions (${problem})`);
+  return schemas;
 }
 
 export function migrationsDirectory(dir: string): string {
@@ -82,12 +97,14 @@ export function engineOptions(
     ...(options.migrationTimeout !== undefined && { migrationTimeoutMs: options.migrationTimeout }),
     ...(options.keepalive !== undefined && { keepAliveDelayMs: options.keepalive }),
     ...(options.allowOutOfOrder && { allowOutOfOrder: true }),
+    ...(options.searchPath !== undefined && { sessionSettings: { search_path: searchPathValue(options.searchPath) } }),
     ...(options.platform !== undefined && { platform: options.platform }),
     ...(options.singleTransaction && { singleTransaction: true }),
     ...(options.allowPopulated && { allowPopulated: true }),
     ...(options.importToolLedger && { importToolLedger: true }),
     ...(options.keepToolLedger && { keepToolLedger: true }),
     ...(options.noRetry && { retry: noRetry }),
+    ...(options.progress !== undefined && { progressAfterMs: options.progress }),
     logger,
   };
 }

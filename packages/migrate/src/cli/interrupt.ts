@@ -30,7 +30,7 @@ export class Interruption {
       case "statement-started":
         this.statement = { ordinal: event.ordinal, line: event.line };
         break;
-      default:
+      case "migration-done":
         this.finished.push(event.result);
         this.current = undefined;
         this.statement = undefined;

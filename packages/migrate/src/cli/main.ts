@@ -7,6 +7,7 @@ import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
 import { DEFAULT_EXCLUDED_RULES } from "../lint/rules";
 import { migrationOptions, toolLedgerOptions } from "../options/migration-options";
+import { defaultProgressAfterMs, progressEnvironmentVariable } from "../options/progress";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
 import {
@@ -21,7 +22,7 @@ import {
   upCommand,
 } from "./commands";
 import { terminalQuestion } from "./confirm";
-import { type DatabaseCommandOptions, parseDuration } from "./engine-options";
+import { type DatabaseCommandOptions, parseDuration, parseSearchPathOption } from "./engine-options";
 import { ExitCode, UsageError } from "./exit-codes";
 import { Interruption } from "./interrupt";
 import { lintCommand } from "./lint-command";
@@ -96,6 +97,13 @@ const databaseOptions: readonly OptionSpec[] = [
     description: `fail at the first connection error instead of retrying transient ones (default: ${defaultRetry.attempts} attempts, waiting ${defaultRetry.initialDelayMs} ms doubling up to ${defaultRetry.maxDelayMs / 1000} s)`,
   },
   {
+    name: "search-path",
+    value: "<schemas>",
+    description:
+      "search_path of the migration sessions, comma-separated, e.g. public,extensions when vector is in schema extensions (default: the server's)",
+    parse: parseSearchPathOption,
+  },
+  {
     name: "platform",
     value: "<platform>",
     description: migrationOptions.platform.description.toLowerCase().replace(/\.$/, ""),
@@ -104,6 +112,14 @@ const databaseOptions: readonly OptionSpec[] = [
   jsonOption,
   { name: "verbose", description: "print progress messages on stderr" },
 ];
+
+const progressOption: OptionSpec = {
+  name: "progress",
+  value: "<duration>",
+  description: `report a statement that runs longer than this (index build phase and percent, lock waits, elapsed time, read from a second connection): a live line on a terminal, else a line this often; 0 = off (default ${defaultProgressAfterMs / 1000}s)`,
+  env: progressEnvironmentVariable,
+  parse: parseDuration,
+};
 
 const dryRunOption: OptionSpec = {
   name: "dry-run",
@@ -143,6 +159,7 @@ const commands: readonly CommandSpec[] = [
     description: "apply pending migrations",
     options: [
       ...databaseOptions,
+      progressOption,
       dryRunOption,
       {
         name: "single-transaction",
@@ -190,6 +207,7 @@ const commands: readonly CommandSpec[] = [
         required: true,
         parse: parseTargetVersion,
       },
+      progressOption,
       dryRunOption,
       { name: "yes", description: "revert without asking (required when stdin is not a terminal)" },
     ],
@@ -267,9 +285,11 @@ function databaseCommandOptions(values: OptionValues): DatabaseCommandOptions {
   if (values.keepalive !== undefined) options.keepalive = values.keepalive as number;
   if (values["allow-out-of-order"]) options.allowOutOfOrder = true;
   if (values["no-retry"]) options.noRetry = true;
+  if (values["search-path"] !== undefined) options.searchPath = values["search-path"] as string[];
   if (values.platform !== undefined) options.platform = values.platform as DatabaseCommandOptions["platform"];
   if (values.format !== undefined) options.format = values.format as DatabaseCommandOptions["format"];
   if (values["allow-empty"]) options.allowEmpty = true;
+  if (values.progress !== undefined) options.progress = values.progress as number;
   if (values.json) options.json = true;
   if (values.verbose) options.verbose = true;
   return options;

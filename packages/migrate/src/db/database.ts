@@ -64,6 +64,7 @@ export class Database {
   readonly target: string;
   readonly deadlines: Deadlines;
   private lost?: Error;
+  private script?: ScriptQuery;
 
   constructor(client: pg.Client, target: string, deadlines: Deadlines) {
     this.client = client;
@@ -78,6 +79,11 @@ export class Database {
   /** Set when the connection broke; queries fail after that. */
   get lostError(): Error | undefined {
     return this.lost;
+  }
+
+  /** While `runScript` runs: how many of its statements completed (the running one's 0-based index). */
+  get scriptStatementsCompleted(): number | undefined {
+    return this.script?.completedStatements;
   }
 
   /** True while the session is inside a transaction block (ReadyForQuery status T or E). */
@@ -111,11 +117,15 @@ export class Database {
     let script: ScriptQuery | undefined;
     const done = new Promise<ScriptResult>((resolve, reject) => {
       script = new ScriptQuery(text, resolve, reject);
+      this.script = script;
       this.client.query(script);
     });
+    const finished = () => {
+      if (this.script === script) this.script = undefined;
+    };
     return this.withDeadline(done, this.deadlines.migrationMs, (ms) => {
       throw new ScriptError(new DeadlineError(ms, migrationTimeoutSetting), script?.completedStatements ?? 0);
-    });
+    }).finally(finished);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { checkSqlFiles } from "./check-sql";
 import { displayDirectory } from "./compute-plan";
 import { runFile, runOptionsOf } from "./execute";
 import { type ResolvedOptions, resolveOptions } from "./options";
+import { ProgressWatch } from "./progress-watch";
 import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /**
@@ -26,9 +27,14 @@ export async function down(
       `Invalid target version ${targetVersion}: give an applied migration version, or 0 to revert everything.`,
     );
   }
-  return withEngineErrors(options, () =>
-    underMigrationLock(options, (database) => revert(database, set, targetVersion, options)),
-  );
+  return withEngineErrors(options, async () => {
+    const progress = new ProgressWatch(options);
+    try {
+      return await underMigrationLock(options, (database) => revert(database, set, targetVersion, options, progress));
+    } finally {
+      await progress.close();
+    }
+  });
 }
 
 async function revert(
@@ -36,6 +42,7 @@ async function revert(
   set: MigrationSet,
   targetVersion: number,
   options: ResolvedOptions,
+  progress: ProgressWatch,
 ): Promise<DownResult> {
   const { tracking, logger } = options;
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
@@ -89,6 +96,8 @@ async function revert(
     });
     const { durationMs } = await runFile({
       database,
+      id: migration.id,
+      progress,
       checked: file,
       direction: "down",
       trackingSql: () => deleteRowSql(tracking, row.version),

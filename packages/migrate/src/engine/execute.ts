@@ -7,17 +7,23 @@ import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
-import type { Logger, Platform } from "../types";
+import type { Platform } from "../types";
 import type { CheckedFile } from "./check-sql";
 import { migrationFailed, positionUnitOf, statementAt } from "./failure";
 import { builtIndexOid, dropInvalidIndexes, findInvalidIndexes, invalidAmongSql } from "./invalid-indexes";
-import type { ResolvedOptions } from "./options";
+import type { EngineLogger, ResolvedOptions } from "./options";
 import { platformAdvice } from "./preflight";
+import type { ProgressWatch } from "./progress-watch";
+import { reportNotices } from "./server-notices";
 import { isConnectionLoss } from "./session";
 import { sessionChanges, sessionChangeWarning, sessionResetStatements } from "./session-reset";
 
 export interface FileRun {
   database: Database;
+  /** The migration's id, e.g. "0003_add_index", for progress events. */
+  id: string;
+  /** Reports a round trip that runs long; none: not reported. */
+  progress?: ProgressWatch;
   checked: CheckedFile;
   /** Applying an up file (its tracking row is inserted) or reverting with a down file (its row is deleted). */
   direction: "up" | "down";
@@ -40,7 +46,7 @@ export interface FileRun {
   tracking: TrackingTable;
   /** For the advice added when CREATE EXTENSION fails. */
   platform: Platform;
-  logger: Logger;
+  logger: EngineLogger;
   /** No-transaction files: called before each statement runs. */
   onStatement?: (statement: ParsedStatement) => void;
 }
@@ -74,10 +80,14 @@ export interface FileOutcome {
 
 /** Runs the file. Throws MigrateError("MIGRATION_FAILED"). */
 export async function runFile(run: FileRun): Promise<FileOutcome> {
-  // NOTICEs and WARNINGs the SQL raises ("relation already exists, skipping") go to the log.
-  const onNotice = (notice: { severity?: string; message?: string }) =>
-    run.logger.info(`${run.checked.file.displayPath}: ${notice.severity ?? "NOTICE"}: ${notice.message}`);
-  run.database.client.on("notice", onNotice);
+  const { file, parsed } = run.checked;
+  const stopNotices = reportNotices(
+    run.database,
+    file,
+    parsed,
+    () => runningStatement(run),
+    (message) => run.logger.notice(message),
+  );
   const changes = sessionChanges(run.checked.parsed);
   const warning = sessionChangeWarning(run.checked.file.displayPath, changes);
   // A no-transaction file's "-- migrate:set" directives are session settings too; a transactional file's are SET LOCAL.
@@ -95,7 +105,44 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
     if (warning) run.logger.warn(warning);
     return outcome;
   } finally {
-    run.database.client.off("notice", onNotice);
+    stopNotices();
+    currentStatement.delete(run);
+  }
+}
+
+/** The statement a no-transaction file is running, for its notices and progress. */
+const currentStatement = new WeakMap<FileRun, ParsedStatement>();
+
+/**
+ * The statement of the file that raised a notice. In a transactional file, the statements the server completed so
+ * far identify it (the script's prefix comes first; the engine's statements after the file have none): the server
+ * flushes their completions before it sends a notice.
+ */
+function runningStatement(run: FileRun): ParsedStatement | undefined {
+  const { file, parsed } = run.checked;
+  if (!file.directives.transaction) return currentStatement.get(run);
+  const completed = run.database.scriptStatementsCompleted;
+  return completed === undefined ? undefined : parsed.statements[completed - transactionPrefix(run).statements.length];
+}
+
+/**
+ * Runs one migration round trip, its progress reported while it runs longer than progressAfterMs. The line is that
+ * of a no-transaction file's statement: during a transactional file's script the server holds back the completions
+ * of its statements (it flushes them with a notice, or at the end), so the statement running is not known then.
+ */
+async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
+  const stop = run.progress?.watch(run.database, {
+    id: run.id,
+    displayPath: run.checked.file.displayPath,
+    line: () => {
+      const statement = run.checked.file.directives.transaction ? undefined : currentStatement.get(run);
+      return statement && run.checked.parsed.source.lineColumn(statement.start).line;
+    },
+  });
+  try {
+    return await work();
+  } finally {
+    stop?.();
   }
 }
 
@@ -110,13 +157,8 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
 async function runInTransaction(run: FileRun, reset: readonly string[]): Promise<FileOutcome> {
   const { database, checked } = run;
   const { file, parsed } = checked;
-  const settings: Record<string, string> = { ...file.directives.settings };
-  if (run.asynchronousCommit) settings.synchronous_commit = "off";
   const shared = run.sharedTransaction;
-  const prefixStatements = [shared ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
-    (statement) => statement !== undefined,
-  );
-  const prefix = prefixStatements.length > 0 ? `${prefixStatements.join(";\n")};\n` : "";
+  const { statements: prefixStatements, text: prefix } = transactionPrefix(run);
   // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
   const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
   const suffix = shared
@@ -126,7 +168,7 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
 
   const started = performance.now();
   try {
-    const result = await database.runScript(script);
+    const result = await watched(run, () => database.runScript(script));
     const serverDuration = Number(result.lastRow?.[0]);
     const durationMs = Number.isFinite(serverDuration) ? serverDuration : Math.round(performance.now() - started);
     return { durationMs, droppedInvalidIndexes: [] };
@@ -164,6 +206,16 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
       rolledBack,
     ]);
   }
+}
+
+/** What a transactional file's script runs before the file: BEGIN (unless shared) and its SET LOCAL settings. */
+function transactionPrefix(run: FileRun): { statements: string[]; text: string } {
+  const settings: Record<string, string> = { ...run.checked.file.directives.settings };
+  if (run.asynchronousCommit) settings.synchronous_commit = "off";
+  const statements = [run.sharedTransaction ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
+    (statement) => statement !== undefined,
+  );
+  return { statements, text: statements.length > 0 ? `${statements.join(";\n")};\n` : "" };
 }
 
 /**
@@ -213,9 +265,10 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
   for (const statement of parsed.statements) {
     const index = concurrentIndex(statement);
     run.onStatement?.(statement);
+    currentStatement.set(run, statement);
     try {
       if (index) droppedInvalidIndexes.push(...(await dropInvalidIndexes(database, [index], logger)));
-      await database.runStatement(statement.text);
+      await watched(run, () => database.runStatement(statement.text));
       const oid = index && (await builtIndexOid(database, index));
       if (oid) builtIndexes.push(oid);
     } catch (error) {

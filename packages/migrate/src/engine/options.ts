@@ -6,6 +6,7 @@ import { MigrateError } from "../errors";
 import { isSettingName } from "../files/session-settings";
 import { lockTimeoutMsOf, migrationOptions, toolLedgerOptions } from "../options/migration-options";
 import { isExtensionName } from "../options/names";
+import { defaultProgressAfterMs } from "../options/progress";
 import { Redactor, redactorFor } from "../redact";
 import {
   type EngineOptions,
@@ -15,6 +16,9 @@ import {
   platforms,
   type RetryOptions,
 } from "../types";
+
+/** The engine's logger: a server notice goes to the caller's `notice`, or else to its `warn`. */
+export type EngineLogger = Required<Logger>;
 
 export interface ResolvedOptions {
   connection: ResolvedConnection;
@@ -32,10 +36,13 @@ export interface ResolvedOptions {
   singleTransaction: boolean;
   retry: RetryOptions;
   /** The caller's logger with secrets removed from every line; silent when none was given. */
-  logger: Logger;
+  logger: EngineLogger;
   redactor: Redactor;
   signal?: AbortSignal;
   onProgress: (event: ProgressEvent) => void;
+  /** 0: progress is never reported. */
+  progressAfterMs: number;
+  progressEveryMs: number;
 }
 
 export const defaultTimeouts = {
@@ -43,11 +50,16 @@ export const defaultTimeouts = {
   queryTimeoutMs: 30_000,
   migrationTimeoutMs: 24 * 3_600_000,
   keepAliveDelayMs: 10_000,
+  progressAfterMs: defaultProgressAfterMs,
 } as const;
 
 /** A duration option in milliseconds: `min` is the smallest value accepted (0 where 0 means "no limit"). */
-function durationOption(name: keyof typeof defaultTimeouts, value: number | undefined, min: 0 | 1): number {
-  const ms = value ?? defaultTimeouts[name];
+function durationOption(
+  name: keyof typeof defaultTimeouts | "progressEveryMs",
+  value: number | undefined,
+  min: 0 | 1,
+): number {
+  const ms = value ?? (name === "progressEveryMs" ? undefined : defaultTimeouts[name]);
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < min || ms > 2_147_483_647) {
     throw new MigrateError(
       "INVALID_OPTIONS",
@@ -75,6 +87,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       migrationMs: durationOption("migrationTimeoutMs", options.migrationTimeoutMs, 0),
     };
     const keepAliveDelayMs = durationOption("keepAliveDelayMs", options.keepAliveDelayMs, 1);
+    const progressAfterMs = durationOption("progressAfterMs", options.progressAfterMs, 0);
+    const progressEveryMs =
+      options.progressEveryMs === undefined
+        ? progressAfterMs
+        : durationOption("progressEveryMs", options.progressEveryMs, 1);
     const platform = options.platform ?? migrationOptions.platform.default;
     if (!platforms.includes(platform)) {
       throw new MigrateError("INVALID_OPTIONS", `Unknown platform "${platform}": use one of ${platforms.join(", ")}.`);
@@ -135,6 +152,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       redactor,
       ...(options.signal && { signal: options.signal }),
       onProgress: options.onProgress ?? (() => {}),
+      progressAfterMs,
+      progressEveryMs,
     };
   } catch (error) {
     if (error instanceof MigrateError) {
@@ -144,9 +163,11 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
   }
 }
 
-function redactingLogger(logger: Logger | undefined, redactor: Redactor): Logger {
+function redactingLogger(logger: Logger | undefined, redactor: Redactor): EngineLogger {
   return {
     info: (message) => logger?.info(redactor.redact(message)),
     warn: (message) => logger?.warn(redactor.redact(message)),
+    notice: (message) =>
+      logger?.notice ? logger.notice(redactor.redact(message)) : logger?.warn(redactor.redact(message)),
   };
 }

@@ -11,7 +11,8 @@ import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile, runOptionsOf } from "./execute";
 import { recordImported } from "./import-ledger";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { checkExtensions } from "./preflight";
+import { checkExtensions, preflightOptions } from "./preflight";
+import { ProgressWatch } from "./progress-watch";
 import { appliedBySql, isConnectionLoss, throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
 
 /**
@@ -31,25 +32,30 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
   return withEngineErrors(options, async () => {
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
-    return underMigrationLock(
-      options,
-      (database) => applyPending(database, set, options, toolLedger),
-      // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
-      async (database) => {
-        const before = computePlan(
-          set,
-          (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
-          options.allowOutOfOrder,
-        );
-        refuseProblems(before);
-        if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
-        await checkSqlFiles(
-          before.pending.map((migration) => migration.up),
-          "up",
-          options.tracking.lockKey,
-        );
-      },
-    );
+    const progress = new ProgressWatch(options);
+    try {
+      return await underMigrationLock(
+        options,
+        (database) => applyPending(database, set, options, toolLedger, progress),
+        // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
+        async (database) => {
+          const before = computePlan(
+            set,
+            (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+            options.allowOutOfOrder,
+          );
+          refuseProblems(before);
+          if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
+          await checkSqlFiles(
+            before.pending.map((migration) => migration.up),
+            "up",
+            options.tracking.lockKey,
+          );
+        },
+      );
+    } finally {
+      await progress.close();
+    }
   });
 }
 
@@ -58,6 +64,7 @@ async function applyPending(
   set: MigrationSet,
   options: ResolvedOptions,
   toolLedger: WritableLedger | undefined,
+  progress: ProgressWatch,
 ): Promise<UpResult> {
   const { tracking, logger } = options;
   if (options.importToolLedger) await recordImported(database, set, ledgerOf(set, "importToolLedger"), options, false);
@@ -77,7 +84,7 @@ async function applyPending(
   const checkedInOrder = plan.pending
     .map((migration) => checked.get(migration.up))
     .filter((file) => file !== undefined);
-  await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
+  await checkExtensions(database, checkedInOrder, preflightOptions(options), logger);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
   await ensureTrackingTable(database, tracking);
@@ -103,7 +110,7 @@ async function applyPending(
       insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
     ].join(";\n");
   if (options.singleTransaction && plan.pending.length > 0) {
-    return applyInOneTransaction(database, plan, checked, options, recordSql);
+    return applyInOneTransaction(database, plan, checked, options, recordSql, progress);
   }
   let unflushedCommits = 0;
   let completed = false;
@@ -124,6 +131,8 @@ async function applyPending(
       });
       const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
         database,
+        id: migration.id,
+        progress,
         checked: file,
         direction: "up",
         trackingSql: (durationSql) => recordSql(migration, file, durationSql),
@@ -168,6 +177,7 @@ async function applyInOneTransaction(
   checked: ReadonlyMap<SqlFile, CheckedFile>,
   options: ResolvedOptions,
   recordSql: (migration: MigrationFile, file: CheckedFile, durationSql: string) => string,
+  progress: ProgressWatch,
 ): Promise<UpResult> {
   const { tracking, logger } = options;
   const count = plan.pending.length;
@@ -192,6 +202,8 @@ async function applyInOneTransaction(
       });
       const { durationMs } = await runFile({
         database,
+        id: migration.id,
+        progress,
         checked: file,
         direction: "up",
         trackingSql: (durationSql) => recordSql(migration, file, durationSql),

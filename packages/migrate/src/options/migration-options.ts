@@ -5,7 +5,7 @@ import { quoteIdentifier } from "../db/quote";
 import { defaultTrackingTable } from "../db/tracking-table";
 import { formatChoices } from "../files/formats";
 import { type EngineOptions, type Logger, type MigrationFormat, type Platform, platforms } from "../types";
-import { extensionNameProblem, trackingTableProblem } from "./names";
+import { extensionNameProblem, schemaNameProblem, trackingTableProblem } from "./names";
 
 export const lintModes = ["off", "warn", "strict"] as const;
 /**
@@ -169,11 +169,20 @@ export const migrationOptions = {
     /** The rule of each name in the list. */
     item: extensionNameProblem,
   },
-  searchPath: nameList({
-    default: undefined,
-    description: "search_path of the migration sessions. Default: the server's.",
-    example: 'schema names, e.g. ["public", "extensions"]',
-  }),
+  searchPath: {
+    ...nameList({
+      default: undefined,
+      description:
+        "search_path of the migration sessions, e.g. public, extensions where vector is installed in schema extensions. Default: the server's.",
+      example: 'schema names, e.g. ["public", "extensions"]',
+    }),
+    problem: (value: unknown) =>
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "")
+        ? undefined
+        : 'must be a non-empty list of schema names, e.g. ["public", "extensions"]',
+    /** The rule of each name in the list. */
+    item: schemaNameProblem,
+  },
   lint: choice<LintMode>({
     default: "warn",
     accepted: lintModes,
@@ -245,9 +254,9 @@ export function migrationOptionProblems(
       problems.push({ option: name, message: `${name} ${problem}` });
       continue;
     }
-    if (name === "requiredExtensions") {
+    if (name === "requiredExtensions" || name === "searchPath") {
       for (const item of value as string[]) {
-        const itemProblem = migrationOptions.requiredExtensions.item(item);
+        const itemProblem = migrationOptions[name].item(item);
         if (itemProblem) problems.push({ option: name, message: `${name}: ${itemProblem}` });
       }
     }
@@ -275,8 +284,13 @@ export function sessionSettingsFor(
   options: Pick<MigrationOptions, "timeoutMinutes" | "searchPath">,
 ): Record<string, string> {
   const settings: Record<string, string> = { statement_timeout: `${options.timeoutMinutes}min` };
-  if (options.searchPath !== undefined) settings.search_path = options.searchPath.map(schemaName).join(", ");
+  if (options.searchPath !== undefined) settings.search_path = searchPathValue(options.searchPath);
   return settings;
+}
+
+/** The search_path setting of a list of schemas. */
+export function searchPathValue(schemas: readonly string[]): string {
+  return schemas.map(schemaName).join(", ");
 }
 
 /** A schema as search_path lists it: plain names as they are (as PostgreSQL shows them), others quoted. */

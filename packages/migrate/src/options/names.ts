@@ -38,3 +38,10 @@ export function trackingTableProblem(name: unknown): string | undefined {
     `underscores (at most 63 characters), e.g. "${defaultTrackingTable}"`
   );
 }
+
+/** A schema of a search_path: any name PostgreSQL takes (at most 63 bytes, no NUL), or $user. */
+export function schemaNameProblem(name: unknown): string | undefined {
+  return typeof name === "string" && name.trim() !== "" && !name.includes("\0") && Buffer.byteLength(name) <= 63
+    ? undefined
+    : `${quote(name)} is not a schema name (at most 63 bytes, e.g. extensions, or $user).`;
+}

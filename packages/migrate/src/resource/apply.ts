@@ -5,21 +5,44 @@ import { readApplied } from "../engine/plan";
 import { up } from "../engine/up";
 import { loadMigrations } from "../files/load";
 import { engineOptionsFor } from "../options/migration-options";
+import { defaultProgressAfterMs, durationMs, progressEnvironmentVariable } from "../options/progress";
 import { Redactor } from "../redact";
-import type { AppliedMigration, EngineOptions, MigrationSet } from "../types";
+import type { AppliedMigration, EngineOptions, Logger, MigrationSet } from "../types";
 import { adviceFor } from "./advice";
 import type { MigrationsInputs, MigrationsOutputs, ResourceConnection } from "./inputs";
 import { appliedMapOf, entryFile, idOf, migrationMapOf, readMap } from "./migration-map";
 import { migrationsFolder } from "./project-directory";
 import { connectionTarget, shortChecksum } from "./values";
 
-const logger = {
+// The provider host's output is the Pulumi log of the operation.
+const logger: Logger = {
   info: (message: string) => console.log(message),
   warn: (message: string) => console.warn(`warning: ${message}`),
+  // What PostgreSQL said while a migration ran (pgvector's index warnings), with its DETAIL and HINT.
+  notice: (message: string) => console.warn(message),
 };
 
 function engineOptions(props: MigrationsInputs): EngineOptions {
-  return engineOptionsFor(props, { ...props.connection }, logger);
+  return {
+    ...engineOptionsFor(props, { ...props.connection }, logger),
+    // A long statement's progress (index build phase and percent, lock waits), a line each time.
+    onProgress: (event) => {
+      if (event.kind === "statement-progress") console.log(event.message);
+    },
+    ...progressAfter(),
+  };
+}
+
+/** PGVECTOR_MIGRATE_PROGRESS of the provider host's environment (as the CLI takes it); unset: the default. */
+function progressAfter(): { progressAfterMs?: number } {
+  const value = process.env[progressEnvironmentVariable];
+  if (value === undefined || value === "") return {};
+  const ms = durationMs(value);
+  if (ms !== undefined) return { progressAfterMs: ms };
+  logger.warn(
+    `${progressEnvironmentVariable}="${value}" is not a duration (e.g. 30s, 2m, 0 for off): progress is reported after ${defaultProgressAfterMs / 1000}s.`,
+  );
+  return {};
 }
 
 function urlPassword(url: string): string | undefined {

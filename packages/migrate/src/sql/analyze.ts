@@ -2,7 +2,7 @@
 // transaction, statements a migration must not contain, use of pgvector, extensions created, and indexes
 // built concurrently (which leave an INVALID index behind when they fail).
 import type { ParsedStatement, ParseNode } from "./parser";
-import { isRecord, lastName, walk } from "./tree";
+import { isRecord, lastName, stringList, walk } from "./tree";
 
 export interface ConcurrentIndex {
   /** Schema as written, undefined when unqualified (the table's schema is used). */
@@ -188,20 +188,36 @@ const vectorHint = new RegExp(
 
 /** True when the statement uses pgvector: its types, index methods, operator classes, operators or functions. */
 export function usesVector(statement: ParsedStatement): boolean {
+  return findVectorUse(statement, { accessMethods: true, counts: () => true });
+}
+
+/**
+ * True when the statement names one of pgvector's types, operator classes, operators or functions without a
+ * schema: PostgreSQL then looks it up through the search_path (index methods are global, so they do not count).
+ */
+export function usesVectorThroughSearchPath(statement: ParsedStatement): boolean {
+  return findVectorUse(statement, { accessMethods: false, counts: (names) => stringList(names).length === 1 });
+}
+
+/** Whether the statement uses pgvector: an index method (when `accessMethods`), or a name list that `counts`. */
+function findVectorUse(
+  statement: ParsedStatement,
+  { accessMethods, counts }: { accessMethods: boolean; counts: (names: unknown) => boolean },
+): boolean {
   if (statement.kind === "CreateExtensionStmt" || !vectorHint.test(statement.text)) return false;
   let found = false;
   walk(statement.node, (key, value) => {
     if (found) return;
     if ((key === "typeName" || key === "TypeName") && isRecord(value) && vectorTypes.has(lastName(value.names))) {
-      found = true;
+      found = counts(value.names);
     } else if (key === "accessMethod" && typeof value === "string" && vectorAccessMethods.has(value)) {
-      found = true;
+      found = accessMethods;
     } else if (key === "opclass" && /^(vector|halfvec|sparsevec)_/.test(lastName(value))) {
-      found = true;
+      found = counts(value);
     } else if (key === "A_Expr" && isRecord(value) && lastName(value.name) === "<=>") {
-      found = true;
+      found = counts(value.name);
     } else if (key === "FuncCall" && isRecord(value) && vectorFunctions.has(lastName(value.funcname))) {
-      found = true;
+      found = counts(value.funcname);
     }
   });
   return found;
