@@ -23,6 +23,8 @@ export const migrationSettingOptions = {
   migrationsFormat: "format",
   migrationsBaseline: "baseline",
   migrationsAllowPopulated: "allowPopulated",
+  migrationsImportToolLedger: "importToolLedger",
+  migrationsKeepToolLedger: "keepToolLedger",
   migrationsSearchPath: "searchPath",
 } as const satisfies Record<string, MigrationOptionName>;
 
@@ -88,6 +90,8 @@ export const commonSettings = {
     },
   }),
   migrationsAllowPopulated: boolean(migrationOptions.allowPopulated),
+  migrationsImportToolLedger: boolean(migrationOptions.importToolLedger),
+  migrationsKeepToolLedger: boolean(migrationOptions.keepToolLedger),
   // [] (the default) leaves the option unset: the server's search_path, or the platform's (Supabase).
   migrationsSearchPath: stringList({
     default: [],

@@ -82,3 +82,32 @@ describe("migrationsFormat, migrationsBaseline, migrationsAllowPopulated", () =>
     expect(migrations.inputs).not.toHaveProperty("baselineVersion");
   });
 });
+
+describe("migrationsImportToolLedger, migrationsKeepToolLedger", () => {
+  it("default to false", () => {
+    expect(migrationsOf(azure)).toMatchObject({ importToolLedger: false, keepToolLedger: false });
+  });
+
+  it("reach the Migrations resource for a drizzle-kit folder", async () => {
+    const { registrations } = await runStack("dev", {
+      ...stackFileConfig("dev"),
+      migrationsDirectory: "test/fixtures/formats/drizzle/migrations",
+      migrationsImportToolLedger: "true",
+      migrationsKeepToolLedger: "true",
+    });
+    expect(single(registrations, migrationsType).inputs).toMatchObject({
+      format: "auto",
+      importToolLedger: true,
+      keepToolLedger: true,
+    });
+  });
+
+  it("refuse, in the preview, a folder whose tool has no ledger to import or to keep", async () => {
+    await expect(runStack("dev", { ...stackFileConfig("dev"), migrationsKeepToolLedger: "true" })).rejects.toThrow(
+      /keepToolLedger .*records each migration in the ledger of drizzle-kit or the Supabase CLI, but migrations\/? is read as format native/,
+    );
+    await expect(runStack("dev", { ...stackFileConfig("dev"), migrationsImportToolLedger: "true" })).rejects.toThrow(
+      /Migrations option importToolLedger reads the ledger of the tool the folder belongs to, but .* is read as format native/,
+    );
+  });
+});

@@ -30,6 +30,8 @@ const inputs: MigrationsInputs = {
   lint: "off",
   format: "auto",
   allowPopulated: false,
+  importToolLedger: false,
+  keepToolLedger: false,
 };
 
 const outputs: MigrationsOutputs = {

@@ -38,6 +38,8 @@ const inputs = (extra: Partial<MigrationsInputs> | Record<string, unknown> = {})
   lint: "warn",
   format: "auto",
   allowPopulated: false,
+  importToolLedger: false,
+  keepToolLedger: false,
   ...extra,
 });
 

@@ -36,6 +36,8 @@ const inputs = (platform: string): MigrationsInputs => ({
   lint: "warn",
   format: "auto",
   allowPopulated: false,
+  importToolLedger: false,
+  keepToolLedger: false,
 });
 
 describe("lint in preview, by platform", () => {

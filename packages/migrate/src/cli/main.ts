@@ -6,7 +6,7 @@ import { defaultRetry } from "../db/retry";
 import { isMigrateError } from "../errors";
 import { formatChoices } from "../files/formats";
 import { DEFAULT_EXCLUDED_RULES } from "../lint/rules";
-import { migrationOptions, toolLedgerOptions } from "../options/migration-options";
+import { migrationOptions } from "../options/migration-options";
 import { defaultProgressAfterMs, progressEnvironmentVariable } from "../options/progress";
 import { platforms } from "../types";
 import { type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, parseCommandLine } from "./arguments";
@@ -128,7 +128,7 @@ const dryRunOption: OptionSpec = {
 
 const importToolLedgerOption: OptionSpec = {
   name: "import-tool-ledger",
-  description: helpText(toolLedgerOptions.importToolLedger.description),
+  description: helpText(migrationOptions.importToolLedger.description),
 };
 
 const commands: readonly CommandSpec[] = [
@@ -172,7 +172,7 @@ const commands: readonly CommandSpec[] = [
           "apply the first migrations even though nothing is recorded and the database already has tables (see baseline)",
       },
       importToolLedgerOption,
-      { name: "keep-tool-ledger", description: helpText(toolLedgerOptions.keepToolLedger.description) },
+      { name: "keep-tool-ledger", description: helpText(migrationOptions.keepToolLedger.description) },
     ],
   },
   {

@@ -4,7 +4,7 @@ import type { Deadlines } from "../db/database";
 import { resolveTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { isSettingName } from "../files/session-settings";
-import { lockTimeoutMsOf, migrationOptions, toolLedgerOptions } from "../options/migration-options";
+import { lockTimeoutMsOf, migrationOptions } from "../options/migration-options";
 import { isExtensionName } from "../options/names";
 import { defaultProgressAfterMs } from "../options/progress";
 import { Redactor, redactorFor } from "../redact";
@@ -141,8 +141,8 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
       keepAliveDelayMs,
       allowOutOfOrder: options.allowOutOfOrder ?? migrationOptions.allowOutOfOrder.default,
       allowPopulated: options.allowPopulated ?? migrationOptions.allowPopulated.default,
-      importToolLedger: options.importToolLedger ?? toolLedgerOptions.importToolLedger.default,
-      keepToolLedger: options.keepToolLedger ?? toolLedgerOptions.keepToolLedger.default,
+      importToolLedger: options.importToolLedger ?? migrationOptions.importToolLedger.default,
+      keepToolLedger: options.keepToolLedger ?? migrationOptions.keepToolLedger.default,
       requiredExtensions,
       platform,
       sessionSettings,

@@ -59,6 +59,10 @@ export interface MigrationOptions {
   baseline?: string;
   /** Run the first migrations even though nothing is recorded and the database already holds tables. */
   allowPopulated: boolean;
+  /** Before applying, record as applied what the folder's own tool recorded in its ledger. */
+  importToolLedger: boolean;
+  /** drizzle-kit and Supabase CLI folders: also record each migration applied in that tool's ledger. */
+  keepToolLedger: boolean;
 }
 
 export type MigrationOptionName = keyof MigrationOptions;
@@ -208,32 +212,20 @@ export const migrationOptions = {
     description:
       "Run the first migrations even though nothing is recorded and the database already holds tables (otherwise refused: see baseline).",
   }),
+  importToolLedger: yesNo({
+    default: false,
+    description:
+      "Before applying, record as applied what the folder's own tool recorded in its ledger (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway, Prisma), as `pgvector-migrate import` does.",
+  }),
+  keepToolLedger: yesNo({
+    default: false,
+    description:
+      "drizzle-kit and Supabase CLI folders: also record each migration applied in that tool's ledger, in the same transaction, so the tool sees it as applied.",
+  }),
 } as const;
 
 /** Options a run may leave unset: undefined means "none" rather than a default. */
 const unsetAllowed: readonly MigrationOptionName[] = ["searchPath", "baseline"];
-
-const trueOrFalse = (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false");
-
-/**
- * The options about the ledger of the tool a folder comes from (drizzle-kit, the Supabase CLI, dbmate, golang-migrate,
- * Flyway, Prisma): the engine (EngineOptions) and the CLI take them; they are not inputs of the Pulumi resource yet,
- * so they stay out of `migrationOptions` (whose every entry is a resource input and a diffed state field).
- */
-export const toolLedgerOptions = {
-  importToolLedger: {
-    default: false,
-    description:
-      "Before applying, record as applied what the folder's own tool recorded in its ledger (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway, Prisma), as `pgvector-migrate import` does.",
-    problem: trueOrFalse,
-  },
-  keepToolLedger: {
-    default: false,
-    description:
-      "drizzle-kit and Supabase CLI folders: also record each migration applied in that tool's ledger, in the same transaction, so the tool sees it as applied.",
-    problem: trueOrFalse,
-  },
-} as const satisfies Record<string, OptionSpec<boolean>>;
 
 /** A problem with one option: the option's name and a sentence that starts with it. */
 export interface OptionProblem {
@@ -310,6 +302,8 @@ export function engineOptionsFor(
     lockTimeoutMs: lockTimeoutMsOf(options.lockTimeoutSeconds),
     allowOutOfOrder: options.allowOutOfOrder,
     allowPopulated: options.allowPopulated,
+    importToolLedger: options.importToolLedger,
+    keepToolLedger: options.keepToolLedger,
     format: options.format,
     requiredExtensions: options.requiredExtensions,
     platform: options.platform,

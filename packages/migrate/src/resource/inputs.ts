@@ -3,6 +3,7 @@
 import { baselineTarget } from "../engine/baseline";
 import { MigrateError } from "../errors";
 import { loadMigrations } from "../files/load";
+import { ledgerOf, writableLedgerOf } from "../ledgers";
 import {
   type MigrationOptionName,
   type MigrationOptions,
@@ -91,6 +92,9 @@ export function migrationsInputs<Connection>(
   const directory = storedMigrationsDirectory(runOptions.directory, projectDir);
   const filled = withMigrationOptionDefaults({ ...runOptions, directory });
   const set = loadMigrations(migrationsFolder(directory, projectDir), { format: filled.format });
+  // Refused here, in the preview, rather than at the first update: a folder whose tool has no ledger to use.
+  if (filled.importToolLedger) ledgerOf(set, "Migrations option importToolLedger");
+  if (filled.keepToolLedger) writableLedgerOf(set);
   return {
     connection,
     ...filled,
