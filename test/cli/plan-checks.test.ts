@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, createNativeDatabase, repoRoot, runCli, runProcess } from "../support";
 import { perTestResources } from "./fixtures";
@@ -250,10 +250,10 @@ describe("plan when squawk cannot run", () => {
       dependencies: Record<string, string>;
     };
     for (const dependency of Object.keys(dependencies).filter((name) => name !== "squawk-cli")) {
-      symlinkSync(
-        realpathSync(join(repoRoot, "node_modules", dependency)),
-        join(installed, "node_modules", dependency),
-      );
+      const target = join(installed, "node_modules", dependency);
+      // A scoped package (@types/pg) lives in a folder of its scope.
+      mkdirSync(dirname(target), { recursive: true });
+      symlinkSync(realpathSync(join(repoRoot, "node_modules", dependency)), target);
     }
   });
   afterAll(() => {

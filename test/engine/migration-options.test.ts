@@ -21,6 +21,10 @@ describe("migration options", () => {
       platform: "generic",
       requiredExtensions: [],
       lint: "strict",
+      format: "auto",
+      allowPopulated: false,
+      importToolLedger: false,
+      keepToolLedger: false,
     });
     expect(migrationOptionProblems(options)).toEqual([]);
   });
@@ -54,6 +58,10 @@ describe("migration options", () => {
       trackingTable: "pgvector_migrate.schema_migrations",
       lockTimeoutMs: 5000,
       allowOutOfOrder: false,
+      allowPopulated: false,
+      importToolLedger: false,
+      keepToolLedger: false,
+      format: "auto",
       requiredExtensions: [],
       platform: "generic",
       sessionSettings: { statement_timeout: "0min", search_path: 'app, "My Schema"' },

@@ -203,7 +203,9 @@ describe("a Pulumi project that installed them", () => {
     expect(run.outputs.appConnectionString).toMatch(/^postgres(ql)?:\/\/search_app:/);
     const inputs = migrationsRegistration(run);
     expect(inputs.directory).toBe("migrations");
-    expect(Object.keys(inputs.migrations as object)).toEqual(["0001_create_items"]);
+    // Keyed by version; each entry names its migration.
+    expect(inputs.migrations).toMatchObject({ "1": { id: "0001_create_items" } });
+    expect(Object.keys(inputs.migrations as object)).toEqual(["1"]);
     // Serialized in the consumer's process, from the installed package: a shell that loads the engine by name.
     expect(inputs.__provider).toContain('require("pgvector-migrate")');
   }, 180_000);

@@ -208,20 +208,21 @@ describe("supabase: vector in the extensions schema", () => {
     expect(column.rows).toEqual([{ schema: "extensions", type: "vector" }]);
   });
 
-  it("without the search path, fails on the first vector column with PostgreSQL's type error, rolling that migration back", async () => {
+  it("without the search path, stops before running anything and names the schema to add, not PostgreSQL's type error", async () => {
     await supabaseBaseline();
     await createRegisteredExtension();
     const { searchPath: _, ...withoutSearchPath } = migrationsInputs();
     const providerLog: ProviderLine[] = [];
     const message = await errorOf(createMigrations(withoutSearchPath as MigrationsInputs, providerLog));
-    expect(message).toContain("migrations/0002_chunks.sql");
-    const logged = providerLog.map((line) => line.text);
-    expect(logged).toContainEqual(expect.stringMatching(/^Applied 0001_documents in \d+ ms$/));
-    expect(logged).toContain("Applying migrations/0002_chunks.sql");
-    expect(logged).not.toContainEqual(expect.stringMatching(/^Applied 0002_chunks/));
-    expect(message).toContain('type "vector" does not exist');
-    const tables = await client.query("SELECT to_regclass('public.chunks') AS chunks");
-    expect(tables.rows).toEqual([{ chunks: null }]);
+    expect(message).toContain(
+      'installed in schema "extensions" of database "postgres", which is not on the search_path of the migration session (public); migrations/0002_chunks.sql:7:1 names its objects without a schema',
+    );
+    expect(message).toContain('stack setting migrationsSearchPath ["public","extensions"]');
+    expect(providerLog.map((line) => line.text)).not.toContainEqual(expect.stringMatching(/^Applying/));
+    const tables = await client.query(
+      "SELECT to_regclass('public.documents') AS documents, to_regclass('public.chunks') AS chunks",
+    );
+    expect(tables.rows).toEqual([{ documents: null, chunks: null }]);
   });
 
   it("without the extension, stops before running anything and says how to create it on Supabase", async () => {
