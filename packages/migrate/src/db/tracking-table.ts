@@ -143,8 +143,12 @@ export async function trackingTableState(
   return row;
 }
 
-/** Creates the table (and its schema) when missing. Call it while holding the migration lock. */
-export async function ensureTrackingTable(database: Database, tracking: TrackingTable): Promise<void> {
+/**
+ * Creates the table (and its schema) when missing. Call it while holding the migration lock. `exists`: the table
+ * was read under that lock, so there is nothing to look up or create.
+ */
+export async function ensureTrackingTable(database: Database, tracking: TrackingTable, exists = false): Promise<void> {
+  if (exists) return;
   const row = await trackingTableState(database, tracking);
   if (row?.table_exists) return;
   const statements = [

@@ -1,6 +1,6 @@
-import { acquireLock, releaseLock } from "../db/advisory-lock";
+import { acquireLock, releaseLock, tryLock } from "../db/advisory-lock";
 import type { Database, PgError } from "../db/database";
-import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
+import { adoptLegacyTrackingTable, readTracking, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
@@ -22,9 +22,11 @@ import {
 /**
  * Applies the pending migrations in version order, under the migration lock.
  *
- * Durability: every transactional migration commits with synchronous_commit = off, and the run ends with one
- * synchronously committed transaction. WAL is flushed in order, so that final flush makes every earlier
- * commit durable before `up` returns. A server crash during the run can lose the last few migrations, but
+ * Durability: every transactional migration but the last commits with synchronous_commit = off, and the run ends
+ * with one synchronously committed transaction: the last migration's (a no-transaction file's statements and
+ * tracking row commit synchronously anyway), or after a failure or interruption, a no-op update of the tracking
+ * table. WAL is flushed in order, so that final flush
+ * makes every earlier commit durable before `up` returns. A server crash during the run can lose the last few migrations, but
  * only whole migrations with their tracking rows (each is one transaction): the next run applies them again.
  * This saves one disk flush per migration, which otherwise dominates runs of many small migrations.
  */
@@ -36,22 +38,14 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
     const database = await openRunner(options);
     const stopCancelling = cancelOnAbort(database, options);
     try {
-      // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
-      const before = computePlan(
-        set,
-        (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
-        options.allowOutOfOrder,
-      );
-      refuseProblems(before);
-      if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
-      await checkSqlFiles(
-        before.pending.map((migration) => migration.up),
-        "up",
-        options.tracking.lockKey,
-      );
-
       throwIfInterrupted(options);
-      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+      // Usually the lock is free: everything is read and checked once, under it. When another runner holds it,
+      // the files are checked before waiting, so bad files fail fast, and again under the lock.
+      if (!(await tryLock(database, options.tracking))) {
+        await checkBeforeWaiting(database, set, options);
+        throwIfInterrupted(options);
+        await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+      }
       try {
         return await applyPending(database, set, options);
       } finally {
@@ -64,9 +58,26 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
   });
 }
 
+/** The checks of applyPending that need no lock, made while another runner holds it. */
+async function checkBeforeWaiting(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<void> {
+  const before = computePlan(
+    set,
+    (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+    options.allowOutOfOrder,
+  );
+  refuseProblems(before);
+  if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
+  await checkSqlFiles(
+    before.pending.map((migration) => migration.up),
+    "up",
+    options.tracking.lockKey,
+  );
+}
+
 async function applyPending(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<UpResult> {
   const { tracking, logger } = options;
-  const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
+  const read = await readTracking(database, tracking);
+  const plan = computePlan(set, read.applied ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
@@ -84,8 +95,8 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, options.requiredExtensions, options.platform);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
-  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
-  await ensureTrackingTable(database, tracking);
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger, read);
+  await ensureTrackingTable(database, tracking, read.exists || read.legacy !== undefined);
 
   if (plan.pending.length === 0) {
     logger.info(`Nothing to apply: ${plan.applied.length} migration(s) applied, none pending`);
@@ -98,12 +109,15 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
   }
   let unflushedCommits = 0;
   let completed = false;
+  const lastPending = plan.pending.at(-1);
   try {
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
       throwIfInterrupted(options);
       const transactional = migration.up.directives.transaction;
+      // The last migration commits synchronously: that flush makes every earlier commit durable too.
+      const asynchronousCommit = transactional && migration !== lastPending;
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
       options.onProgress({
         kind: "migration-started",
@@ -119,7 +133,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
         direction: "up",
         trackingSql: (durationSql) =>
           insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, durationSql, appliedBy),
-        asynchronousCommit: transactional,
+        asynchronousCommit,
         sessionSettings: options.sessionSettings,
         tracking,
         platform: options.platform,
@@ -133,7 +147,7 @@ async function applyPending(database: Database, set: MigrationSet, options: Reso
           }),
       });
       droppedInvalidIndexes.push(...dropped);
-      if (transactional) unflushedCommits += 1;
+      if (asynchronousCommit) unflushedCommits += 1;
       else unflushedCommits = 0;
       const result = {
         version: migration.version,
