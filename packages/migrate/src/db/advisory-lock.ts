@@ -83,7 +83,9 @@ export async function acquireLock(
 
 /** One attempt, no wait: true when this session now holds the lock. */
 export async function tryLock(database: Database, tracking: TrackingTable): Promise<boolean> {
-  const result = await database.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`);
+  const result = await database.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`,
+  );
   return result.rows[0]?.locked === true;
 }
 

@@ -46,7 +46,9 @@ export async function readTracking(database: Database, tracking: TrackingTable):
   const applied = await readTrackingTable(database, tracking);
   if (applied !== undefined) return { applied, exists: true };
   const legacy = await legacyInUse(database, tracking);
-  return legacy ? { applied: await readTrackingTable(database, legacy), exists: false, legacy } : { applied, exists: false };
+  return legacy
+    ? { applied: await readTrackingTable(database, legacy), exists: false, legacy }
+    : { applied, exists: false };
 }
 
 /** readTrackingTable, reading the legacy table while the default one does not exist (no lock, no writes). */
