@@ -152,6 +152,9 @@ export async function ensureTrackingTable(database: Database, tracking: Tracking
   const row = await trackingTableState(database, tracking);
   if (row?.table_exists) return;
   const statements = [
+    // Without waiting for the WAL flush: losing an empty tracking table in a crash is harmless (the next run makes
+    // it again), and the run's final synchronous commit (up's or baseline's) makes it durable with the rest.
+    "SELECT set_config('synchronous_commit', 'off', true)",
     ...(row?.schema_exists ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(tracking.schema)}`]),
     `CREATE TABLE IF NOT EXISTS ${tracking.sql} (\n${trackingColumns.map((column) => `  ${column.name} ${column.definition}`).join(",\n")}\n)`,
     `COMMENT ON TABLE ${tracking.sql} IS ${quoteLiteral(trackingTableComment)}`,
