@@ -16,6 +16,8 @@ export type RawStatements = readonly unknown[];
 const formatVersion = 1;
 /** Larger texts are parsed every time: their trees would be large files for a rare case. */
 const maxCachedLength = 1_000_000;
+/** Trees kept in memory at most (a long-lived process, such as the Pulumi provider, parses many texts). */
+const maxInMemory = 10_000;
 
 const memory = new Map<string, RawStatements>();
 let directory: string | undefined | null = null;
@@ -63,7 +65,7 @@ export function cachedStatements(text: string): RawStatements | undefined {
   try {
     const stored = JSON.parse(readFileSync(entryPath(dir, text), "utf8")) as unknown;
     if (!Array.isArray(stored)) return undefined;
-    memory.set(text, stored);
+    remember(text, stored);
     return stored;
   } catch {
     return undefined;
@@ -72,13 +74,18 @@ export function cachedStatements(text: string): RawStatements | undefined {
 
 /** Keeps the statements of a text that parsed. Written in the background; a failed write is ignored. */
 export function storeStatements(text: string, statements: RawStatements): void {
-  memory.set(text, statements);
+  remember(text, statements);
   const dir = text.length <= maxCachedLength ? cacheDirectory() : undefined;
   if (!dir) return;
   const path = entryPath(dir, text);
-  // Written under a name of this process, then renamed: a reader never sees half an entry.
-  const partial = `${path}.${process.pid}.tmp`;
+  // Written under a name of its own, then renamed: a reader never sees half an entry.
+  const partial = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   writeFile(partial, JSON.stringify(statements), { mode: 0o600 })
     .then(() => rename(partial, path))
     .catch(() => undefined);
+}
+
+function remember(text: string, statements: RawStatements): void {
+  if (memory.size >= maxInMemory) memory.clear();
+  memory.set(text, statements);
 }
