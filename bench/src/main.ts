@@ -1,6 +1,7 @@
 // npm run bench: pgvector-migrate up (the CLI process, as a user runs it), per-migration transactions and
-// --single-transaction, against the same SQL applied as one raw single-transaction script, on native PostgreSQL
-// with default durability; then the process latency of plan with 1000 applied and of up with one pending.
+// --single-transaction, with and without the parse cache, against the same SQL applied as one raw
+// single-transaction script, on native PostgreSQL with default durability; then the process latency of plan with
+// 1000 applied and of up with one pending.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -54,8 +55,17 @@ async function countRows(url: string, sql: string): Promise<number> {
   }
 }
 
-type Runner = "migrate" | "single" | "raw";
-const runners: readonly Runner[] = ["migrate", "single", "raw"];
+/**
+ * `migrate` and `single` run with a parse cache that already holds the files (as after a `plan` of them, which
+ * parses the pending files); `cold` is `migrate` without the parse cache, as on a machine that never saw them.
+ */
+type Runner = "migrate" | "single" | "cold" | "raw";
+const runners: readonly Runner[] = ["migrate", "single", "cold", "raw"];
+
+/** The CLI's environment: the URL, and the bench's own parse cache (or none for a cold run). */
+function cliEnv(url: string, parseCache: string): NodeJS.ProcessEnv {
+  return { ...process.env, DATABASE_URL: url, PGVECTOR_MIGRATE_PARSE_CACHE: parseCache };
+}
 
 /** Latency targets of a CLI process, in ms (issue 13). */
 const latencyTargetMs = 120;
@@ -70,6 +80,7 @@ async function timedRun(
     psql: string | undefined;
     count: number;
     label: string;
+    parseCache: string;
   },
 ): Promise<number> {
   const database = `bench_${context.label}_${runner}`;
@@ -85,7 +96,7 @@ async function timedRun(
         ? await timeProcess(
             process.execPath,
             [cliBin, "up", "--dir", context.dir, ...(runner === "single" ? ["--single-transaction"] : [])],
-            { ...process.env, DATABASE_URL: url },
+            cliEnv(url, runner === "cold" ? "off" : context.parseCache),
           )
         : context.psql
           ? await timeProcess(
@@ -106,12 +117,12 @@ async function timedRun(
   }
 }
 
-async function timePlan(adminUrl: string, sslmode: string, dir: string, repetitions: number) {
+async function timePlan(adminUrl: string, sslmode: string, dir: string, repetitions: number, parseCache: string) {
   const database = "bench_plan";
   await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
   const url = withDatabase(adminUrl, database, sslmode);
   try {
-    await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], { ...process.env, DATABASE_URL: url });
+    await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], cliEnv(url, parseCache));
     const engine = require(join(repoRoot, "packages/migrate")) as Engine;
     const inProcess: number[] = [];
     for (let i = 0; i <= repetitions; i++) {
@@ -124,9 +135,7 @@ async function timePlan(adminUrl: string, sslmode: string, dir: string, repetiti
     }
     const cli: number[] = [];
     for (let i = 0; i < repetitions; i++) {
-      cli.push(
-        (await timeProcess(process.execPath, [cliBin, "plan", "--dir", dir], { ...process.env, DATABASE_URL: url })).ms,
-      );
+      cli.push((await timeProcess(process.execPath, [cliBin, "plan", "--dir", dir], cliEnv(url, parseCache))).ms);
     }
     return { inProcessMs: median(inProcess), cliMs: median(cli), cliSamples: cli };
   } finally {
@@ -135,8 +144,9 @@ async function timePlan(adminUrl: string, sslmode: string, dir: string, repetiti
 }
 
 /**
- * Process latency of `up` with one small pending migration on a fresh database, against the same file applied by
- * the raw runner, and of `node -e ""` alone (Node's own start-up, which no CLI in Node can go below).
+ * Process latency of `up` with one small pending migration on a fresh database (with the file in the parse cache,
+ * and without: `cold`), against the same file applied by the raw runner, and of `node -e ""` alone (Node's own
+ * start-up, which no CLI in Node can go below).
  */
 async function timeOnePending(
   adminUrl: string,
@@ -144,19 +154,25 @@ async function timeOnePending(
   work: string,
   psql: string | undefined,
   repetitions: number,
+  parseCache: string,
 ) {
   const dir = join(work, "one");
   const script = writeMigrations(dir, 1);
-  const times: Record<"up" | "raw" | "node", number[]> = { up: [], raw: [], node: [] };
+  const times: Record<"up" | "cold" | "raw" | "node", number[]> = { up: [], cold: [], raw: [], node: [] };
+  const kinds = ["up", "cold", "raw"] as const;
   for (let rep = 0; rep < repetitions; rep++) {
-    for (const kind of rep % 2 === 0 ? (["up", "raw"] as const) : (["raw", "up"] as const)) {
+    for (const kind of kinds.map((_, index) => kinds[(index + rep) % kinds.length] as (typeof kinds)[number])) {
       const database = `bench_one_${rep}_${kind}`;
       await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
       const url = withDatabase(adminUrl, database, sslmode);
       try {
         const run =
-          kind === "up"
-            ? await timeProcess(process.execPath, [cliBin, "up", "--dir", dir], { ...process.env, DATABASE_URL: url })
+          kind !== "raw"
+            ? await timeProcess(
+                process.execPath,
+                [cliBin, "up", "--dir", dir],
+                cliEnv(url, kind === "cold" ? "off" : parseCache),
+              )
             : psql
               ? await timeProcess(psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", script, url], process.env)
               : await timeProcess(process.execPath, [rawApply, script], { ...process.env, DATABASE_URL: url });
@@ -167,7 +183,13 @@ async function timeOnePending(
     }
     times.node.push((await timeProcess(process.execPath, ["-e", ""], process.env)).ms);
   }
-  return { upMs: median(times.up), rawMs: median(times.raw), nodeMs: median(times.node), samples: times };
+  return {
+    upMs: median(times.up),
+    coldMs: median(times.cold),
+    rawMs: median(times.raw),
+    nodeMs: median(times.node),
+    samples: times,
+  };
 }
 
 /** Median, and the spread as min-max. */
@@ -200,15 +222,18 @@ async function main(): Promise<void> {
     loadBefore: loadavg().map((load) => Number(load.toFixed(2))),
   };
   const work = mkdtempSync(join(tmpdir(), "pgvector-bench-"));
+  const parseCache = join(work, "parse-cache");
   // Default durability (fsync on): the point is the cost of real commits.
   const server = await startNativeServer({ parentDir: join(repoRoot, ".test-data") });
   const results: {
     count: number;
     migrateMs: number;
     singleMs: number;
+    coldMs: number;
     rawMs: number;
     pairedRatio: number;
     singlePairedRatio: number;
+    coldPairedRatio: number;
     load: number[];
     samples: Record<Runner, number[]>;
   }[] = [];
@@ -219,20 +244,15 @@ async function main(): Promise<void> {
     for (const count of sizes) {
       const dir = join(work, `n${count}`);
       const script = writeMigrations(dir, count);
-      const times: Record<Runner, number[]> = { migrate: [], single: [], raw: [] };
+      const times: Record<Runner, number[]> = { migrate: [], single: [], cold: [], raw: [] };
+      const context = { adminUrl: server.adminUrl, sslmode, dir, script, psql, count, parseCache };
+      // Not timed: fills the parse cache (as a `plan` of the files would) and the OS file cache for every runner.
+      await timedRun("migrate", { ...context, label: `${count}_warmup` });
       for (let rep = 0; rep < repetitions; rep++) {
         // Interleaved, rotating which goes first, so drift (caches, checkpoints) hits all alike.
         const order = runners.map((_, index) => runners[(index + rep) % runners.length] as Runner);
         for (const runner of order) {
-          const ms = await timedRun(runner, {
-            adminUrl: server.adminUrl,
-            sslmode,
-            dir,
-            script,
-            psql,
-            count,
-            label: `${count}_${rep}`,
-          });
+          const ms = await timedRun(runner, { ...context, label: `${count}_${rep}` });
           times[runner].push(ms);
           process.stderr.write(`  N=${count} rep ${rep + 1} ${runner}: ${formatMs(ms)}\n`);
         }
@@ -242,9 +262,11 @@ async function main(): Promise<void> {
         count,
         migrateMs: median(times.migrate),
         singleMs: median(times.single),
+        coldMs: median(times.cold),
         rawMs: median(times.raw),
         pairedRatio: paired("migrate"),
         singlePairedRatio: paired("single"),
+        coldPairedRatio: paired("cold"),
         load: loadavg().map((load) => Number(load.toFixed(2))),
         samples: times,
       });
@@ -252,24 +274,25 @@ async function main(): Promise<void> {
     const planCount = Math.max(...sizes);
     const planDir = join(work, `n${planCount}`);
     const latencyRepetitions = Math.max(repetitions, 10);
-    const plan = await timePlan(server.adminUrl, sslmode, planDir, latencyRepetitions);
-    const onePending = await timeOnePending(server.adminUrl, sslmode, work, psql, latencyRepetitions);
+    const plan = await timePlan(server.adminUrl, sslmode, planDir, latencyRepetitions, parseCache);
+    const onePending = await timeOnePending(server.adminUrl, sslmode, work, psql, latencyRepetitions, parseCache);
     const loadAfter = loadavg().map((load) => Number(load.toFixed(2)));
 
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     const verdict = (ms: number) => (ms <= latencyTargetMs ? "under" : "OVER");
     const lines = [
       "",
-      `| N | up | up --single-transaction | raw (${baseline}) | up / raw (medians; paired) | single / raw (medians; paired) | load after |`,
-      "|---:|---:|---:|---:|---:|---:|---:|",
+      `| N | up | up --single-transaction | up, no parse cache | raw (${baseline}) | up / raw (medians; paired) | single / raw | no cache / raw | load after |`,
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...results.map(
         (r) =>
-          `| ${r.count} | ${spread(r.samples.migrate)} | ${spread(r.samples.single)} | ${spread(r.samples.raw)} | ${ratio(r.migrateMs, r.rawMs)}; ${r.pairedRatio.toFixed(2)}x | ${ratio(r.singleMs, r.rawMs)}; ${r.singlePairedRatio.toFixed(2)}x | ${r.load[0]} |`,
+          `| ${r.count} | ${spread(r.samples.migrate)} | ${spread(r.samples.single)} | ${spread(r.samples.cold)} | ${spread(r.samples.raw)} | ${ratio(r.migrateMs, r.rawMs)}; ${r.pairedRatio.toFixed(2)}x | ${ratio(r.singleMs, r.rawMs)}; ${r.singlePairedRatio.toFixed(2)}x | ${ratio(r.coldMs, r.rawMs)}; ${r.coldPairedRatio.toFixed(2)}x | ${r.load[0]} |`,
       ),
       "",
       `Process latency (medians of ${latencyRepetitions}, min-max; target ${latencyTargetMs} ms):`,
       `  plan, ${planCount} applied, nothing pending: ${spread(plan.cliSamples)}: ${verdict(plan.cliMs)} the target; ${formatMs(plan.inProcessMs)} of it in-process (load files + plan)`,
       `  up, one small pending migration, fresh database: ${spread(onePending.samples.up)}: ${verdict(onePending.upMs)} the target; raw ${spread(onePending.samples.raw)}, ${ratio(onePending.upMs, onePending.rawMs)} of it`,
+      `  the same without the parse cache (the file never parsed before): ${spread(onePending.samples.cold)}: ${verdict(onePending.coldMs)} the target`,
       `  node -e "" (Node start-up alone, the floor): ${spread(onePending.samples.node)}; plan is ${ratio(plan.cliMs, onePending.nodeMs)} and up ${ratio(onePending.upMs, onePending.nodeMs)} of it`,
       `(up: ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for all)`,
       `${machine.date}, ${machine.cpus} CPUs, load average ${machine.loadBefore.join(" ")} before and ${loadAfter.join(" ")} after`,

@@ -103,6 +103,29 @@ describe("up", () => {
     }
   });
 
+  it("applies one pending migration in six round trips: lock first, one read, the file with its row, no flush", async () => {
+    dir.write("0001_first.sql", "CREATE TABLE t1 (id int);");
+    await up(loadMigrations(dir.path), engineOptions(db.url));
+    dir.write("0002_second.sql", "CREATE TABLE t2 (id int);");
+    const recorder = await recordQueries(db.url);
+    try {
+      const result = await up(loadMigrations(dir.path), engineOptions(recorder.url));
+      expect(result.applied.map((migration) => migration.id)).toEqual(["0002_second"]);
+      expect(recorder.queries).toEqual([
+        expect.stringMatching(/^DO \$\$ BEGIN PERFORM set_config\('client_connection_check_interval'/),
+        expect.stringMatching(/^SELECT pg_try_advisory_lock\(\d+\) AS locked$/),
+        expect.stringMatching(/^SELECT .* FROM "pgvector_migrate"\."schema_migrations" ORDER BY version$/),
+        // The last (here the only) migration commits synchronously: no separate flush of the run's commits.
+        expect.stringMatching(/^BEGIN;\nCREATE TABLE t2 \(id int\);\n;\n[\s\S]*INSERT INTO [\s\S]*;\nCOMMIT$/),
+        expect.stringMatching(/^SELECT .* FROM "pgvector_migrate"\."schema_migrations" ORDER BY version$/),
+        expect.stringMatching(/^SELECT pg_advisory_unlock\(\d+\)$/),
+      ]);
+    } finally {
+      recorder.close();
+    }
+    expect(await tables(db.url)).toEqual(["schema_migrations", "t1", "t2"]);
+  });
+
   it("uses a configurable, schema-qualified tracking table, creating its schema", async () => {
     dir.write("0001_a.sql", "CREATE TABLE a (id int);");
     const options = engineOptions(db.url, { trackingTable: "ops.applied_migrations" });

@@ -6,7 +6,7 @@ try {
   require("node:module").enableCompileCache?.();
 } catch {}
 
-require("../dist/cli/main.js")
+require(cliModule())
   .main(process.argv.slice(2))
   .then(
     (code) => {
@@ -19,3 +19,21 @@ require("../dist/cli/main.js")
       } catch {}
     },
   );
+
+/**
+ * The single-file bundle of the CLI (bundle-cli.mjs) starts faster than its modules; it is used unless a
+ * TypeScript build is newer (`tsc -b` alone after an edit), so it never runs older code than dist/.
+ */
+function cliModule() {
+  const { statSync } = require("node:fs");
+  const { join } = require("node:path");
+  const modules = join(__dirname, "../dist/cli/main.js");
+  const bundle = join(__dirname, "../dist/cli/bundle.js");
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const compiled = statSync(join(__dirname, "../tsconfig.tsbuildinfo"), { throwIfNoEntry: false });
+    return compiled && compiled.mtimeMs > built ? modules : bundle;
+  } catch {
+    return modules;
+  }
+}

@@ -104,7 +104,9 @@ export async function planCommand(options: PlanCommandOptions, output: Output): 
   const errors = [...plan.problems, ...(plan.extensionProblems ?? [])].filter(
     (problem) => problem.severity === "error",
   );
-  const failures = checkFailures(checks, engine.lintErrors(checks.lint).length, strict);
+  // Without findings the lint module is not loaded at all (it is most of what `plan` would load).
+  const lintErrors = checks.lint.length === 0 ? 0 : engine.lintErrors(checks.lint).length;
+  const failures = checkFailures(checks, lintErrors, strict);
   const ok = errors.length === 0 && failures.length === 0;
   const code = !ok
     ? ExitCode.failure

@@ -81,6 +81,14 @@ export async function acquireLock(
   }
 }
 
+/** One attempt, no wait: true when this session now holds the lock. */
+export async function tryLock(database: Database, tracking: TrackingTable): Promise<boolean> {
+  const result = await database.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`,
+  );
+  return result.rows[0]?.locked === true;
+}
+
 export async function releaseLock(database: Database, tracking: TrackingTable): Promise<void> {
   await database.query(`SELECT pg_advisory_unlock(${tracking.lockKey})`);
 }

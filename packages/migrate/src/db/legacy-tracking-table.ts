@@ -31,28 +31,47 @@ async function legacyInUse(database: Database, tracking: TrackingTable): Promise
   return !row?.current && row?.columns === trackingColumns.length ? legacy : undefined;
 }
 
+/** What a run found of the tracking table: its rows, and which table they came from. */
+export interface TrackingRead {
+  /** The applied migrations in version order; undefined when neither table exists. */
+  applied: AppliedMigration[] | undefined;
+  /** The tracking table itself exists (its rows were read). */
+  exists: boolean;
+  /** The legacy table that was read instead, while the tracking table does not exist. */
+  legacy?: TrackingTable;
+}
+
+/** The tracking table's rows, or the legacy table's while the default one does not exist (no lock, no writes). */
+export async function readTracking(database: Database, tracking: TrackingTable): Promise<TrackingRead> {
+  const applied = await readTrackingTable(database, tracking);
+  if (applied !== undefined) return { applied, exists: true };
+  const legacy = await legacyInUse(database, tracking);
+  return legacy
+    ? { applied: await readTrackingTable(database, legacy), exists: false, legacy }
+    : { applied, exists: false };
+}
+
 /** readTrackingTable, reading the legacy table while the default one does not exist (no lock, no writes). */
 export async function readTrackingTableOrLegacy(
   database: Database,
   tracking: TrackingTable,
 ): Promise<AppliedMigration[] | undefined> {
-  const applied = await readTrackingTable(database, tracking);
-  if (applied !== undefined) return applied;
-  const legacy = await legacyInUse(database, tracking);
-  return legacy ? readTrackingTable(database, legacy) : undefined;
+  return (await readTracking(database, tracking)).applied;
 }
 
 /**
  * Moves the legacy table into the default table's schema. Call it holding the migration lock of `tracking`; it
  * also takes the legacy table's lock, which runners of older versions take, while the table moves.
+ * `read`: what readTracking found under that lock, which spares looking again.
  */
 export async function adoptLegacyTrackingTable(
   database: Database,
   tracking: TrackingTable,
   lockTimeoutMs: number,
   logger: Logger,
+  read?: TrackingRead,
 ): Promise<void> {
-  const legacy = await legacyInUse(database, tracking);
+  const legacy = read ? read.legacy : await legacyInUse(database, tracking);
   if (!legacy) return;
   await acquireLock(database, legacy, lockTimeoutMs, logger);
   try {

@@ -143,11 +143,18 @@ export async function trackingTableState(
   return row;
 }
 
-/** Creates the table (and its schema) when missing. Call it while holding the migration lock. */
-export async function ensureTrackingTable(database: Database, tracking: TrackingTable): Promise<void> {
+/**
+ * Creates the table (and its schema) when missing. Call it while holding the migration lock. `exists`: the table
+ * was read under that lock, so there is nothing to look up or create.
+ */
+export async function ensureTrackingTable(database: Database, tracking: TrackingTable, exists = false): Promise<void> {
+  if (exists) return;
   const row = await trackingTableState(database, tracking);
   if (row?.table_exists) return;
   const statements = [
+    // Without waiting for the WAL flush: losing an empty tracking table in a crash is harmless (the next run makes
+    // it again), and the run's final synchronous commit (up's or baseline's) makes it durable with the rest.
+    "SELECT set_config('synchronous_commit', 'off', true)",
     ...(row?.schema_exists ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(tracking.schema)}`]),
     `CREATE TABLE IF NOT EXISTS ${tracking.sql} (\n${trackingColumns.map((column) => `  ${column.name} ${column.definition}`).join(",\n")}\n)`,
     `COMMENT ON TABLE ${tracking.sql} IS ${quoteLiteral(trackingTableComment)}`,

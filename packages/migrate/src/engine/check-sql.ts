@@ -5,7 +5,7 @@ import { resolveTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import { isPasswordLiteralAt } from "../redact";
 import { forbiddenReason, nonTransactionalReason } from "../sql/analyze";
-import { loadParser, type ParsedSql, parseSql, SqlSyntaxError } from "../sql/parser";
+import { loadParser, type ParsedSql, parserNeeded, parseSql, SqlSyntaxError } from "../sql/parser";
 import { SourceText } from "../sql/source-text";
 import type { MigrationSet, SqlFile } from "../types";
 
@@ -27,7 +27,7 @@ export async function checkSqlFiles(
 ): Promise<Map<SqlFile, CheckedFile>> {
   const checked = new Map<SqlFile, CheckedFile>();
   if (files.length === 0) return checked;
-  await loadParser();
+  if (parserNeeded(files.filter((file) => !cache.has(file)).map((file) => file.sql))) await loadParser();
   const problems: string[] = [];
   for (const file of files) {
     const cached = cache.get(file);

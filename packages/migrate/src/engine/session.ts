@@ -1,6 +1,6 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
-import { acquireLock, releaseLock } from "../db/advisory-lock";
+import { acquireLock, releaseLock, tryLock } from "../db/advisory-lock";
 import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
 import type { Database, PgError } from "../db/database";
@@ -51,21 +51,25 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
 }
 
 /**
- * Runs `action` on a runner connection under the migration lock, for up, down and baseline: the connection is
- * cancelled on abort and always closed, the lock released unless the connection was lost (the server releases it
- * then). `beforeLock` runs first on the same connection: checks that need the database but must not wait for the lock.
+ * Runs `action` on a runner connection under the migration lock, for up, down, baseline and import: the connection
+ * is cancelled on abort and always closed, the lock released unless the connection was lost (the server releases
+ * it then). Usually the lock is free and is taken at once; when another runner holds it, `beforeWaiting` runs first
+ * on the same connection (checks that need the database, so that bad files fail fast), then the run waits.
  */
 export async function underMigrationLock<T>(
   options: ResolvedOptions,
   action: (database: Database) => Promise<T>,
-  beforeLock?: (database: Database) => Promise<void>,
+  beforeWaiting?: (database: Database) => Promise<void>,
 ): Promise<T> {
   const database = await openRunner(options);
   const stopCancelling = cancelOnAbort(database, options);
   try {
-    await beforeLock?.(database);
     throwIfInterrupted(options);
-    await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+    if (!(await tryLock(database, options.tracking))) {
+      await beforeWaiting?.(database);
+      throwIfInterrupted(options);
+      await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
+    }
     try {
       return await action(database);
     } finally {

@@ -1,5 +1,5 @@
 import type { Database, PgError } from "../db/database";
-import { adoptLegacyTrackingTable, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
+import { adoptLegacyTrackingTable, readTracking, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
 import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
@@ -18,9 +18,11 @@ import { appliedBySql, isConnectionLoss, throwIfInterrupted, underMigrationLock,
 /**
  * Applies the pending migrations in version order, under the migration lock.
  *
- * Durability: every transactional migration commits with synchronous_commit = off, and the run ends with one
- * synchronously committed transaction. WAL is flushed in order, so that final flush makes every earlier
- * commit durable before `up` returns. A server crash during the run can lose the last few migrations, but
+ * Durability: every transactional migration but the last commits with synchronous_commit = off, and the run ends
+ * with one synchronously committed transaction: the last migration's (a no-transaction file's statements and
+ * tracking row commit synchronously anyway), or after a failure or interruption, a no-op update of the tracking
+ * table. WAL is flushed in order, so that final flush
+ * makes every earlier commit durable before `up` returns. A server crash during the run can lose the last few migrations, but
  * only whole migrations with their tracking rows (each is one transaction): the next run applies them again.
  * This saves one disk flush per migration, which otherwise dominates runs of many small migrations.
  */
@@ -37,26 +39,28 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
       return await underMigrationLock(
         options,
         (database) => applyPending(database, set, options, toolLedger, progress),
-        // Checked before waiting for the lock, so bad files fail fast; checked again under the lock.
-        async (database) => {
-          const before = computePlan(
-            set,
-            (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
-            options.allowOutOfOrder,
-          );
-          refuseProblems(before);
-          if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
-          await checkSqlFiles(
-            before.pending.map((migration) => migration.up),
-            "up",
-            options.tracking.lockKey,
-          );
-        },
+        (database) => checkBeforeWaiting(database, set, options),
       );
     } finally {
       await progress.close();
     }
   });
+}
+
+/** The checks of applyPending that need no lock, made while another runner holds it. */
+async function checkBeforeWaiting(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<void> {
+  const before = computePlan(
+    set,
+    (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+    options.allowOutOfOrder,
+  );
+  refuseProblems(before);
+  if (options.singleTransaction) refuseNoTransactionFiles(before.pending);
+  await checkSqlFiles(
+    before.pending.map((migration) => migration.up),
+    "up",
+    options.tracking.lockKey,
+  );
 }
 
 async function applyPending(
@@ -67,8 +71,10 @@ async function applyPending(
   progress: ProgressWatch,
 ): Promise<UpResult> {
   const { tracking, logger } = options;
+  // Before reading: the import writes the rows that the plan then counts as applied.
   if (options.importToolLedger) await recordImported(database, set, ledgerOf(set, "importToolLedger"), options, false);
-  const plan = computePlan(set, (await readTrackingTableOrLegacy(database, tracking)) ?? [], options.allowOutOfOrder);
+  const read = await readTracking(database, tracking);
+  const plan = computePlan(set, read.applied ?? [], options.allowOutOfOrder);
   refuseProblems(plan);
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
@@ -86,8 +92,8 @@ async function applyPending(
     .filter((file) => file !== undefined);
   await checkExtensions(database, checkedInOrder, preflightOptions(options), logger);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
-  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger);
-  await ensureTrackingTable(database, tracking);
+  await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger, read);
+  await ensureTrackingTable(database, tracking, read.exists || read.legacy !== undefined);
   if (toolLedger && plan.pending.length > 0) await database.query(toolLedger.ensureSql.join(";\n"));
 
   if (plan.pending.length === 0) {
@@ -114,12 +120,15 @@ async function applyPending(
   }
   let unflushedCommits = 0;
   let completed = false;
+  const lastPending = plan.pending.at(-1);
   try {
     for (const migration of plan.pending) {
       const file = checked.get(migration.up);
       if (!file) continue;
       throwIfInterrupted(options);
       const transactional = migration.up.directives.transaction;
+      // The last migration commits synchronously: that flush makes every earlier commit durable too.
+      const asynchronousCommit = transactional && migration !== lastPending;
       logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
       options.onProgress({
         kind: "migration-started",
@@ -136,11 +145,11 @@ async function applyPending(
         checked: file,
         direction: "up",
         trackingSql: (durationSql) => recordSql(migration, file, durationSql),
-        asynchronousCommit: transactional,
+        asynchronousCommit,
         ...runOptionsOf(options, migration.id, file),
       });
       droppedInvalidIndexes.push(...dropped);
-      if (transactional) unflushedCommits += 1;
+      if (asynchronousCommit) unflushedCommits += 1;
       else unflushedCommits = 0;
       const result = {
         version: migration.version,

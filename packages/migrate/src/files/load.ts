@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { MigrateError, problemsError } from "../errors";
 import { SourceText } from "../sql/source-text";
@@ -6,9 +6,8 @@ import type { LoadOptions, MigrationFile, MigrationFormat, MigrationSet, SqlFile
 import { checksumOf, normaliseSql } from "./checksum";
 import { parseDirectives } from "./directives";
 import { checkFormat, detectFormat, emptyFolderError, foreignReaders } from "./formats";
-import type { FormatSource } from "./formats/source";
+import { type FormatSource, readText } from "./formats/source";
 import { type ParsedFileName, parseFileName } from "./names";
-import { readUtf8 } from "./read-text";
 
 /**
  * Reads every migration of a directory, in its format (see files/formats/). Reports all problems at once (bad
@@ -36,14 +35,23 @@ export function loadMigrations(directory: string, options: LoadOptions = {}): Mi
 
 /** The entries of a migrations folder, for the format readers. Throws when it is missing or not a directory. */
 export function readFolder(absolute: string): FormatSource {
-  const entries = listFiles(absolute);
-  const directories = entries.filter((name) => isDirectory(join(absolute, name)));
+  const files: string[] = [];
+  const directories: string[] = [];
+  const regularFiles = new Set<string>();
+  // The listing's file types spare a stat per entry; only links (and unknown types) are followed with one.
+  for (const entry of listEntries(absolute)) {
+    if (entry.isFile()) regularFiles.add(entry.name);
+    const directory = entry.isDirectory() || (!entry.isFile() && isDirectory(join(absolute, entry.name)));
+    // Everything else, dangling links included, so that nothing named like a migration is silently skipped.
+    (directory ? directories : files).push(entry.name);
+  }
   return {
     root: absolute,
     displayRoot: basename(absolute),
-    // Everything else, dangling links included, so that nothing named like a migration is silently skipped.
-    files: entries.filter((name) => !directories.includes(name)),
+    files,
     directories,
+    regularFiles,
+    contents: new Map(),
     problems: [],
   };
 }
@@ -67,7 +75,8 @@ function reportSqlDirectories(source: FormatSource): void {
 }
 
 /** NNNN_name.sql / NNNN_name.down.sql with `-- migrate:` directives (files/names.ts, files/directives.ts). */
-function readNative({ root: absolute, displayRoot, files, directories, problems }: FormatSource): MigrationFile[] {
+function readNative(source: FormatSource): MigrationFile[] {
+  const { root: absolute, displayRoot, files, directories, regularFiles, problems } = source;
   const ups = new Map<number, { parsed: ParsedFileName; file: SqlFile }>();
   const downs: { parsed: ParsedFileName; file: SqlFile }[] = [];
 
@@ -79,14 +88,14 @@ function readNative({ root: absolute, displayRoot, files, directories, problems 
       problems.push(`${displayPath}: ${parsed.problem}`);
       continue;
     }
-    const notAFile = notRegularFile(join(absolute, fileName));
+    const notAFile = regularFiles.has(fileName) ? undefined : notRegularFile(join(absolute, fileName));
     if (notAFile) {
       problems.push(
         `${displayPath}: named like a migration but ${notAFile}; make it a regular file, or rename or remove it`,
       );
       continue;
     }
-    const file = readSqlFile(join(absolute, fileName), displayPath, problems);
+    const file = readSqlFile(source, fileName);
     if (parsed.file.kind === "down") {
       downs.push({ parsed: parsed.file, file });
       continue;
@@ -134,13 +143,14 @@ export function migrationInputMap(set: MigrationSet): Record<string, string> {
   return Object.fromEntries(set.migrations.map((migration) => [migration.id, migration.up.checksum]));
 }
 
-function listFiles(directory: string): string[] {
-  let entries: string[];
+/** The directory's entries, sorted by name. */
+function listEntries(directory: string): Dirent[] {
+  let entries: Dirent[];
   try {
     if (!statSync(directory).isDirectory()) {
       throw new MigrateError("INVALID_OPTIONS", `The migrations directory ${directory} is not a directory.`);
     }
-    entries = readdirSync(directory);
+    entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     if (error instanceof MigrateError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -152,7 +162,7 @@ function listFiles(directory: string): string[] {
     }
     throw new MigrateError("INVALID_OPTIONS", `Cannot read the migrations directory ${directory}: ${code ?? error}`);
   }
-  return entries.sort();
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Why a directory entry is not a readable regular file (following symlinks), or undefined when it is one. */
@@ -176,8 +186,11 @@ function notRegularFile(path: string): string | undefined {
   }
 }
 
-function readSqlFile(path: string, displayPath: string, problems: string[]): SqlFile {
-  const content = readUtf8(path, displayPath, problems);
+function readSqlFile(source: FormatSource, fileName: string): SqlFile {
+  const { problems } = source;
+  const path = join(source.root, fileName);
+  const displayPath = `${source.displayRoot}/${fileName}`;
+  const content = readText(source, fileName);
   const sql = normaliseSql(content);
   const nul = sql.indexOf("\0");
   if (nul !== -1) {

@@ -24,13 +24,12 @@ const expected = "expected NNNN_name.sql or NNNN_name.down.sql, the name in lett
 /** Reads a file name of the migrations directory. Files that are clearly not migrations are ignored. */
 export function parseFileName(fileName: string): FileNameResult {
   if (!/\.sql$/i.test(fileName)) return { ok: "ignored" };
-  const suggestion = suggestFileName(fileName);
-  const rename = suggestion && suggestion !== fileName ? `: rename it to ${suggestion}` : "";
-  const refuse = (problem: string): FileNameResult => ({
-    ok: false,
-    problem: `${problem}${rename}`,
-    ...(rename && { suggestion }),
-  });
+  // The suggestion is worked out only for a name that is refused: most names are valid.
+  const refuse = (problem: string): FileNameResult => {
+    const suggestion = suggestFileName(fileName);
+    const rename = suggestion && suggestion !== fileName ? `: rename it to ${suggestion}` : "";
+    return { ok: false, problem: `${problem}${rename}`, ...(rename && { suggestion }) };
+  };
   if (!fileName.endsWith(".sql")) return refuse(`the extension must be lowercase ".sql" (${expected})`);
   const isDown = fileName.endsWith(".down.sql");
   const stem = fileName.slice(0, -(isDown ? ".down.sql" : ".sql").length);

@@ -2,17 +2,25 @@ import { readFileSync } from "node:fs";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** The file as UTF-8 text; "" after pushing a problem naming `displayPath` when it cannot be read. */
-export function readUtf8(path: string, displayPath: string, problems: string[]): string {
+/** The file's bytes, or the error that prevented reading them. */
+export function readBytes(path: string): Buffer | NodeJS.ErrnoException {
   try {
-    return utf8.decode(readFileSync(path));
+    return readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(
-      code === "ERR_ENCODING_INVALID_ENCODED_DATA"
-        ? `${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`
-        : `${displayPath}: cannot read the file (${code ?? String(error)})`,
-    );
+    return error as NodeJS.ErrnoException;
+  }
+}
+
+/** The bytes as UTF-8 text; "" after pushing a problem naming `displayPath` when they are not (or were not read). */
+export function utf8Text(content: Buffer | NodeJS.ErrnoException, displayPath: string, problems: string[]): string {
+  if (!Buffer.isBuffer(content)) {
+    problems.push(`${displayPath}: cannot read the file (${content.code ?? String(content)})`);
+    return "";
+  }
+  try {
+    return utf8.decode(content);
+  } catch {
+    problems.push(`${displayPath}: the file is not valid UTF-8 text; save it as UTF-8`);
     return "";
   }
 }

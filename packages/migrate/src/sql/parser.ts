@@ -1,6 +1,7 @@
 // Splits SQL into statements with PostgreSQL's own parser (libpg-query, PostgreSQL 18 compiled to WASM), so
 // dollar quotes, comments, string literals and nested bodies are handled exactly as the server does.
 import type * as PgQuery from "libpg-query";
+import { cachedStatements, storeStatements } from "./parse-cache";
 import { SourceText } from "./source-text";
 
 /** A parse-tree node as libpg-query returns it: `{ IndexStmt: { ... } }`. */
@@ -47,11 +48,26 @@ export function loadParser(): Promise<typeof PgQuery> {
   return loading;
 }
 
-/** Parses SQL text into statements. Requires `await loadParser()` first. Throws SqlSyntaxError. */
+/** Whether parsing these texts needs the WASM parser: some text is neither empty nor in the parse cache. */
+export function parserNeeded(texts: readonly string[]): boolean {
+  return texts.some((text) => text.trim() !== "" && cachedStatements(text) === undefined);
+}
+
+/**
+ * Parses SQL text into statements. Requires `await loadParser()` first, unless `parserNeeded` says the texts need
+ * none. Throws SqlSyntaxError.
+ */
 export function parseSql(text: string): ParsedSql {
-  if (!parserModule) throw new Error("parseSql called before loadParser()");
   const source = new SourceText(text);
   if (text.trim() === "") return { source, statements: [] };
+  const statements = (cachedStatements(text) ?? parseWithParser(text, source)) as RawStatement[];
+  return { source, statements: statements.map((raw, ordinal) => toStatement(text, source, raw, ordinal)) };
+}
+
+type RawStatement = NonNullable<ReturnType<typeof PgQuery.parseSync>["stmts"]>[number];
+
+function parseWithParser(text: string, source: SourceText): RawStatement[] {
+  if (!parserModule) throw new Error("parseSql called before loadParser()");
   let result: ReturnType<typeof PgQuery.parseSync>;
   try {
     result = parserModule.parseSync(text);
@@ -61,13 +77,16 @@ export function parseSql(text: string): ParsedSql {
     // cursorPosition is a 0-based character (code point) offset.
     throw new SqlSyntaxError(message, source.indexOfCodePoint(details?.cursorPosition ?? 0));
   }
-  const statements = (result.stmts ?? []).map((raw, ordinal): ParsedStatement => {
-    const startByte = raw.stmt_location ?? 0;
-    const start = source.indexOfByte(startByte);
-    // stmt_len 0 means "up to the end of the text" (the last statement without a semicolon).
-    const end = raw.stmt_len ? source.indexOfByte(startByte + raw.stmt_len) : text.length;
-    const [kind = "Unknown", node = {}] = Object.entries((raw.stmt ?? {}) as ParseNode)[0] ?? [];
-    return { ordinal, start, end, text: text.slice(start, end).trimEnd(), kind, node: node as ParseNode };
-  });
-  return { source, statements };
+  const statements = result.stmts ?? [];
+  storeStatements(text, statements);
+  return statements;
+}
+
+function toStatement(text: string, source: SourceText, raw: RawStatement, ordinal: number): ParsedStatement {
+  const startByte = raw.stmt_location ?? 0;
+  const start = source.indexOfByte(startByte);
+  // stmt_len 0 means "up to the end of the text" (the last statement without a semicolon).
+  const end = raw.stmt_len ? source.indexOfByte(startByte + raw.stmt_len) : text.length;
+  const [kind = "Unknown", node = {}] = Object.entries((raw.stmt ?? {}) as ParseNode)[0] ?? [];
+  return { ordinal, start, end, text: text.slice(start, end).trimEnd(), kind, node: node as ParseNode };
 }

@@ -1,7 +1,5 @@
 // The migration folder layouts this engine reads, how a folder's layout is detected, and why a folder holds no
 // migrations. Each format's reader lives in its own module; native files are read by files/load.ts.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { MigrateError } from "../../errors";
 import type { MigrationFile, MigrationFormat } from "../../types";
 import { dbmateUpMarker, readDbmate } from "./dbmate";
@@ -9,7 +7,7 @@ import { drizzleJournal, hasDrizzleJournal, readDrizzle } from "./drizzle";
 import { flywayFilePattern, readFlyway } from "./flyway";
 import { golangMigratePattern, readGolangMigrate } from "./golang-migrate";
 import { prismaFolders, prismaLockFile, readPrisma } from "./prisma";
-import { displayPathOf, type FormatSource } from "./source";
+import { displayPathOf, type FormatSource, fileBytes } from "./source";
 import { isSupabaseFolder, readSupabase } from "./supabase";
 
 export const migrationFormats: readonly MigrationFormat[] = [
@@ -66,18 +64,16 @@ function evidence(source: FormatSource): Partial<Record<MigrationFormat, string[
   );
   add(
     "dbmate",
-    sqlFiles.filter((file) => hasDbmateMarker(join(source.root, file))),
+    sqlFiles.filter((file) => hasDbmateMarker(source, file)),
   );
   if (isSupabaseFolder(source.root)) found.supabase = [`${source.displayRoot}/ (a supabase/migrations folder)`];
   return found;
 }
 
-function hasDbmateMarker(path: string): boolean {
-  try {
-    return dbmateUpMarker.test(readFileSync(path, "utf8"));
-  } catch {
-    return false;
-  }
+function hasDbmateMarker(source: FormatSource, file: string): boolean {
+  const content = fileBytes(source, file);
+  // Decoding only the files that can match: the others are most files of a folder of any other format.
+  return Buffer.isBuffer(content) && content.includes("migrate:up") && dbmateUpMarker.test(content.toString("utf8"));
 }
 
 /** The folder's format: the one foreign format it shows signs of, else native. Refuses a folder showing several. */

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { MigrationDirectives, MigrationFile, SqlFile } from "../../types";
 import { checksumOf, normaliseSql } from "../checksum";
-import { readUtf8 } from "../read-text";
+import { readBytes, utf8Text } from "../read-text";
 
 export interface FormatSource {
   /** Absolute path of the migrations folder. */
@@ -13,6 +13,10 @@ export interface FormatSource {
   files: readonly string[];
   /** Top-level directory names, sorted. */
   directories: readonly string[];
+  /** The files the listing showed to be regular files (not links): no stat needed to know it. */
+  regularFiles: ReadonlySet<string>;
+  /** Contents read so far, by relative path: format detection and the reader read each file once. */
+  contents: Map<string, Buffer | NodeJS.ErrnoException>;
   /** Every problem of the folder, "<display path>: what is wrong and what to do". */
   problems: string[];
 }
@@ -21,8 +25,19 @@ export function displayPathOf(source: FormatSource, relative: string): string {
   return `${source.displayRoot}/${relative}`;
 }
 
+/** The file's bytes, read once per load; the read error instead when it cannot be read. */
+export function fileBytes(source: FormatSource, relative: string): Buffer | NodeJS.ErrnoException {
+  let content = source.contents.get(relative);
+  if (content === undefined) {
+    content = readBytes(join(source.root, relative));
+    source.contents.set(relative, content);
+  }
+  return content;
+}
+
+/** The file as UTF-8 text; "" after adding a problem naming it when it cannot be read or is not UTF-8. */
 export function readText(source: FormatSource, relative: string): string {
-  return readUtf8(join(source.root, relative), displayPathOf(source, relative), source.problems);
+  return utf8Text(fileBytes(source, relative), displayPathOf(source, relative), source.problems);
 }
 
 export const transactional: MigrationDirectives = { transaction: true, settings: {} };
