@@ -1,4 +1,10 @@
-import { baselineProblem, type MigrationOptions, migrationOptions, migrationsFolderProblem } from "pgvector-migrate";
+import {
+  baselineProblem,
+  type MigrationOptions,
+  migrationOptions,
+  migrationsFolderProblem,
+  similarNames,
+} from "pgvector-migrate";
 import { programProjectDirectory } from "../migrations/project-directory";
 import {
   type AppRoleAccess,
@@ -179,7 +185,8 @@ function unknownSettingProblems(source: ConfigSource, platforms: PlatformSection
     .filter((key) => !known.has(key))
     .sort()
     .map((key) => {
-      const suggestion = closest(key, [...known]);
+      // The CLI's "did you mean" rule (commander's), so a stack setting and a flag are suggested alike.
+      const [suggestion] = similarNames(key, [...known]);
       return {
         setting: key,
         message: `is not a setting of this project${suggestion ? `; did you mean ${suggestion}?` : "."} Remove it with \`pulumi config rm ${key}\`.`,
@@ -209,26 +216,4 @@ function plainTextSecretProblems(source: ConfigSource, section: PlatformSection<
       setting: key,
       message: `holds a secret but is stored in plain text in Pulumi.${source.stack}.yaml. Set it again encrypted: \`pulumi config set --secret ${key} <value>\`.`,
     }));
-}
-
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 3 && (best === undefined || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { CommonSettings } from "./common";
 import { structuredIssueMessages } from "./issue-messages";
-import type { PlatformSection } from "./platform-section";
+import type { PlatformSection, SettingDoc } from "./platform-section";
 import { type Parsed, type Problem, problemsFromZod, settingPath } from "./problems";
 import type { ConfigSource } from "./source";
 
@@ -18,6 +18,8 @@ export interface StructuredSectionOptions<T> {
   docs: string;
   /** Secrets of other namespaces the platform reads (`neon:apiKey`): they must not be stored in plain text. */
   otherSecretKeys?: readonly string[];
+  /** The rows of the platform's settings table in docs/ (`npm run docs`), in the order they are shown. */
+  fieldDocs?: readonly SettingDoc[];
   /** Rules that span the platform's settings and the common ones (ephemeral, postgresVersion...). */
   check?(value: T, common: CommonSettings, source: ConfigSource): Problem[];
 }
@@ -33,6 +35,7 @@ export function structuredSection<T>(options: StructuredSectionOptions<T>): Plat
     otherKeys: [options.key, ...secretFields.map(([, secretKey]) => secretKey)],
     secretKeys: [...secretFields.map(([, secretKey]) => secretKey), ...(options.otherSecretKeys ?? [])],
     docs: options.docs,
+    ...(options.fieldDocs && { settingDocs: options.fieldDocs.map((doc) => withDefault(doc, options)) }),
     parse(source: ConfigSource, common: CommonSettings): Parsed<T> {
       const raw = source.get(options.key);
       const plain = raw === undefined ? {} : parseJsonObject(raw);
@@ -91,4 +94,49 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A row's default: as written, else the schema's default of its one field of the object (none: empty). */
+function withDefault<T>(doc: SettingDoc, options: StructuredSectionOptions<T>): SettingDoc & { default: string } {
+  if (doc.default !== undefined) return { ...doc, default: doc.default };
+  const [setting] = doc.settings;
+  const prefix = `${options.key}.`;
+  const value =
+    doc.settings.length === 1 && setting?.startsWith(prefix)
+      ? schemaDefault(options.schema, setting.slice(prefix.length).split("."))
+      : undefined;
+  return { ...doc, default: value === undefined ? "" : `\`${String(value)}\`` };
+}
+
+type SchemaNode = {
+  _zod: {
+    def: {
+      type: string;
+      shape?: Record<string, SchemaNode>;
+      innerType?: SchemaNode;
+      in?: SchemaNode;
+      defaultValue?: unknown;
+    };
+  };
+};
+
+/** The default zod gives the field at `path` of an object schema (through optional and refined wrappers). */
+function schemaDefault(schema: z.ZodType, path: readonly string[]): unknown {
+  let node: SchemaNode | undefined = schema as unknown as SchemaNode;
+  for (const field of path) node = objectOf(node)?._zod.def.shape?.[field];
+  while (node) {
+    const def: SchemaNode["_zod"]["def"] = node._zod.def;
+    if (def.type === "default") return def.defaultValue;
+    node =
+      def.type === "optional" || def.type === "nullable" ? def.innerType : def.type === "pipe" ? def.in : undefined;
+  }
+  return undefined;
+}
+
+function objectOf(node: SchemaNode | undefined): SchemaNode | undefined {
+  while (node && node._zod.def.type !== "object") {
+    const def: SchemaNode["_zod"]["def"] = node._zod.def;
+    node = def.type === "pipe" ? def.in : def.innerType;
+  }
+  return node;
 }

@@ -8,7 +8,7 @@ import { platformRegistry } from "../../infra/platforms/registry";
 import { replaceBlock } from "./markdown-blocks";
 import { optionsTable } from "./options-table";
 import { projectFile, type SettingGroup, type UndeclaredKeys } from "./project-file";
-import { settingsTable } from "./settings-table";
+import { settingDocsTable, settingsTable } from "./settings-table";
 import {
   promptedCommonSettings,
   secretPrompt,
@@ -67,6 +67,11 @@ function settingsPages(): { page: string; block: string; table: string }[] {
         block: `${name}-settings`,
         table: settingsTable(section.settings),
       })),
+    ...platforms.flatMap(({ name, section }) =>
+      section.settingDocs
+        ? [{ page: pageOf(section.docs), block: `${name}-settings`, table: settingDocsTable(section.settingDocs) }]
+        : [],
+    ),
   ];
 }
 

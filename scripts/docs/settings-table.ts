@@ -1,3 +1,4 @@
+import type { SettingDoc } from "../../infra/config/platform-section";
 import type { Setting } from "../../infra/config/setting";
 
 /** Text as a table cell: `|` escaped, and outside code spans `<` (not HTML) and `*` (not emphasis) too. */
@@ -37,4 +38,14 @@ export function settingsTable(settings: Readonly<Record<string, Setting<unknown>
     "| --- | --- | --- | --- | --- |",
     ...rows.map((row) => `| ${row} |`),
   ].join("\n");
+}
+
+/** The table of a platform's settings that Pulumi.yaml cannot declare: the rows its section documents. */
+export function settingDocsTable(docs: readonly (SettingDoc & { default: string })[]): string {
+  const rows = docs.map((doc) =>
+    [`${doc.settings.map(code).join(", ")}${doc.secret ? " (secret)" : ""}`, doc.default, doc.description]
+      .map((text) => text.replaceAll("|", "\\|").replaceAll("\n", " "))
+      .join(" | "),
+  );
+  return ["| Setting | Default | |", "| --- | --- | --- |", ...rows.map((row) => `| ${row} |`)].join("\n");
 }

@@ -24,13 +24,21 @@ describe("npm run docs", () => {
     },
   );
 
-  it("writes Pulumi.yaml, the resource's options and the pages of the common and the Azure settings", () => {
+  it("writes Pulumi.yaml, the resource's options and the pages of every platform's settings", () => {
     expect(files.map(({ file }) => file).sort()).toEqual([
       "Pulumi.yaml",
       "docs/azure.md",
+      "docs/platforms.md",
       "docs/pulumi-resource.md",
       "docs/settings.md",
     ]);
+  });
+
+  it("takes a structured setting's default from its schema where the row states none", () => {
+    const platforms = files.find(({ file }) => file === "docs/platforms.md")?.content ?? "";
+    expect(platforms).toContain("| `neon.region` | `aws-us-east-2` |");
+    expect(platforms).toContain("| `supabase.connection` | `session-pooler` |");
+    expect(platforms).toContain("| `existing.createDatabase` | `true` |");
   });
 
   it("refuses a page without the block it generates, naming the markers to add", () => {

@@ -15,6 +15,59 @@ export const neonSection = structuredSection<NeonSettings>({
   schema: neonSettingsSchema,
   example: "region aws-eu-central-1",
   docs: "docs/platforms.md#neon",
+  fieldDocs: [
+    {
+      settings: [neonApiKeySetting],
+      secret: true,
+      default: "env `NEON_API_KEY`",
+      description: "the Neon provider's own setting",
+    },
+    { settings: ["neon.projectName"], default: "`<project>-<stack>`", description: "" },
+    {
+      settings: ["neon.region"],
+      description:
+        "a [Neon region id](https://neon.com/docs/introduction/regions), e.g. `aws-eu-central-1`, `azure-eastus2`",
+    },
+    { settings: ["neon.orgId"], description: "the organisation that owns the project, for API keys that see several" },
+    {
+      settings: ["neon.compute.minCu", "neon.compute.maxCu"],
+      default: "`0.25`, `1`",
+      description: "autoscaling limits in compute units: 0.25, 0.5, 1 to 16; at most 8 apart; at most 2 on `free`",
+    },
+    {
+      settings: ["neon.plan"],
+      description:
+        "`free`, `launch` or `scale`: the organisation's Neon plan; the settings below are checked against its limits",
+    },
+    {
+      settings: ["neon.compute.suspendTimeoutSeconds"],
+      default: "`300`; not sent on `free`",
+      description:
+        "idle time before the compute suspends; `0` Neon's default, `-1` never. `free`: fixed at 5 minutes, so it cannot be set; `launch`: `300` or `-1`",
+    },
+    {
+      settings: ["neon.readReplicas"],
+      default: "`0`",
+      description:
+        "read-only computes (Neon read replicas) on the stack's branch, sized like `compute`; they read the branch's storage (no copy). The first, through its pooler, is `appReadOnlyConnectionString`; every direct host is the output `neonReadOnlyHosts`. The Free plan allows 3 per project",
+    },
+    {
+      settings: ["neon.historyRetentionSeconds"],
+      default: "`21600` (6 hours)",
+      description:
+        "point-in-time restore window, always sent; at most 21600 on `free`, 604800 on `launch`, 2592000 on `scale`",
+    },
+    { settings: ["neon.ownerRole"], description: "owns the database and runs the migrations" },
+    {
+      settings: ["neon.parentStack"],
+      description: "the stack pull-request stacks branch from; `org/project/stack` for another project",
+    },
+    {
+      settings: ["neon.adopt.projectId", "neon.adopt.branchId"],
+      description:
+        "a project that exists already, taken over with Pulumi's import: see [Adopting a Neon project](#adopting-a-neon-project)",
+    },
+  ],
   check: neonProblems,
 });
 

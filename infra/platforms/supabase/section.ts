@@ -9,6 +9,24 @@ export const supabaseSection = structuredSection<SupabaseSettings>({
   schema: supabaseSettingsSchema,
   example: "projectRef abcdefghijklmnopqrst",
   docs: "docs/platforms.md#supabase",
+  fieldDocs: [
+    { settings: ["supabase.projectRef"], description: "required: 20 lower-case letters" },
+    {
+      settings: ["supabaseDbPassword"],
+      secret: true,
+      description: "required: the database password of the project",
+    },
+    {
+      settings: ["supabase.connection"],
+      description: "`session-pooler` (IPv4) or `direct` (IPv6, or IPv4 with the IPv4 add-on)",
+    },
+    {
+      settings: ["supabase.poolerHost"],
+      description: "required for `session-pooler`, e.g. `aws-0-eu-central-1.pooler.supabase.com`",
+    },
+    { settings: ["supabase.ipv4AddOn"], description: "the project has the IPv4 add-on: allows `direct` in CI" },
+    { settings: ["supabase.database"], description: "" },
+  ],
   check: (settings, common) => [
     ...(common.ephemeral
       ? [

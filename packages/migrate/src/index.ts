@@ -1,4 +1,6 @@
 // Public API of pgvector-migrate: the contract the CLI, the Pulumi dynamic provider and the tests rely on.
+
+export { similarNames } from "./cli/suggest";
 export { connectionUrlProblem, type ParsedUrl, parseConnectionUrl } from "./db/connection-url";
 export { defaultTrackingTable, legacyDefaultTrackingTable } from "./db/tracking-table";
 export { baseline, baselineTarget } from "./engine/baseline";
