@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type AppliedMap,
   migrationsInputs as engineMigrationsInputs,
-  findProjectDirectory,
   type MigrationMap,
   type MigrationsInputs,
   type MigrationsResourceOptions,
