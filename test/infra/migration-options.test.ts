@@ -97,7 +97,8 @@ describe("one rule for a migration option, in the stack configuration and the pr
 describe("migrationsSearchPath reaches the Migrations resource", () => {
   const supabase = {
     platform: "supabase",
-    supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst", connection: "direct" }),
+    // ipv4AddOn: CI (CI=true) refuses a direct connection without it.
+    supabase: JSON.stringify({ projectRef: "abcdefghijklmnopqrst", connection: "direct", ipv4AddOn: true }),
     supabaseDbPassword: "Supabase-Db-Pw-1",
   };
   const searchPathOf = async (config: Record<string, string>, secretKeys: string[] = []) =>
