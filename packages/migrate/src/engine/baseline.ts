@@ -1,12 +1,13 @@
 import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { quoteLiteral } from "../db/quote";
-import { ensureTrackingTable, insertRowSql, readTrackingTable } from "../db/tracking-table";
+import { ensureTrackingTable, readTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
-import type { AppliedResult, BaselineResult, EngineOptions, MigrationSet } from "../types";
+import type { BaselineResult, EngineOptions, MigrationSet } from "../types";
 import { displayDirectory } from "./compute-plan";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
+import { recordWithoutRunning } from "./record-applied";
+import { underMigrationLock, withEngineErrors } from "./session";
 
 /** applied_by of a baselined row: who recorded it, and that it was recorded, not run. */
 const baselinedBySql = `current_user || ${quoteLiteral(" (baseline)")}`;
@@ -78,19 +79,7 @@ async function record(
     logger.info(`Nothing to baseline: every migration up to version ${targetVersion} is recorded already`);
     return { baselined: [], state: [...applied.values()] };
   }
-  const inserts = toRecord.map((migration) =>
-    insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, "0", baselinedBySql),
-  );
-  throwIfInterrupted(options);
-  // One simple query: every row or none.
-  await database.query(["BEGIN", ...inserts, "COMMIT"].join(";\n"));
-  const baselined: AppliedResult[] = toRecord.map((migration) => ({
-    version: migration.version,
-    name: migration.name,
-    id: migration.id,
-    checksum: migration.up.checksum,
-    durationMs: 0,
-  }));
+  const baselined = await recordWithoutRunning(database, tracking, toRecord, baselinedBySql, options);
   for (const result of baselined) logger.info(`Recorded ${result.id} as applied (baseline, not run)`);
   return { baselined, state: (await readTrackingTable(database, tracking)) ?? [] };
 }

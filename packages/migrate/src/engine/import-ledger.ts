@@ -2,13 +2,14 @@
 import type { Database } from "../db/database";
 import { adoptLegacyTrackingTable } from "../db/legacy-tracking-table";
 import { quoteLiteral } from "../db/quote";
-import { ensureTrackingTable, insertRowSql, readTrackingTable } from "../db/tracking-table";
+import { ensureTrackingTable, readTrackingTable } from "../db/tracking-table";
 import { MigrateError, problemsError } from "../errors";
 import { ledgerOf } from "../ledgers";
 import type { ToolLedger } from "../ledgers/ledger";
-import type { AppliedResult, EngineOptions, ImportResult, MigrationSet } from "../types";
+import type { EngineOptions, ImportResult, MigrationSet } from "../types";
 import { type ResolvedOptions, resolveOptions } from "./options";
-import { throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
+import { recordWithoutRunning } from "./record-applied";
+import { underMigrationLock, withEngineErrors } from "./session";
 
 /**
  * Reads the ledger of the tool the folder belongs to (drizzle-kit, Supabase CLI, dbmate, golang-migrate, Flyway,
@@ -70,19 +71,7 @@ export async function recordImported(
     return { tool: ledger.tool, ledger: reading.table, imported: [], state: [...recorded.values()] };
   }
   const importedBy = `current_user || ${quoteLiteral(` (imported from ${ledger.tool})`)}`;
-  const inserts = toRecord.map((migration) =>
-    insertRowSql(tracking, { ...migration, checksum: migration.up.checksum }, "0", importedBy),
-  );
-  throwIfInterrupted(options);
-  // One simple query: every row or none.
-  await database.query(["BEGIN", ...inserts, "COMMIT"].join(";\n"));
-  const imported: AppliedResult[] = toRecord.map((migration) => ({
-    version: migration.version,
-    name: migration.name,
-    id: migration.id,
-    checksum: migration.up.checksum,
-    durationMs: 0,
-  }));
+  const imported = await recordWithoutRunning(database, tracking, toRecord, importedBy, options);
   for (const result of imported) logger.info(`Recorded ${result.id} as applied (imported from ${reading.table})`);
   return {
     tool: ledger.tool,
