@@ -246,6 +246,32 @@ describe("loadMigrations", () => {
     expect(error.code).toBe("INVALID_FILES");
     expect(error.message).toContain("migrations/0001_latin1.sql: the file is not valid UTF-8 text");
   });
+
+  // Files are read with Node's UTF-8 fast path, which turns invalid bytes into U+FFFD (files/read-text.ts).
+  it("reads a valid file that contains U+FFFD itself, and refuses one whose bytes only decode to it", () => {
+    dir = migrationsDir({ "0001_replacement.sql": "SELECT '\uFFFD';" });
+    expect(loadMigrations(dir.path).migrations[0]?.up.sql).toBe("SELECT '\uFFFD';");
+    writeFileSync(
+      join(dir.path, "0002_broken.sql"),
+      Buffer.concat([Buffer.from("SELECT '"), Buffer.from([0xff]), Buffer.from("';")]),
+    );
+    const path = dir.path;
+    const error = thrown(() => loadMigrations(path));
+    expect(error.details?.problems).toEqual([
+      "migrations/0002_broken.sql: the file is not valid UTF-8 text; save it as UTF-8",
+    ]);
+  });
+
+  it("runs and checksums a file without its BOM: the checksum is the SHA-256 of the text without BOM and CRs", () => {
+    dir = migrationsDir({ "0001_bom.sql": "\uFEFFSELECT 1;\r\n", "0002_two_boms.sql": "\uFEFF\uFEFFSELECT 2;\n" });
+    const [bom, twoBoms] = loadMigrations(dir.path).migrations;
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    expect(bom?.up.sql).toBe("SELECT 1;\n");
+    expect(bom?.up.checksum).toBe(sha256("SELECT 1;\n"));
+    // As TextDecoder reads it (one BOM) and then normaliseSql (another): the checksums recorded so far stay valid.
+    expect(twoBoms?.up.sql).toBe("SELECT 2;\n");
+    expect(twoBoms?.up.checksum).toBe(sha256("SELECT 2;\n"));
+  });
 });
 
 describe("createMigration", () => {

@@ -1,7 +1,7 @@
 // A Pulumi project outside the repository that installs the packed packages as another program would: `npm pack`
 // both packages (their prepack builds them), then `npm install` the tarballs. Their registry dependencies are
 // hard-linked from the repository's node_modules first (the versions the repository tests with), so the install
-// runs offline in seconds; only what the packed manifests declare is linked, and nothing of the repository is
+// takes seconds; only what the packed manifests declare is linked, and nothing of the repository is
 // reachable from the project's directory, so an undeclared dependency or a file missing from `files` fails here.
 import { execFile } from "node:child_process";
 import {
@@ -190,8 +190,10 @@ export async function createConsumerProject(project: ConsumerProjectFiles): Prom
       .flatMap((packed) => Object.keys({ ...packed.dependencies, ...packed.peerDependencies }))
       .filter((name) => !published.has(name));
     linkPackages(dependencyClosure([...registryDependencies, ...(project.alsoLink ?? [])]), dir);
-    // Offline: every registry package is in place, so npm only unpacks the two tarballs and checks the tree.
-    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    // Every registry package is in place, so npm unpacks the two tarballs and checks the tree. Not --offline: to
+    // check it, npm reads the registry's metadata of the packages (the packuments), which `npm ci` does not cache,
+    // so on a fresh machine an offline install fails (ERESOLVE, "Found: @pulumi/pulumi@undefined").
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
       cwd: dir,
       timeout: 300_000,
     });

@@ -92,8 +92,10 @@ export interface PlanCommandOptions extends DatabaseCommandOptions {
 export async function planCommand(options: PlanCommandOptions, output: Output): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory, context.options);
-  const plan: Plan = await engine.plan(set, context.options);
+  // Connecting overlaps reading the files (the engine's loadMigrationsAsync).
+  const loading = engine.loadMigrationsAsync(context.directory, context.options);
+  const plan: Plan = await engine.plan(loading, context.options);
+  const set = await loading;
   const strict = options.strict === true;
   const checks = await checkPending(engine, set, plan.pending, {
     lint: options.lint,
@@ -207,8 +209,10 @@ export async function statusCommand(
 ): Promise<number> {
   const context = prepare(options, output);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory, context.options);
-  const entries = statusEntries(set, await engine.plan(set, context.options));
+  const loading = engine.loadMigrationsAsync(context.directory, context.options);
+  const plan = await engine.plan(loading, context.options);
+  const set = await loading;
+  const entries = statusEntries(set, plan);
   const count = (state: string) => entries.filter((entry) => entry.state === state).length;
   if (output.json) {
     output.document({ command: "status", ok: true, format: set.format, migrations: entries });
@@ -229,7 +233,11 @@ export interface ChangeCommandOptions extends DatabaseCommandOptions {
 }
 
 /** Refuses a plan with errors (edited or missing applied files) as `up`/`down` would, before printing it. */
-async function dryRunPlan(engine: EngineApi, set: MigrationSet, options: EngineOptions): Promise<Plan> {
+async function dryRunPlan(
+  engine: EngineApi,
+  set: MigrationSet | Promise<MigrationSet>,
+  options: EngineOptions,
+): Promise<Plan> {
   const plan = await engine.plan(set, options);
   const errors = plan.problems.filter((problem) => problem.severity === "error");
   if (errors.length > 0) {
@@ -245,9 +253,9 @@ export async function upCommand(
 ): Promise<number> {
   const context = prepare(options, output, interruption);
   const engine = loadEngine();
-  const set = engine.loadMigrations(context.directory, context.options);
+  const loading = engine.loadMigrationsAsync(context.directory, context.options);
   if (options.dryRun) {
-    const plan = await dryRunPlan(engine, set, context.options);
+    const plan = await dryRunPlan(engine, loading, context.options);
     if (output.json) {
       output.document({ command: "up", ok: true, dryRun: true, wouldApply: plan.pending.map(pendingJson) });
       return ExitCode.success;
@@ -257,7 +265,7 @@ export async function upCommand(
     return ExitCode.success;
   }
   const started = performance.now();
-  const result = await engine.up(set, context.options);
+  const result = await engine.up(loading, context.options);
   const totalMs = Math.round(performance.now() - started);
 
   if (output.json) {

@@ -5,7 +5,7 @@ import { MigrateError } from "../errors";
 import type { Redactor } from "../redact";
 import type { Logger, RetryOptions } from "../types";
 import type { ResolvedConnection } from "./connection-config";
-import { Database, type Deadlines, type PgError } from "./database";
+import { Database, type Deadlines, type PgError, socketOf } from "./database";
 import { defaultRetry } from "./retry";
 
 export interface ConnectContext {
@@ -15,6 +15,8 @@ export interface ConnectContext {
   retry?: RetryOptions;
   logger?: Logger;
   redactor: Redactor;
+  /** Abandons the attempt (the engine's while the migration files load): throws the signal's reason at once. */
+  signal?: AbortSignal;
 }
 
 const transientCodes = new Set([
@@ -38,10 +40,13 @@ export async function connect(connection: ResolvedConnection, context: ConnectCo
   const attempts = Math.max(1, Math.floor(retry.attempts));
   let delay = retry.initialDelayMs;
   let lastError: PgError | undefined;
+  const { signal } = context;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    signal?.throwIfAborted();
     try {
       return await connectOnce(connection, context);
     } catch (error) {
+      signal?.throwIfAborted();
       lastError = error as PgError;
       if (!isTransient(lastError) || attempt === attempts) break;
       context.logger?.warn(
@@ -49,7 +54,7 @@ export async function connect(connection: ResolvedConnection, context: ConnectCo
           `Cannot connect to ${connection.target} yet (${describeCause(lastError)}); attempt ${attempt} of ${attempts}, retrying in ${delay} ms`,
         ),
       );
-      await sleep(delay);
+      await sleep(delay, signal);
       delay = Math.min(retry.maxDelayMs, delay * 2);
     }
   }
@@ -99,11 +104,16 @@ async function open(connection: ResolvedConnection, useTls: boolean, context: Co
   });
   // Errors emitted before connect() settles are reported through its promise.
   client.on("error", () => {});
+  // As the driver's own connect timeout does: the destroyed socket fails connect().
+  const abandon = () => socketOf(client)?.destroy();
+  context.signal?.addEventListener("abort", abandon, { once: true });
   try {
     await client.connect();
   } catch (error) {
     client.end().catch(() => {});
     throw error;
+  } finally {
+    context.signal?.removeEventListener("abort", abandon);
   }
   return new Database(client, connection.target, context.deadlines);
 }
@@ -173,6 +183,15 @@ function advice(connection: ResolvedConnection, error: PgError | undefined): str
   return "Check the database URL (host, port, database, user) and that the server is reachable.";
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (the caller then throws its reason). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

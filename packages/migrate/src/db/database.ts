@@ -170,7 +170,8 @@ export const queryTimeoutSetting = "queryTimeoutMs, --query-timeout";
 export const migrationTimeoutSetting = "migrationTimeoutMs, --migration-timeout";
 const closeTimeoutMs = 5_000;
 
-function socketOf(client: pg.Client): { destroy(): void } | undefined {
+/** The driver's socket: destroying it ends whatever the client is doing (connecting included). */
+export function socketOf(client: pg.Client): { destroy(): void } | undefined {
   return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
 }
 

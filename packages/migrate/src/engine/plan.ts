@@ -8,17 +8,26 @@ import { checkSqlFiles } from "./check-sql";
 import { computePlan } from "./compute-plan";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { extensionProblems, preflightOptions } from "./preflight";
-import { openReader, withEngineErrors } from "./session";
+import {
+  type MigrationSource,
+  openReader,
+  openWhileLoading,
+  resolveOptionsAfterFiles,
+  withEngineErrors,
+} from "./session";
 
 /**
  * Pending migrations and problems, and what the extension preflight of `up` would find (on the same connection).
  * One query for the applied set (and, with importToolLedger, one for the tool's ledger); with nothing pending and no
  * requiredExtensions, no SQL parsing and no other query. No lock, no writes.
  */
-export async function plan(set: MigrationSet, engineOptions: EngineOptions): Promise<Plan> {
-  const options = resolveOptions(engineOptions);
-  const ledger = options.importToolLedger ? ledgerOf(set, "importToolLedger (--import-tool-ledger)") : undefined;
-  return withReader(options, async (database) => {
+export async function plan(source: MigrationSource<MigrationSet>, engineOptions: EngineOptions): Promise<Plan> {
+  const options = await resolveOptionsAfterFiles(source, () => resolveOptions(engineOptions));
+  // Refuses a folder whose tool has no ledger here before the connection is used.
+  const ledgerFor = (set: MigrationSet) =>
+    options.importToolLedger ? ledgerOf(set, "importToolLedger (--import-tool-ledger)") : undefined;
+  return withReader(options, source, ledgerFor, async (set, database) => {
+    const ledger = ledgerFor(set);
     const applied = (await readTrackingTableOrLegacy(database, options.tracking)) ?? [];
     const computed = ledger
       ? await planWithImport(database, set, applied, ledger, options)
@@ -77,14 +86,25 @@ async function preflight(database: Database, computed: Plan, options: ResolvedOp
 /** Rows of the tracking table in version order; [] when it does not exist yet. */
 export async function readApplied(engineOptions: EngineOptions): Promise<AppliedMigration[]> {
   const options = resolveOptions(engineOptions);
-  return withReader(options, async (database) => (await readTrackingTableOrLegacy(database, options.tracking)) ?? []);
+  return withReader(
+    options,
+    undefined,
+    () => {},
+    async (_, database) => (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+  );
 }
 
-function withReader<T>(options: ResolvedOptions, read: (database: Database) => Promise<T>): Promise<T> {
+/** Reads on one connection, opened while the files load (see openWhileLoading), and closed after. */
+function withReader<S, T>(
+  options: ResolvedOptions,
+  source: MigrationSource<S>,
+  check: (files: S) => unknown,
+  read: (files: S, database: Database) => Promise<T>,
+): Promise<T> {
   return withEngineErrors(options, async () => {
-    const database = await openReader(options);
+    const { files, database } = await openWhileLoading(source, (signal) => openReader(options, signal), check);
     try {
-      return await read(database);
+      return await read(files, database);
     } finally {
       await database.close();
     }

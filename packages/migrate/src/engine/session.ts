@@ -8,24 +8,76 @@ import { quoteLiteral, setConfigStatement } from "../db/quote";
 import { MigrateError } from "../errors";
 import type { ResolvedOptions } from "./options";
 
-/** A connection for reading (plan, readApplied): no session setup. */
-export function openReader(options: ResolvedOptions): Promise<Database> {
+/** A connection for reading (plan, readApplied): no session setup. `signal` abandons the attempt. */
+export function openReader(options: ResolvedOptions, signal?: AbortSignal): Promise<Database> {
   return connect(options.connection, {
     deadlines: options.deadlines,
     keepAliveDelayMs: options.keepAliveDelayMs,
     retry: options.retry,
     logger: options.logger,
     redactor: options.redactor,
+    ...(signal && { signal }),
   });
+}
+
+/** The migrations of a run, or their loading (loadMigrationsAsync): the connection then opens meanwhile. */
+export type MigrationSource<S> = S | Promise<S>;
+
+/**
+ * Opens the run's connection while its migration files load, with the outcome of loading them first: a file error,
+ * or one of `check(files)`, is thrown and the connection abandoned (closed, or its attempt and retries stopped);
+ * a connection error counts only once the files loaded and passed the check. With the files already loaded, the
+ * check runs before anything connects. Connecting (TCP, TLS, authentication; several round trips to a remote
+ * server) then overlaps reading and hashing the files.
+ */
+export async function openWhileLoading<S>(
+  source: MigrationSource<S>,
+  open: (signal?: AbortSignal) => Promise<Database>,
+  check: (files: S) => unknown = () => undefined,
+): Promise<{ files: S; database: Database }> {
+  if (!(source instanceof Promise)) {
+    check(source);
+    return { files: source, database: await open() };
+  }
+  const abandon = new AbortController();
+  const opening = open(abandon.signal);
+  // Awaited below once the files are known to be good; until then its failure must not count as unhandled.
+  opening.catch(() => undefined);
+  let files: S;
+  try {
+    files = await source;
+    check(files);
+  } catch (error) {
+    abandon.abort(error);
+    opening.then(
+      (database) => database.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+  return { files, database: await opening };
+}
+
+/** resolveOptions for a run whose files may still be loading: a file error comes first, as when loaded before. */
+export async function resolveOptionsAfterFiles<S>(
+  source: MigrationSource<S>,
+  resolve: () => ResolvedOptions,
+): Promise<ResolvedOptions> {
+  try {
+    return resolve();
+  } catch (error) {
+    await source;
+    throw error;
+  }
 }
 
 /** Sets client_connection_check_interval where the server has it (see openRunner). */
 export const connectionCheckSql =
   "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$";
 
-/** A connection for running migrations, with the session settings applied. */
-export async function openRunner(options: ResolvedOptions): Promise<Database> {
-  const database = await openReader(options);
+/** A connection for running migrations, with the session settings applied. `signal` abandons the attempt. */
+export async function openRunner(options: ResolvedOptions, signal?: AbortSignal): Promise<Database> {
+  const database = await openReader(options, signal);
   // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
   // runner died during a long statement and roll its migration back, instead of finishing it for nobody.
   // idle_session_timeout (PostgreSQL 14+) ends the session, and so releases the migration lock, when the
@@ -55,13 +107,15 @@ export async function openRunner(options: ResolvedOptions): Promise<Database> {
  * is cancelled on abort and always closed, the lock released unless the connection was lost (the server releases
  * it then). Usually the lock is free and is taken at once; when another runner holds it, `beforeWaiting` runs first
  * on the same connection (checks that need the database, so that bad files fail fast), then the run waits.
+ * `opened`: a runner connection (openRunner) the caller opened, which this then owns.
  */
 export async function underMigrationLock<T>(
   options: ResolvedOptions,
   action: (database: Database) => Promise<T>,
   beforeWaiting?: (database: Database) => Promise<void>,
+  opened?: Database,
 ): Promise<T> {
-  const database = await openRunner(options);
+  const database = opened ?? (await openRunner(options));
   const stopCancelling = cancelOnAbort(database, options);
   try {
     throwIfInterrupted(options);

@@ -13,7 +13,17 @@ import { recordImported } from "./import-ledger";
 import { type ResolvedOptions, resolveOptions } from "./options";
 import { checkExtensions, preflightOptions } from "./preflight";
 import { ProgressWatch } from "./progress-watch";
-import { appliedBySql, isConnectionLoss, throwIfInterrupted, underMigrationLock, withEngineErrors } from "./session";
+import {
+  appliedBySql,
+  isConnectionLoss,
+  type MigrationSource,
+  openRunner,
+  openWhileLoading,
+  resolveOptionsAfterFiles,
+  throwIfInterrupted,
+  underMigrationLock,
+  withEngineErrors,
+} from "./session";
 
 /**
  * Applies the pending migrations in version order, under the migration lock.
@@ -26,12 +36,16 @@ import { appliedBySql, isConnectionLoss, throwIfInterrupted, underMigrationLock,
  * only whole migrations with their tracking rows (each is one transaction): the next run applies them again.
  * This saves one disk flush per migration, which otherwise dominates runs of many small migrations.
  */
-export async function up(set: MigrationSet, engineOptions: EngineOptions): Promise<UpResult> {
-  const options = resolveOptions(engineOptions);
-  // Both refuse a folder whose tool has no ledger here before anything connects.
-  if (options.importToolLedger) ledgerOf(set, "importToolLedger (--import-tool-ledger)");
-  const toolLedger = options.keepToolLedger ? writableLedgerOf(set) : undefined;
+export async function up(source: MigrationSource<MigrationSet>, engineOptions: EngineOptions): Promise<UpResult> {
+  const options = await resolveOptionsAfterFiles(source, () => resolveOptions(engineOptions));
+  // Both refuse a folder whose tool has no ledger here before the connection is used.
+  const ledgers = (set: MigrationSet) => {
+    if (options.importToolLedger) ledgerOf(set, "importToolLedger (--import-tool-ledger)");
+    return options.keepToolLedger ? writableLedgerOf(set) : undefined;
+  };
   return withEngineErrors(options, async () => {
+    const { files: set, database } = await openWhileLoading(source, (signal) => openRunner(options, signal), ledgers);
+    const toolLedger = ledgers(set);
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const progress = new ProgressWatch(options);
@@ -40,6 +54,7 @@ export async function up(set: MigrationSet, engineOptions: EngineOptions): Promi
         options,
         (database) => applyPending(database, set, options, toolLedger, progress),
         (database) => checkBeforeWaiting(database, set, options),
+        database,
       );
     } finally {
       await progress.close();

@@ -5,7 +5,7 @@ import type { LoadOptions, MigrationFormat } from "../types";
 import { checkFormat, detectFormat } from "./formats";
 import { flywayVersionKey } from "./formats/flyway";
 import { readFolder } from "./load";
-import { isValidMigrationName } from "./names";
+import { hasSqlExtension, isValidMigrationName } from "./names";
 
 export interface CreatedMigration {
   format: MigrationFormat;
@@ -45,7 +45,7 @@ export function createMigration(
   const source = readFolder(absolute);
   const requested = checkFormat(options.format ?? "auto");
   const format = requested === "auto" ? detectFormat(source) : requested;
-  const existing = [...source.files.filter((file) => /\.sql$/i.test(file)), ...source.directories];
+  const existing = [...source.files.filter((file) => hasSqlExtension(file)), ...source.directories];
   const highest = Math.max(0, ...existing.map((entry) => Number(/^[VU]?(\d+)/.exec(entry)?.[1] ?? 0)));
 
   let versionText: string;

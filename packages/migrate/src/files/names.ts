@@ -21,9 +21,14 @@ export type FileNameResult =
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const expected = "expected NNNN_name.sql or NNNN_name.down.sql, the name in letters, digits, underscores and dashes";
 
+/** Whether a file is named like SQL (".sql" in any case): every format's migrations are. */
+export function hasSqlExtension(fileName: string): boolean {
+  return /\.sql$/i.test(fileName);
+}
+
 /** Reads a file name of the migrations directory. Files that are clearly not migrations are ignored. */
 export function parseFileName(fileName: string): FileNameResult {
-  if (!/\.sql$/i.test(fileName)) return { ok: "ignored" };
+  if (!hasSqlExtension(fileName)) return { ok: "ignored" };
   // The suggestion is worked out only for a name that is refused: most names are valid.
   const refuse = (problem: string): FileNameResult => {
     const suggestion = suggestFileName(fileName);

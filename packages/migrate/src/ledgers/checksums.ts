@@ -1,10 +1,6 @@
 // The checksums other tools store in their ledgers, computed from the file on disk as each tool computes them.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-
-export function sha256Hex(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
-}
+import { sha256Hex } from "../sha256";
 
 /**
  * drizzle-orm's `hash`: SHA-256 of the file exactly as read (drizzle-orm/src/migrator.ts, readMigrationFiles:

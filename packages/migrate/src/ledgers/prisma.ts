@@ -4,7 +4,8 @@
 // migration is applied when a row of its folder name has finished_at set and rolled_back_at unset; a row with
 // neither is a failed migration that `prisma migrate resolve` must settle first.
 import { readFileSync } from "node:fs";
-import { prismaChecksumMatches, sha256Hex } from "./checksums";
+import { sha256Hex } from "../sha256";
+import { prismaChecksumMatches } from "./checksums";
 import { checksumProblem, ledgerRows, relationName, type ToolLedger } from "./ledger";
 
 interface PrismaRow {

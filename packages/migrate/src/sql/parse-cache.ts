@@ -3,11 +3,11 @@
 // parses the pending files that `up` then runs. An entry is keyed by the SHA-256 of the parser's version and the
 // text, so a changed file or another parser version never finds an old tree; one that cannot be read is parsed
 // again. PGVECTOR_MIGRATE_PARSE_CACHE=off turns the cache off, or names another directory.
-import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+// node:fs/promises is not used: loading it costs a short CLI run several milliseconds (readline, streams).
+import { lstatSync, mkdirSync, readFileSync, rename, writeFile } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { sha256Hex } from "../sha256";
 
 /** What the parser returns for a text: its statements (stmt, stmt_location, stmt_len). */
 export type RawStatements = readonly unknown[];
@@ -53,7 +53,7 @@ function parserVersion(): string {
 
 function entryPath(dir: string, text: string): string {
   keyPrefix ??= `${formatVersion}\0${parserVersion()}\0`;
-  return join(dir, `${createHash("sha256").update(keyPrefix).update(text).digest("hex")}.json`);
+  return join(dir, `${sha256Hex(keyPrefix + text)}.json`);
 }
 
 /** The statements of a text parsed before (in this process or an earlier one), or undefined. */
@@ -80,9 +80,9 @@ export function storeStatements(text: string, statements: RawStatements): void {
   const path = entryPath(dir, text);
   // Written under a name of its own, then renamed: a reader never sees half an entry.
   const partial = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  writeFile(partial, JSON.stringify(statements), { mode: 0o600 })
-    .then(() => rename(partial, path))
-    .catch(() => undefined);
+  writeFile(partial, JSON.stringify(statements), { mode: 0o600 }, (error) => {
+    if (!error) rename(partial, path, () => undefined);
+  });
 }
 
 function remember(text: string, statements: RawStatements): void {

@@ -36,10 +36,17 @@ export class SqlSyntaxError extends Error {
 
 let parserModule: typeof PgQuery | undefined;
 let loading: Promise<typeof PgQuery> | undefined;
+let beforeLoad: (() => void) | undefined;
+
+/** Runs `hook` just before the WASM parser loads, if it ever does (the CLI tunes V8 for a short run there). */
+export function beforeParserLoads(hook: () => void): void {
+  beforeLoad = hook;
+}
 
 /** Loads the WASM parser once, on first use (it costs tens of milliseconds; `plan` never needs it). */
 export function loadParser(): Promise<typeof PgQuery> {
   loading ??= (async () => {
+    beforeLoad?.();
     const module = require("libpg-query") as typeof PgQuery;
     await module.loadModule();
     parserModule = module;

@@ -3,6 +3,7 @@
 // `-- migrate:up` section and an optional `-- migrate:down` section after it. Each section runs in its own
 // transaction unless its marker line says `transaction:false`.
 import type { MigrationDirectives, MigrationFile, SqlFile } from "../../types";
+import { hasSqlExtension } from "../names";
 import {
   checkNameOrder,
   displayPathOf,
@@ -20,7 +21,7 @@ export const dbmateUpMarker = /^--\s*migrate:up\b/m;
 export function readDbmate(source: FormatSource): MigrationFile[] {
   const migrations: MigrationFile[] = [];
   for (const relative of source.files) {
-    if (!/\.sql$/i.test(relative)) continue;
+    if (!hasSqlExtension(relative)) continue;
     const display = displayPathOf(source, relative);
     const match = dbmateFilePattern.exec(relative);
     if (!match) {

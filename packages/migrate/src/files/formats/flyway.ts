@@ -5,6 +5,7 @@
 // PostgreSQL. What Flyway has and this engine cannot honour is an error naming the file: repeatable
 // migrations, SQL callbacks (beforeMigrate.sql, ...), per-script .conf files and ${placeholders}.
 import type { MigrationFile, SqlFile } from "../../types";
+import { hasSqlExtension } from "../names";
 import { displayPathOf, type FormatSource, readText, sortedByVersion, sqlFileOf, transactional } from "./source";
 
 export const flywayFilePattern = /^([VUR])([0-9._]*)__(.+)\.sql$/;
@@ -40,7 +41,7 @@ export function readFlyway(source: FormatSource): MigrationFile[] {
       );
       continue;
     }
-    if (!/\.sql$/i.test(relative)) continue;
+    if (!hasSqlExtension(relative)) continue;
     if (callbackPattern.test(relative)) {
       source.problems.push(
         `${display}: Flyway SQL callbacks are not supported; move the SQL into a versioned migration or out of the folder`,

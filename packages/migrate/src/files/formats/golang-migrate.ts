@@ -5,6 +5,7 @@
 // all-or-nothing. (A file holding nothing but CREATE INDEX CONCURRENTLY runs there outside a transaction; `up`
 // refuses it here, naming the file.)
 import type { MigrationFile, SqlFile } from "../../types";
+import { hasSqlExtension } from "../names";
 import {
   displayPathOf,
   type FormatSource,
@@ -21,7 +22,7 @@ export function readGolangMigrate(source: FormatSource): MigrationFile[] {
   const ups: MigrationFile[] = [];
   const downs = new Map<number, { relative: string; file: SqlFile }>();
   for (const relative of source.files) {
-    if (!/\.sql$/i.test(relative)) continue;
+    if (!hasSqlExtension(relative)) continue;
     const match = golangMigratePattern.exec(relative);
     if (!match) {
       source.problems.push(

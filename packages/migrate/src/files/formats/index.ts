@@ -2,12 +2,14 @@
 // migrations. Each format's reader lives in its own module; native files are read by files/load.ts.
 import { MigrateError } from "../../errors";
 import type { MigrationFile, MigrationFormat } from "../../types";
+import { hasSqlExtension } from "../names";
+import { InvalidUtf8 } from "../read-text";
 import { dbmateUpMarker, readDbmate } from "./dbmate";
 import { drizzleJournal, hasDrizzleJournal, readDrizzle } from "./drizzle";
 import { flywayFilePattern, readFlyway } from "./flyway";
 import { golangMigratePattern, readGolangMigrate } from "./golang-migrate";
 import { prismaFolders, prismaLockFile, readPrisma } from "./prisma";
-import { displayPathOf, type FormatSource, fileBytes } from "./source";
+import { displayPathOf, type FormatSource, fileText } from "./source";
 import { isSupabaseFolder, readSupabase } from "./supabase";
 
 export const migrationFormats: readonly MigrationFormat[] = [
@@ -44,7 +46,7 @@ export function checkFormat(format: unknown): MigrationFormat | "auto" {
 
 /** What points to each foreign format, as display paths: the files that decide. */
 function evidence(source: FormatSource): Partial<Record<MigrationFormat, string[]>> {
-  const sqlFiles = source.files.filter((file) => /\.sql$/i.test(file));
+  const sqlFiles = source.files.filter((file) => hasSqlExtension(file));
   const found: Partial<Record<MigrationFormat, string[]>> = {};
   const add = (format: MigrationFormat, paths: readonly string[]) => {
     if (paths.length > 0) found[format] = paths.slice(0, 3).map((path) => displayPathOf(source, path));
@@ -71,9 +73,10 @@ function evidence(source: FormatSource): Partial<Record<MigrationFormat, string[
 }
 
 function hasDbmateMarker(source: FormatSource, file: string): boolean {
-  const content = fileBytes(source, file);
-  // Decoding only the files that can match: the others are most files of a folder of any other format.
-  return Buffer.isBuffer(content) && content.includes("migrate:up") && dbmateUpMarker.test(content.toString("utf8"));
+  const content = fileText(source, file);
+  const text = typeof content === "string" ? content : content instanceof InvalidUtf8 ? content.lossy : "";
+  // The cheap test first: it rules out most files of a folder of any other format.
+  return text.includes("migrate:up") && dbmateUpMarker.test(text);
 }
 
 /** The folder's format: the one foreign format it shows signs of, else native. Refuses a folder showing several. */
@@ -113,7 +116,7 @@ export function emptyFolderError(source: FormatSource, format: MigrationFormat):
         .map((name) => `${name}/`)
         .join(", ")}`,
     );
-  const wrongExtension = source.files.filter((file) => !/\.sql$/i.test(file) && file !== prismaLockFile);
+  const wrongExtension = source.files.filter((file) => !hasSqlExtension(file) && file !== prismaLockFile);
   if (wrongExtension.length > 0) {
     found.push(`files without the .sql extension: ${wrongExtension.slice(0, 5).join(", ")}`);
   }

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { MigrationFile } from "../../types";
+import { hasSqlExtension } from "../names";
 import {
   checkNameOrder,
   displayPathOf,
@@ -27,7 +28,7 @@ export function prismaFolders(source: Pick<FormatSource, "root" | "directories">
 export function readPrisma(source: FormatSource): MigrationFile[] {
   const migrations: MigrationFile[] = [];
   for (const file of source.files) {
-    if (/\.sql$/i.test(file)) {
+    if (hasSqlExtension(file)) {
       source.problems.push(
         `${displayPathOf(source, file)}: Prisma only applies <timestamp>_<name>/migration.sql: move it into a migration folder`,
       );

@@ -1,8 +1,8 @@
 // What a format reader gets: the folder's entries, a way to read its files, and the list problems go to.
 import { join } from "node:path";
 import type { MigrationDirectives, MigrationFile, SqlFile } from "../../types";
-import { checksumOf, normaliseSql } from "../checksum";
-import { readBytes, utf8Text } from "../read-text";
+import { checksumOf, checksumOfNormalised, normaliseSql } from "../checksum";
+import { type FileText, readFileText, textOrProblem } from "../read-text";
 
 export interface FormatSource {
   /** Absolute path of the migrations folder. */
@@ -16,7 +16,7 @@ export interface FormatSource {
   /** The files the listing showed to be regular files (not links): no stat needed to know it. */
   regularFiles: ReadonlySet<string>;
   /** Contents read so far, by relative path: format detection and the reader read each file once. */
-  contents: Map<string, Buffer | NodeJS.ErrnoException>;
+  contents: Map<string, FileText>;
   /** Every problem of the folder, "<display path>: what is wrong and what to do". */
   problems: string[];
 }
@@ -25,11 +25,11 @@ export function displayPathOf(source: FormatSource, relative: string): string {
   return `${source.displayRoot}/${relative}`;
 }
 
-/** The file's bytes, read once per load; the read error instead when it cannot be read. */
-export function fileBytes(source: FormatSource, relative: string): Buffer | NodeJS.ErrnoException {
+/** The file as read, once per load: its text, or why it has none. */
+export function fileText(source: FormatSource, relative: string): FileText {
   let content = source.contents.get(relative);
   if (content === undefined) {
-    content = readBytes(join(source.root, relative));
+    content = readFileText(join(source.root, relative));
     source.contents.set(relative, content);
   }
   return content;
@@ -37,7 +37,7 @@ export function fileBytes(source: FormatSource, relative: string): Buffer | Node
 
 /** The file as UTF-8 text; "" after adding a problem naming it when it cannot be read or is not UTF-8. */
 export function readText(source: FormatSource, relative: string): string {
-  return utf8Text(fileBytes(source, relative), displayPathOf(source, relative), source.problems);
+  return textOrProblem(fileText(source, relative), displayPathOf(source, relative), source.problems);
 }
 
 export const transactional: MigrationDirectives = { transaction: true, settings: {} };
@@ -53,11 +53,12 @@ export function sqlFileOf(
   directives: MigrationDirectives,
   checksummed: string = sql,
 ): SqlFile {
+  const normalised = normaliseSql(sql);
   return {
     path: join(source.root, relative),
     displayPath: displayPathOf(source, relative),
-    sql: normaliseSql(sql),
-    checksum: checksumOf(checksummed),
+    sql: normalised,
+    checksum: checksummed === sql ? checksumOfNormalised(normalised) : checksumOf(checksummed),
     directives,
   };
 }

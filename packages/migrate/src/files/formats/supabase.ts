@@ -5,6 +5,7 @@
 // #5156, #6354); here each file runs in one transaction, and such a statement is refused before anything runs. The CLI skips other .sql files with a warning; here they
 // are errors, so nothing is silently left out.
 import type { MigrationFile } from "../../types";
+import { hasSqlExtension } from "../names";
 import {
   checkNameOrder,
   displayPathOf,
@@ -26,7 +27,7 @@ export function isSupabaseFolder(root: string): boolean {
 export function readSupabase(source: FormatSource): MigrationFile[] {
   const migrations: MigrationFile[] = [];
   for (const relative of source.files) {
-    if (!/\.sql$/i.test(relative)) continue;
+    if (!hasSqlExtension(relative)) continue;
     const match = supabaseFilePattern.exec(relative);
     if (!match) {
       source.problems.push(
