@@ -2,6 +2,7 @@
 import { relative } from "node:path";
 import { libpqVariables } from "../db/connection-config";
 import { displayDirectory } from "../engine/compute-plan";
+import type { MigrationSource } from "../engine/session";
 import { MigrateError } from "../errors";
 import { versionTextPattern } from "../options/migration-options";
 import { redactorFor } from "../redact";
@@ -235,7 +236,7 @@ export interface ChangeCommandOptions extends DatabaseCommandOptions {
 /** Refuses a plan with errors (edited or missing applied files) as `up`/`down` would, before printing it. */
 async function dryRunPlan(
   engine: EngineApi,
-  set: MigrationSet | Promise<MigrationSet>,
+  set: MigrationSource<MigrationSet>,
   options: EngineOptions,
 ): Promise<Plan> {
   const plan = await engine.plan(set, options);

@@ -26,8 +26,7 @@ export async function plan(source: MigrationSource<MigrationSet>, engineOptions:
   // Refuses a folder whose tool has no ledger here before the connection is used.
   const ledgerFor = (set: MigrationSet) =>
     options.importToolLedger ? ledgerOf(set, "importToolLedger (--import-tool-ledger)") : undefined;
-  return withReader(options, source, ledgerFor, async (set, database) => {
-    const ledger = ledgerFor(set);
+  return withReader(options, source, ledgerFor, async (set, ledger, database) => {
     const applied = (await readTrackingTableOrLegacy(database, options.tracking)) ?? [];
     const computed = ledger
       ? await planWithImport(database, set, applied, ledger, options)
@@ -89,22 +88,22 @@ export async function readApplied(engineOptions: EngineOptions): Promise<Applied
   return withReader(
     options,
     undefined,
-    () => {},
-    async (_, database) => (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
+    () => undefined,
+    async (_files, _checked, database) => (await readTrackingTableOrLegacy(database, options.tracking)) ?? [],
   );
 }
 
 /** Reads on one connection, opened while the files load (see openWhileLoading), and closed after. */
-function withReader<S, T>(
+function withReader<S, C, T>(
   options: ResolvedOptions,
   source: MigrationSource<S>,
-  check: (files: S) => unknown,
-  read: (files: S, database: Database) => Promise<T>,
+  check: (files: S) => C,
+  read: (files: S, checked: C, database: Database) => Promise<T>,
 ): Promise<T> {
   return withEngineErrors(options, async () => {
-    const { files, database } = await openWhileLoading(source, (signal) => openReader(options, signal), check);
+    const { files, checked, database } = await openWhileLoading(source, (signal) => openReader(options, signal), check);
     try {
-      return await read(files, database);
+      return await read(files, checked, database);
     } finally {
       await database.close();
     }

@@ -25,28 +25,29 @@ export type MigrationSource<S> = S | Promise<S>;
 
 /**
  * Opens the run's connection while its migration files load, with the outcome of loading them first: a file error,
- * or one of `check(files)`, is thrown and the connection abandoned (closed, or its attempt and retries stopped);
+ * or one of `check(files)` (whose result is returned as `checked`), is thrown and the connection abandoned (closed, or its attempt and retries stopped);
  * a connection error counts only once the files loaded and passed the check. With the files already loaded, the
  * check runs before anything connects. Connecting (TCP, TLS, authentication; several round trips to a remote
  * server) then overlaps reading and hashing the files.
  */
-export async function openWhileLoading<S>(
+export async function openWhileLoading<S, C>(
   source: MigrationSource<S>,
   open: (signal?: AbortSignal) => Promise<Database>,
-  check: (files: S) => unknown = () => undefined,
-): Promise<{ files: S; database: Database }> {
+  check: (files: S) => C,
+): Promise<{ files: S; checked: C; database: Database }> {
   if (!(source instanceof Promise)) {
-    check(source);
-    return { files: source, database: await open() };
+    const checked = check(source);
+    return { files: source, checked, database: await open() };
   }
   const abandon = new AbortController();
   const opening = open(abandon.signal);
   // Awaited below once the files are known to be good; until then its failure must not count as unhandled.
   opening.catch(() => undefined);
   let files: S;
+  let checked: C;
   try {
     files = await source;
-    check(files);
+    checked = check(files);
   } catch (error) {
     abandon.abort(error);
     opening.then(
@@ -55,7 +56,7 @@ export async function openWhileLoading<S>(
     );
     throw error;
   }
-  return { files, database: await opening };
+  return { files, checked, database: await opening };
 }
 
 /** resolveOptions for a run whose files may still be loading: a file error comes first, as when loaded before. */

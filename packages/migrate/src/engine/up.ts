@@ -44,8 +44,8 @@ export async function up(source: MigrationSource<MigrationSet>, engineOptions: E
     return options.keepToolLedger ? writableLedgerOf(set) : undefined;
   };
   return withEngineErrors(options, async () => {
-    const { files: set, database } = await openWhileLoading(source, (signal) => openRunner(options, signal), ledgers);
-    const toolLedger = ledgers(set);
+    const opened = await openWhileLoading(source, (signal) => openRunner(options, signal), ledgers);
+    const { files: set, checked: toolLedger, database } = opened;
     // The SQL parser (WASM) loads when something is pending (checkSqlFiles): loading it while connecting saved
     // ~7 ms of a run with pending migrations but cost ~40 ms of one with nothing pending, the common case in CI.
     const progress = new ProgressWatch(options);
