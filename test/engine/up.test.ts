@@ -118,7 +118,7 @@ describe("up", () => {
     }
   });
 
-  it("applies one pending migration in six round trips: lock first, one read, the file with its row, no flush", async () => {
+  it("applies one pending migration in five round trips: lock first, one read, the file with its row, no flush and no re-read", async () => {
     dir.write("0001_first.sql", "CREATE TABLE t1 (id int);");
     await up(loadMigrations(dir.path), engineOptions(db.url));
     dir.write("0002_second.sql", "CREATE TABLE t2 (id int);");
@@ -132,13 +132,70 @@ describe("up", () => {
         expect.stringMatching(trackingRead),
         // The last (here the only) migration commits synchronously: no separate flush of the run's commits.
         expect.stringMatching(/^BEGIN;\nCREATE TABLE t2 \(id int\);\n;\n[\s\S]*INSERT INTO [\s\S]*;\nCOMMIT$/),
+        // The final state comes from the tracking row's RETURNING: the table is not read again.
+        expect.stringMatching(/^SELECT pg_advisory_unlock\(\d+\)$/),
+      ]);
+      expect(result.state).toEqual(await readApplied(engineOptions(db.url)));
+    } finally {
+      recorder.close();
+    }
+    expect(await tables(db.url)).toEqual(["schema_migrations", "t1", "t2"]);
+  });
+
+  it("applies the first migration to a fresh database in eight round trips: one look around after the failed read", async () => {
+    dir.write("0001_first.sql", "CREATE TABLE t1 (id int);");
+    const recorder = await recordQueries(db.url);
+    try {
+      await up(loadMigrations(dir.path), engineOptions(recorder.url));
+      expect(recorder.queries).toEqual([
+        expect.stringMatching(/^DO \$\$ BEGIN PERFORM set_config\('client_connection_check_interval'/),
+        expect.stringMatching(/^SELECT pg_try_advisory_lock\(\d+\) AS locked$/),
         expect.stringMatching(trackingRead),
+        // The tracking table is missing: whether its schema exists and whether the legacy table is in use, at once.
+        expect.stringMatching(
+          /^SELECT to_regclass\([^)]*\) IS NOT NULL AS current,\s+to_regnamespace\([\s\S]* AS columns$/,
+        ),
+        // The populated check knows the tracking table is missing: no second look for a relation of its name.
+        expect.stringMatching(/^SELECT n\.nspname \|\| '\.' \|\| c\.relname AS name/),
+        // Nor does the creation look again: it knows the schema is missing too.
+        expect.stringMatching(/^SELECT set_config\('synchronous_commit', 'off', true\);\nCREATE SCHEMA IF NOT EXISTS/),
+        expect.stringMatching(/^BEGIN;\nCREATE TABLE t1 \(id int\);\n;\n[\s\S]*INSERT INTO [\s\S]*;\nCOMMIT$/),
         expect.stringMatching(/^SELECT pg_advisory_unlock\(\d+\)$/),
       ]);
     } finally {
       recorder.close();
     }
-    expect(await tables(db.url)).toEqual(["schema_migrations", "t1", "t2"]);
+    expect(await tables(db.url)).toEqual(["schema_migrations", "t1"]);
+  });
+
+  it("returns as its state the tracking table exactly as stored, without reading it again, in every mode", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write(
+      "0002_b.sql",
+      "-- migrate:no-transaction\nCREATE TABLE b (id int);\nCREATE INDEX CONCURRENTLY b_id ON b (id);",
+    );
+    const perMigration = await recordQueries(db.url);
+    try {
+      const first = await up(loadMigrations(dir.path), engineOptions(perMigration.url));
+      // JSON: the same fields in the same order (as the CLI's --json and the Pulumi resource's outputs print them).
+      expect(JSON.stringify(first.state)).toBe(JSON.stringify(await readApplied(engineOptions(db.url))));
+      expect(first.state.map((row) => row.version)).toEqual([1, 2]);
+      expect(perMigration.queries.filter((text) => trackingRead.test(text))).toHaveLength(1);
+    } finally {
+      perMigration.close();
+    }
+
+    dir.write("0003_c.sql", "CREATE TABLE c (id int);");
+    dir.write("0004_d.sql", "CREATE TABLE d (id int);");
+    const recorder = await recordQueries(db.url);
+    try {
+      const second = await up(loadMigrations(dir.path), engineOptions(recorder.url, { singleTransaction: true }));
+      expect(JSON.stringify(second.state)).toBe(JSON.stringify(await readApplied(engineOptions(db.url))));
+      expect(second.state.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      expect(recorder.queries.filter((text) => trackingRead.test(text))).toHaveLength(1);
+    } finally {
+      recorder.close();
+    }
   });
 
   it("uses a configurable, schema-qualified tracking table, creating its schema", async () => {
@@ -544,6 +601,16 @@ describe("down", () => {
 
     await up(set, engineOptions(db.url));
     expect(await tables(db.url)).toEqual(["a", "b", "c", "schema_migrations"]);
+  });
+
+  it("times a down file by the clock, not by a row the file itself returns last", async () => {
+    dir.write("0001_a.sql", "CREATE TABLE a (id int);");
+    dir.write("0001_a.down.sql", "DROP TABLE a;\nSELECT 987654321;");
+    const set = loadMigrations(dir.path);
+    await up(set, engineOptions(db.url));
+    const result = await down(set, 0, engineOptions(db.url));
+    expect(result.reverted.map((reverted) => reverted.id)).toEqual(["0001_a"]);
+    expect(result.reverted[0]?.durationMs).toBeLessThan(60_000);
   });
 
   it("refuses before running anything when a needed down file is missing", async () => {

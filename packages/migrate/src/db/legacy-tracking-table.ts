@@ -13,22 +13,38 @@ import {
   readTrackingTable,
   resolveTrackingTable,
   type TrackingTable,
+  type TrackingTableState,
 } from "./tracking-table";
 
 const trackingColumns = ["version", "name", "checksum", "applied_at", "duration_ms", "applied_by"];
 
-/** The legacy table when `tracking` is the default, does not exist, and the legacy one is a tracking table. */
-async function legacyInUse(database: Database, tracking: TrackingTable): Promise<TrackingTable | undefined> {
-  if (tracking.display !== defaultTrackingTable) return undefined;
-  const legacy = resolveTrackingTable(legacyDefaultTrackingTable);
-  const result = await database.query<{ current: boolean; columns: number }>(
+/** The legacy table that could be in use instead of `tracking`: only the default tracking table has one. */
+function legacyCandidate(tracking: TrackingTable): TrackingTable | undefined {
+  return tracking.display === defaultTrackingTable ? resolveTrackingTable(legacyDefaultTrackingTable) : undefined;
+}
+
+/**
+ * After the tracking table was not found: whether its schema exists, and the legacy table when `tracking` is the
+ * default, still does not exist, and the legacy one is a tracking table. One query for both.
+ */
+async function lookAround(
+  database: Database,
+  tracking: TrackingTable,
+): Promise<{ state: TrackingTableState; legacy?: TrackingTable }> {
+  const legacy = legacyCandidate(tracking);
+  const legacyColumns = legacy
+    ? `(SELECT count(*)::int FROM pg_attribute
+         WHERE attrelid = to_regclass(${quoteLiteral(legacy.sql)}) AND NOT attisdropped
+           AND attname = ANY (ARRAY[${trackingColumns.map(quoteLiteral).join(", ")}]))`
+    : "0";
+  const result = await database.query<{ current: boolean; schema_exists: boolean; columns: number }>(
     `SELECT to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS current,
-            (SELECT count(*)::int FROM pg_attribute
-              WHERE attrelid = to_regclass(${quoteLiteral(legacy.sql)}) AND NOT attisdropped
-                AND attname = ANY (ARRAY[${trackingColumns.map(quoteLiteral).join(", ")}])) AS columns`,
+            to_regnamespace(${quoteLiteral(quoteIdentifier(tracking.schema))}) IS NOT NULL AS schema_exists,
+            ${legacyColumns} AS columns`,
   );
   const row = result.rows[0];
-  return !row?.current && row?.columns === trackingColumns.length ? legacy : undefined;
+  const state = { schema_exists: row?.schema_exists ?? false, table_exists: row?.current ?? false };
+  return !state.table_exists && legacy && row?.columns === trackingColumns.length ? { state, legacy } : { state };
 }
 
 /** What a run found of the tracking table: its rows, and which table they came from. */
@@ -37,6 +53,8 @@ export interface TrackingRead {
   applied: AppliedMigration[] | undefined;
   /** The tracking table itself exists (its rows were read). */
   exists: boolean;
+  /** Whether the tracking table and its schema exist, as found by this read. */
+  state: TrackingTableState;
   /** The legacy table that was read instead, while the tracking table does not exist. */
   legacy?: TrackingTable;
 }
@@ -44,11 +62,11 @@ export interface TrackingRead {
 /** The tracking table's rows, or the legacy table's while the default one does not exist (no lock, no writes). */
 export async function readTracking(database: Database, tracking: TrackingTable): Promise<TrackingRead> {
   const applied = await readTrackingTable(database, tracking);
-  if (applied !== undefined) return { applied, exists: true };
-  const legacy = await legacyInUse(database, tracking);
+  if (applied !== undefined) return { applied, exists: true, state: { schema_exists: true, table_exists: true } };
+  const { state, legacy } = await lookAround(database, tracking);
   return legacy
-    ? { applied: await readTrackingTable(database, legacy), exists: false, legacy }
-    : { applied, exists: false };
+    ? { applied: await readTrackingTable(database, legacy), exists: false, state, legacy }
+    : { applied, exists: false, state };
 }
 
 /** readTrackingTable, reading the legacy table while the default one does not exist (no lock, no writes). */
@@ -71,7 +89,7 @@ export async function adoptLegacyTrackingTable(
   logger: Logger,
   read?: TrackingRead,
 ): Promise<void> {
-  const legacy = read ? read.legacy : await legacyInUse(database, tracking);
+  const legacy = read ? read.legacy : legacyCandidate(tracking) && (await lookAround(database, tracking)).legacy;
   if (!legacy) return;
   await acquireLock(database, legacy, lockTimeoutMs, logger);
   try {

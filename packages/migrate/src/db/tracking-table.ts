@@ -1,5 +1,6 @@
 // The tracking table: one row per applied migration.
 import { createHash } from "node:crypto";
+import type pg from "pg";
 import { MigrateError } from "../errors";
 import type { AppliedMigration } from "../types";
 import type { Database, PgError } from "./database";
@@ -137,11 +138,17 @@ export async function readTrackingTable(
   }
 }
 
+/** Whether the tracking table's schema and the table itself exist. */
+export interface TrackingTableState {
+  schema_exists: boolean;
+  table_exists: boolean;
+}
+
 /** Whether the schema and the table exist; throws when a relation of that name is not a tracking table. */
 export async function trackingTableState(
   database: Database,
   tracking: TrackingTable,
-): Promise<{ schema_exists: boolean; table_exists: boolean } | undefined> {
+): Promise<TrackingTableState | undefined> {
   const exists = await database.query<{ schema_exists: boolean; table_exists: boolean; shape_problem: string | null }>(
     `SELECT to_regnamespace(${quoteLiteral(quoteIdentifier(tracking.schema))}) IS NOT NULL AS schema_exists,
             to_regclass(${quoteLiteral(tracking.sql)}) IS NOT NULL AS table_exists,
@@ -153,12 +160,15 @@ export async function trackingTableState(
 }
 
 /**
- * Creates the table (and its schema) when missing. Call it while holding the migration lock. `exists`: the table
- * was read under that lock, so there is nothing to look up or create.
+ * Creates the table (and its schema) when missing. Call it while holding the migration lock. `known`: what a
+ * look under that lock found (readTracking's state), which spares looking again.
  */
-export async function ensureTrackingTable(database: Database, tracking: TrackingTable, exists = false): Promise<void> {
-  if (exists) return;
-  const row = await trackingTableState(database, tracking);
+export async function ensureTrackingTable(
+  database: Database,
+  tracking: TrackingTable,
+  known?: TrackingTableState,
+): Promise<void> {
+  const row = known ?? (await trackingTableState(database, tracking));
   if (row?.table_exists) return;
   const statements = [
     // Without waiting for the WAL flush: losing an empty tracking table in a crash is harmless (the next run makes
@@ -180,14 +190,41 @@ export async function ensureTrackingTable(database: Database, tracking: Tracking
   }
 }
 
-/** INSERT of the tracking row. `durationSql` is a SQL expression of the duration in milliseconds. */
+/**
+ * INSERT of the tracking row. `durationSql` is a SQL expression of the duration in milliseconds. It returns what
+ * was stored (duration_ms, applied_at as JSON's ISO 8601 text, as readTrackingTable reads it, applied_by), which
+ * `storedRow` reads: `up` knows the table's final state without reading it again.
+ */
 export function insertRowSql(
   tracking: TrackingTable,
   migration: { version: number; name: string; checksum: string },
   durationSql: string,
   appliedBySql: string,
 ): string {
-  return `INSERT INTO ${tracking.sql} (${columns}) VALUES (${migration.version}, ${quoteLiteral(migration.name)}, ${quoteLiteral(migration.checksum)}, clock_timestamp(), ${durationSql}, ${appliedBySql}) RETURNING duration_ms`;
+  return `INSERT INTO ${tracking.sql} (${columns}) VALUES (${migration.version}, ${quoteLiteral(migration.name)}, ${quoteLiteral(migration.checksum)}, clock_timestamp(), ${durationSql}, ${appliedBySql}) RETURNING duration_ms, to_json(applied_at) #>> '{}' AS applied_at, applied_by`;
+}
+
+/** What insertRowSql stored beyond the migration's own fields. */
+export type StoredRow = Pick<AppliedMigration, "durationMs" | "appliedAt" | "appliedBy">;
+
+/** insertRowSql's RETURNING row from the text fields of a simple query's last row; undefined if it is not one. */
+export function storedRow(fields: readonly (string | null)[] | undefined): StoredRow | undefined {
+  if (fields?.length !== 3) return undefined;
+  const [duration, appliedAt, appliedBy] = fields;
+  // In the order of readTrackingTable's rows, so that a row built from it prints the same.
+  const row = { appliedAt: new Date(appliedAt ?? ""), durationMs: Number(duration), appliedBy: appliedBy ?? "" };
+  return duration !== null &&
+    Number.isInteger(row.durationMs) &&
+    !Number.isNaN(row.appliedAt.getTime()) &&
+    appliedBy !== null
+    ? row
+    : undefined;
+}
+
+/** insertRowSql's RETURNING row from a query's result (the last statement's, for several statements). */
+export function storedRowOfResult(result: pg.QueryResult | readonly pg.QueryResult[]): StoredRow | undefined {
+  const row = (Array.isArray(result) ? result.at(-1) : (result as pg.QueryResult))?.rows[0];
+  return row ? storedRow(Object.values(row).map((value) => (value === null ? null : String(value)))) : undefined;
 }
 
 export function deleteRowSql(tracking: TrackingTable, version: number): string {

@@ -7,6 +7,7 @@ import {
   legacyDefaultTrackingTable,
   resolveTrackingTable,
   type TrackingTable,
+  type TrackingTableState,
   trackingTableComment,
   trackingTableState,
 } from "./tracking-table";
@@ -62,7 +63,7 @@ function engineSchemas(tracking: TrackingTable): string[] {
 /**
  * Tables, views, materialized views and foreign tables outside the system schemas and `engineSchemas`
  * that are neither tracking tables (of other tracking table names, marked by their comment) nor members of an extension (pg_depend deptype 'e'): schema.name, sorted, at most `listedRelations`,
- * and their total count. Where the tracking table exists, only those older than it (a smaller OID: PostgreSQL
+ * and their total count. `known`: the tracking table's state found under the migration lock. Where the tracking table exists, only those older than it (a smaller OID: PostgreSQL
  * hands them out in order): the newer ones were made by the migrations of a run whose first migration failed part
  * way (a no-transaction file leaves its earlier statements applied), which the next run must be able to retry.
  */
@@ -70,9 +71,11 @@ export async function findUserRelations(
   database: Database,
   tracking: TrackingTable,
   platform: Platform = "generic",
+  known?: TrackingTableState,
 ): Promise<{ names: string[]; total: number }> {
-  // A relation of the tracking table's name that is not one is the first thing to report.
-  await trackingTableState(database, tracking);
+  // A relation of the tracking table's name that is not one is the first thing to report; `known` to be absent,
+  // there is none.
+  if (known?.table_exists !== false) await trackingTableState(database, tracking);
   const result = await database.query<{ name: string; total: string }>(
     `SELECT n.nspname || '.' || c.relname AS name, count(*) OVER () AS total
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

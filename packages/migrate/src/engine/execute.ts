@@ -2,7 +2,7 @@
 import { lockHeldSql } from "../db/advisory-lock";
 import { type Database, type PgError, ScriptError } from "../db/database";
 import { quoteIdentifier, setConfigStatement } from "../db/quote";
-import type { TrackingTable } from "../db/tracking-table";
+import { type StoredRow, storedRow, storedRowOfResult, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
 import { concurrentIndex, createdExtension } from "../sql/analyze";
 import type { ParsedStatement } from "../sql/parser";
@@ -74,6 +74,8 @@ export function runOptionsOf(
 
 export interface FileOutcome {
   durationMs: number;
+  /** Up: the tracking row as stored (insertRowSql's RETURNING); undefined if the server sent none back. */
+  stored?: StoredRow;
   /** INVALID leftovers of earlier failed concurrent builds, dropped before building them again. */
   droppedInvalidIndexes: string[];
 }
@@ -169,9 +171,10 @@ async function runInTransaction(run: FileRun, reset: readonly string[]): Promise
   const started = performance.now();
   try {
     const result = await watched(run, () => database.runScript(script));
-    const serverDuration = Number(result.lastRow?.[0]);
-    const durationMs = Number.isFinite(serverDuration) ? serverDuration : Math.round(performance.now() - started);
-    return { durationMs, droppedInvalidIndexes: [] };
+    // Only an up script ends with the tracking row's RETURNING: a down script's last row is the file's own.
+    const stored = run.direction === "up" ? storedRow(result.lastRow) : undefined;
+    const durationMs = stored?.durationMs ?? Math.round(performance.now() - started);
+    return { durationMs, droppedInvalidIndexes: [], ...(stored && { stored }) };
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
     await database.query("ROLLBACK").catch(() => undefined);
@@ -278,8 +281,10 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
   if (database.inTransaction) throw await transactionLeftOpen(run);
   const durationMs = Math.round(performance.now() - started);
   await checkBeforeRecording(run, builtIndexes);
+  let stored: StoredRow | undefined;
   try {
-    await database.query([...reset, run.trackingSql(String(durationMs))].join(";\n"));
+    const result = await database.query([...reset, run.trackingSql(String(durationMs))].join(";\n"));
+    if (run.direction === "up") stored = storedRowOfResult(result);
   } catch (error) {
     const cause = error as PgError;
     if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, false);
@@ -287,7 +292,7 @@ async function runStatementByStatement(run: FileRun, reset: readonly string[]): 
       `All statements of this no-transaction file ran, but ${run.direction === "up" ? "recording the migration in" : "removing it from"} the tracking table failed; fix the cause and run again (its statements run again, so they must be safe to re-run).`,
     ]);
   }
-  return { durationMs, droppedInvalidIndexes };
+  return { durationMs, droppedInvalidIndexes, ...(stored && { stored }) };
 }
 
 /**

@@ -1,11 +1,27 @@
 import type { Database, PgError } from "../db/database";
 import { adoptLegacyTrackingTable, readTracking, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
-import { ensureTrackingTable, insertRowSql, readTrackingTable, type TrackingTable } from "../db/tracking-table";
+import {
+  ensureTrackingTable,
+  insertRowSql,
+  readTrackingTable,
+  type StoredRow,
+  type TrackingTable,
+  type TrackingTableState,
+} from "../db/tracking-table";
 import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
 import { ledgerOf, toolLedgers, writableLedgerOf } from "../ledgers";
 import type { WritableLedger } from "../ledgers/ledger";
-import type { AppliedResult, EngineOptions, MigrationFile, MigrationSet, Plan, SqlFile, UpResult } from "../types";
+import type {
+  AppliedMigration,
+  AppliedResult,
+  EngineOptions,
+  MigrationFile,
+  MigrationSet,
+  Plan,
+  SqlFile,
+  UpResult,
+} from "../types";
 import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan, displayDirectory } from "./compute-plan";
 import { runFile, runOptionsOf } from "./execute";
@@ -94,7 +110,7 @@ async function applyPending(
   if (options.singleTransaction) refuseNoTransactionFiles(plan.pending);
   for (const problem of plan.problems) logger.warn(problem.message);
   if (plan.applied.length === 0 && plan.pending.length > 0 && !options.allowPopulated) {
-    await refusePopulatedDatabase(database, set, options);
+    await refusePopulatedDatabase(database, set, options, read.state);
   }
 
   const checked = await checkSqlFiles(
@@ -108,7 +124,7 @@ async function applyPending(
   await checkExtensions(database, checkedInOrder, preflightOptions(options), logger);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger, read);
-  await ensureTrackingTable(database, tracking, read.exists || read.legacy !== undefined);
+  await ensureTrackingTable(database, tracking, read.legacy ? { schema_exists: true, table_exists: true } : read.state);
   if (toolLedger && plan.pending.length > 0) await database.query(toolLedger.ensureSql.join(";\n"));
 
   if (plan.pending.length === 0) {
@@ -133,6 +149,7 @@ async function applyPending(
   if (options.singleTransaction && plan.pending.length > 0) {
     return applyInOneTransaction(database, plan, checked, options, recordSql, progress);
   }
+  const inserted: (AppliedMigration | undefined)[] = [];
   let unflushedCommits = 0;
   let completed = false;
   const lastPending = plan.pending.at(-1);
@@ -153,7 +170,11 @@ async function applyPending(
         transactional,
         statements: file.parsed.statements.length,
       });
-      const { durationMs, droppedInvalidIndexes: dropped } = await runFile({
+      const {
+        durationMs,
+        droppedInvalidIndexes: dropped,
+        stored,
+      } = await runFile({
         database,
         id: migration.id,
         progress,
@@ -174,6 +195,7 @@ async function applyPending(
         durationMs,
       };
       applied.push(result);
+      inserted.push(stored && storedMigration(result, stored));
       options.onProgress({ kind: "migration-done", direction: "up", result });
       logger.info(`Applied ${migration.id} in ${durationMs} ms`);
     }
@@ -187,8 +209,7 @@ async function applyPending(
       await (completed ? flushed : flushed.catch(() => undefined));
     }
   }
-  const state = applied.length === 0 ? [...plan.applied] : ((await readTrackingTable(database, tracking)) ?? []);
-  return { applied, droppedInvalidIndexes, state };
+  return { applied, droppedInvalidIndexes, state: await finalState(database, tracking, plan.applied, inserted) };
 }
 
 /**
@@ -208,6 +229,7 @@ async function applyInOneTransaction(
   const rolledBack = `Single-transaction mode: the whole run was rolled back; none of the ${count} pending migration(s) and no tracking row were applied.`;
   logger.info(`Applying ${count} migration(s) in one transaction`);
   const applied: AppliedResult[] = [];
+  const inserted: (AppliedMigration | undefined)[] = [];
   await database.query("BEGIN");
   let committed = false;
   try {
@@ -224,7 +246,7 @@ async function applyInOneTransaction(
         transactional: true,
         statements: file.parsed.statements.length,
       });
-      const { durationMs } = await runFile({
+      const { durationMs, stored } = await runFile({
         database,
         id: migration.id,
         progress,
@@ -237,13 +259,15 @@ async function applyInOneTransaction(
         platform: options.platform,
         logger,
       });
-      applied.push({
+      const result = {
         version: migration.version,
         name: migration.name,
         id: migration.id,
         checksum: migration.up.checksum,
         durationMs,
-      });
+      };
+      applied.push(result);
+      inserted.push(stored && storedMigration(result, stored));
     }
     throwIfInterrupted(options);
     await commitRun(database, rolledBack);
@@ -254,7 +278,28 @@ async function applyInOneTransaction(
   // Only now are they applied: a progress report before the COMMIT would name migrations that a failure undoes.
   for (const result of applied) options.onProgress({ kind: "migration-done", direction: "up", result });
   logger.info(`Committed ${count} migration(s): ${applied.map((migration) => migration.id).join(", ")}`);
-  return { applied, droppedInvalidIndexes: [], state: (await readTrackingTable(database, tracking)) ?? [] };
+  return { applied, droppedInvalidIndexes: [], state: await finalState(database, tracking, plan.applied, inserted) };
+}
+
+/** A tracking row as readTrackingTable returns it. */
+function storedMigration(result: AppliedResult, stored: StoredRow): AppliedMigration {
+  const { version, name, checksum } = result;
+  return { version, name, checksum, ...stored };
+}
+
+/**
+ * The tracking table after the run: the rows read under the migration lock and the rows the run inserted, as the
+ * server stored them (their RETURNING), in version order. Read again only if a row did not come back.
+ */
+async function finalState(
+  database: Database,
+  tracking: TrackingTable,
+  before: readonly AppliedMigration[],
+  inserted: readonly (AppliedMigration | undefined)[],
+): Promise<AppliedMigration[]> {
+  const rows = inserted.filter((row) => row !== undefined);
+  if (rows.length < inserted.length) return (await readTrackingTable(database, tracking)) ?? [];
+  return [...before, ...rows].sort((a, b) => a.version - b.version);
 }
 
 async function commitRun(database: Database, rolledBack: string): Promise<void> {
@@ -310,8 +355,13 @@ function refuseProblems(plan: Plan): void {
  * Nothing recorded yet but the database already holds tables: running every migration from the first would
  * collide with them, or build a second schema next to the one in use.
  */
-async function refusePopulatedDatabase(database: Database, set: MigrationSet, options: ResolvedOptions): Promise<void> {
-  const { names, total } = await findUserRelations(database, options.tracking, options.platform);
+async function refusePopulatedDatabase(
+  database: Database,
+  set: MigrationSet,
+  options: ResolvedOptions,
+  trackingState: TrackingTableState,
+): Promise<void> {
+  const { names, total } = await findUserRelations(database, options.tracking, options.platform, trackingState);
   if (total === 0) return;
   const more = total > names.length ? ` and ${total - names.length} more` : "";
   // The finding alone is in the details, so that a caller with other ways to adopt (the Pulumi resource) can give
