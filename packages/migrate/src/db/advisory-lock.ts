@@ -53,7 +53,7 @@ export async function acquireLock(
   const lockSetting = "lockTimeoutMs, --lock-timeout";
   for (;;) {
     const result = await attempt((ms) =>
-      database.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`, undefined, {
+      database.query<{ locked: boolean }>(tryLockSql(tracking), undefined, {
         ms,
         setting: lockSetting,
       }),
@@ -82,10 +82,13 @@ export async function acquireLock(
 }
 
 /** One attempt, no wait: true when this session now holds the lock. */
+/** One attempt at the lock: a row with `locked`. */
+export function tryLockSql(tracking: TrackingTable): string {
+  return `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`;
+}
+
 export async function tryLock(database: Database, tracking: TrackingTable): Promise<boolean> {
-  const result = await database.query<{ locked: boolean }>(
-    `SELECT pg_try_advisory_lock(${tracking.lockKey}) AS locked`,
-  );
+  const result = await database.query<{ locked: boolean }>(tryLockSql(tracking));
   return result.rows[0]?.locked === true;
 }
 

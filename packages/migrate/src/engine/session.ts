@@ -1,6 +1,7 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
-import { acquireLock, releaseLock, tryLock } from "../db/advisory-lock";
+import type pg from "pg";
+import { acquireLock, releaseLock, tryLock, tryLockSql } from "../db/advisory-lock";
 import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
 import type { Database, PgError } from "../db/database";
@@ -76,7 +77,13 @@ export async function resolveOptionsAfterFiles<S>(
 export const connectionCheckSql =
   "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', false); EXCEPTION WHEN OTHERS THEN NULL; END $$";
 
-/** A connection for running migrations, with the session settings applied. `signal` abandons the attempt. */
+/** Whether the set-up query of a runner connection (openRunner) took the migration lock; absent: not known. */
+const lockedAtOpen = new WeakMap<Database, boolean>();
+
+/**
+ * A connection for running migrations, with the session settings applied. `signal` abandons the attempt. Every
+ * runner takes the migration lock next (underMigrationLock), so the set-up query tries it too: one round trip less.
+ */
 export async function openRunner(options: ResolvedOptions, signal?: AbortSignal): Promise<Database> {
   const database = await openReader(options, signal);
   // client_connection_check_interval (PostgreSQL 14+, Linux) makes the server notice within a second that a
@@ -85,7 +92,11 @@ export async function openRunner(options: ResolvedOptions, signal?: AbortSignal)
   // runner gave up behind a stalled network path the server cannot see (a frozen proxy keeps its socket open).
   // The engine itself never idles that long between queries. Best effort: older servers and other platforms
   // do not have them.
-  await database.query(`${connectionCheckSql};\n${idleSessionTimeoutSql(options)}`).catch(() => undefined);
+  // The lock comes last: if anything before it failed, it was not tried, and underMigrationLock tries it again.
+  const setUp = [connectionCheckSql, idleSessionTimeoutSql(options), tryLockSql(options.tracking)].join(";\n");
+  const results = await database.query(setUp).catch(() => undefined);
+  const locked = (Array.isArray(results) ? (results as pg.QueryResult[]).at(-1) : results)?.rows[0]?.locked;
+  if (typeof locked === "boolean") lockedAtOpen.set(database, locked);
   const settings = setConfigStatement(options.sessionSettings, false);
   if (settings) {
     try {
@@ -120,7 +131,7 @@ export async function underMigrationLock<T>(
   const stopCancelling = cancelOnAbort(database, options);
   try {
     throwIfInterrupted(options);
-    if (!(await tryLock(database, options.tracking))) {
+    if (!(lockedAtOpen.get(database) ?? (await tryLock(database, options.tracking)))) {
       await beforeWaiting?.(database);
       throwIfInterrupted(options);
       await acquireLock(database, options.tracking, options.lockTimeoutMs, options.logger, options.signal);
