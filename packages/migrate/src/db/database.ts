@@ -166,6 +166,11 @@ export class Database {
   }
 }
 
+/** The result of a query's last statement: pg answers a query of several statements with one result each. */
+export function lastResult(result: pg.QueryResult | readonly pg.QueryResult[] | undefined): pg.QueryResult | undefined {
+  return Array.isArray(result) ? result.at(-1) : (result as pg.QueryResult | undefined);
+}
+
 export const queryTimeoutSetting = "queryTimeoutMs, --query-timeout";
 export const migrationTimeoutSetting = "migrationTimeoutMs, --migration-timeout";
 const closeTimeoutMs = 5_000;

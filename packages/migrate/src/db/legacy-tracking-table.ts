@@ -14,6 +14,7 @@ import {
   resolveTrackingTable,
   type TrackingTable,
   type TrackingTableState,
+  trackingTableExists,
 } from "./tracking-table";
 
 const trackingColumns = ["version", "name", "checksum", "applied_at", "duration_ms", "applied_by"];
@@ -62,7 +63,7 @@ export interface TrackingRead {
 /** The tracking table's rows, or the legacy table's while the default one does not exist (no lock, no writes). */
 export async function readTracking(database: Database, tracking: TrackingTable): Promise<TrackingRead> {
   const applied = await readTrackingTable(database, tracking);
-  if (applied !== undefined) return { applied, exists: true, state: { schema_exists: true, table_exists: true } };
+  if (applied !== undefined) return { applied, exists: true, state: trackingTableExists };
   const { state, legacy } = await lookAround(database, tracking);
   return legacy
     ? { applied: await readTrackingTable(database, legacy), exists: false, state, legacy }

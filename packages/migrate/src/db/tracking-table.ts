@@ -1,9 +1,8 @@
 // The tracking table: one row per applied migration.
 import { createHash } from "node:crypto";
-import type pg from "pg";
 import { MigrateError } from "../errors";
 import type { AppliedMigration } from "../types";
-import type { Database, PgError } from "./database";
+import { type Database, lastResult, type PgError } from "./database";
 import { quoteIdentifier, quoteLiteral } from "./quote";
 
 export interface TrackingTable {
@@ -140,9 +139,12 @@ export async function readTrackingTable(
 
 /** Whether the tracking table's schema and the table itself exist. */
 export interface TrackingTableState {
-  schema_exists: boolean;
-  table_exists: boolean;
+  readonly schema_exists: boolean;
+  readonly table_exists: boolean;
 }
+
+/** The state of a tracking table that was read (or moved into place). */
+export const trackingTableExists: TrackingTableState = { schema_exists: true, table_exists: true };
 
 /** Whether the schema and the table exist; throws when a relation of that name is not a tracking table. */
 export async function trackingTableState(
@@ -222,8 +224,8 @@ export function storedRow(fields: readonly (string | null)[] | undefined): Store
 }
 
 /** insertRowSql's RETURNING row from a query's result (the last statement's, for several statements). */
-export function storedRowOfResult(result: pg.QueryResult | readonly pg.QueryResult[]): StoredRow | undefined {
-  const row = (Array.isArray(result) ? result.at(-1) : (result as pg.QueryResult))?.rows[0];
+export function storedRowOfResult(result: Parameters<typeof lastResult>[0]): StoredRow | undefined {
+  const row = lastResult(result)?.rows[0];
   return row ? storedRow(Object.values(row).map((value) => (value === null ? null : String(value)))) : undefined;
 }
 

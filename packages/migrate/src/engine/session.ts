@@ -1,10 +1,9 @@
 // Opening engine connections and translating unexpected errors into MigrateErrors without secrets.
 import { hostname } from "node:os";
-import type pg from "pg";
 import { acquireLock, releaseLock, tryLock, tryLockSql } from "../db/advisory-lock";
 import { sendCancelRequest } from "../db/cancel";
 import { connect } from "../db/connect";
-import type { Database, PgError } from "../db/database";
+import { type Database, lastResult, type PgError } from "../db/database";
 import { quoteLiteral, setConfigStatement } from "../db/quote";
 import { MigrateError } from "../errors";
 import type { ResolvedOptions } from "./options";
@@ -95,7 +94,7 @@ export async function openRunner(options: ResolvedOptions, signal?: AbortSignal)
   // The lock comes last: if anything before it failed, it was not tried, and underMigrationLock tries it again.
   const setUp = [connectionCheckSql, idleSessionTimeoutSql(options), tryLockSql(options.tracking)].join(";\n");
   const results = await database.query(setUp).catch(() => undefined);
-  const locked = (Array.isArray(results) ? (results as pg.QueryResult[]).at(-1) : results)?.rows[0]?.locked;
+  const locked = lastResult(results)?.rows[0]?.locked;
   if (typeof locked === "boolean") lockedAtOpen.set(database, locked);
   const settings = setConfigStatement(options.sessionSettings, false);
   if (settings) {

@@ -7,6 +7,7 @@ import {
   type StoredRow,
   type TrackingTable,
   type TrackingTableState,
+  trackingTableExists,
 } from "../db/tracking-table";
 import { findUserRelations } from "../db/user-relations";
 import { MigrateError, problemsError } from "../errors";
@@ -124,7 +125,7 @@ async function applyPending(
   await checkExtensions(database, checkedInOrder, preflightOptions(options), logger);
   // Only now that every check passed: a run refused before running anything leaves nothing behind.
   await adoptLegacyTrackingTable(database, tracking, options.lockTimeoutMs, logger, read);
-  await ensureTrackingTable(database, tracking, read.legacy ? { schema_exists: true, table_exists: true } : read.state);
+  await ensureTrackingTable(database, tracking, read.legacy ? trackingTableExists : read.state);
   if (toolLedger && plan.pending.length > 0) await database.query(toolLedger.ensureSql.join(";\n"));
 
   if (plan.pending.length === 0) {
