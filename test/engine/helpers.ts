@@ -87,6 +87,11 @@ export interface QueryRecorder {
   url: string;
   /** The SQL of every query the clients sent (simple Query and extended-protocol Parse messages), in order. */
   queries: string[];
+  /**
+   * For each of `queries`, how many requests of its connection (the startup, simple Queries and Syncs) the server
+   * had not answered (ReadyForQuery) when the query arrived: more than 0 for a query sent in a pipeline.
+   */
+  unanswered: number[];
   close(): void;
 }
 
@@ -97,12 +102,24 @@ export interface QueryRecorder {
 export async function recordQueries(url: string): Promise<QueryRecorder> {
   const target = new URL(url);
   const queries: string[] = [];
+  const unanswered: number[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     let buffered = Buffer.alloc(0);
     let startup = true;
+    let requests = 0;
+    let answers = 0;
+    let fromServer = Buffer.alloc(0);
+    // Listeners run before the relay passes the data on, so an answer is counted before the client can react to it.
+    upstream.on("data", (chunk: Buffer) => {
+      fromServer = Buffer.concat([fromServer, chunk]);
+      while (fromServer.length >= 5 && fromServer.length >= 1 + fromServer.readInt32BE(1)) {
+        if (fromServer[0] === "Z".charCodeAt(0)) answers += 1;
+        fromServer = fromServer.subarray(1 + fromServer.readInt32BE(1));
+      }
+    });
     client.on("data", (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       for (;;) {
@@ -112,11 +129,16 @@ export async function recordQueries(url: string): Promise<QueryRecorder> {
         if (buffered.length < header + length) break;
         const type = startup ? "" : String.fromCharCode(buffered[0] ?? 0);
         const body = buffered.subarray(header + 4, header + length);
-        if (type === "Q") queries.push(body.toString("utf8", 0, body.indexOf(0)));
+        if (type === "Q") {
+          queries.push(body.toString("utf8", 0, body.indexOf(0)));
+          unanswered.push(requests - answers);
+        }
         if (type === "P") {
           const statementNameEnd = body.indexOf(0);
           queries.push(body.toString("utf8", statementNameEnd + 1, body.indexOf(0, statementNameEnd + 1)));
+          unanswered.push(requests - answers);
         }
+        if (startup || type === "Q" || type === "S") requests += 1;
         buffered = buffered.subarray(header + length);
         startup = false;
       }
@@ -130,6 +152,7 @@ export async function recordQueries(url: string): Promise<QueryRecorder> {
   return {
     url: proxied.toString(),
     queries,
+    unanswered,
     close: () => {
       for (const socket of sockets) socket.destroy();
       server.close();

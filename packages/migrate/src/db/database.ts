@@ -2,7 +2,7 @@
 // Every round trip has a client-side deadline: a stalled network path (a frozen proxy still acknowledges TCP,
 // so keepalive cannot tell) would otherwise leave the engine waiting forever. On a deadline the socket is
 // destroyed: the protocol offers no way to abandon one query and keep using the connection.
-import type pg from "pg";
+import pg from "pg";
 
 /** A PostgreSQL error as the pg driver reports it (ErrorResponse fields). */
 export interface PgError extends Error {
@@ -65,6 +65,7 @@ export class Database {
   readonly deadlines: Deadlines;
   private lost?: Error;
   private script?: ScriptQuery;
+  private pipeline?: ScriptPipeline;
 
   constructor(client: pg.Client, target: string, deadlines: Deadlines) {
     this.client = client;
@@ -83,7 +84,12 @@ export class Database {
 
   /** While `runScript` runs: how many of its statements completed (the running one's 0-based index). */
   get scriptStatementsCompleted(): number | undefined {
-    return this.script?.completedStatements;
+    return (this.pipeline ? this.pipeline.running : this.script)?.completedStatements;
+  }
+
+  /** While a pipeline is open: how many of its scripts the server has answered (the running one's 0-based index). */
+  get pipelineAnswered(): number | undefined {
+    return this.pipeline?.answered;
   }
 
   /** True while the session is inside a transaction block (ReadyForQuery status T or E). */
@@ -114,18 +120,38 @@ export class Database {
    * failing one.
    */
   runScript(text: string): Promise<ScriptResult> {
-    let script: ScriptQuery | undefined;
-    const done = new Promise<ScriptResult>((resolve, reject) => {
-      script = new ScriptQuery(text, resolve, reject);
-      this.script = script;
-      this.client.query(script);
-    });
-    const finished = () => {
+    const script = new ScriptQuery(text);
+    this.client.query(script);
+    return this.answerOf(script);
+  }
+
+  /**
+   * Scripts sent without waiting for the answer to the one before (pg's pipeline mode): the server starts each as
+   * soon as the previous one ends instead of idling for a round trip. The answers come in order; a script after one
+   * that failed inside a transaction block fails too ("current transaction is aborted"). Close it before sending
+   * anything else on the connection.
+   */
+  openPipeline(): ScriptPipeline {
+    if (this.pipeline) throw new Error("Database.openPipeline: a pipeline is already open");
+    const pipeline = new ScriptPipeline(
+      this.client,
+      (script) => this.answerOf(script),
+      () => {
+        if (this.pipeline === pipeline) this.pipeline = undefined;
+      },
+    );
+    this.pipeline = pipeline;
+    return pipeline;
+  }
+
+  /** The answer to a script that was sent; its deadline starts now, and it counts as the running script meanwhile. */
+  private answerOf(script: ScriptQuery): Promise<ScriptResult> {
+    this.script = script;
+    return this.withDeadline(script.answer, this.deadlines.migrationMs, (ms) => {
+      throw new ScriptError(new DeadlineError(ms, migrationTimeoutSetting), script.completedStatements);
+    }).finally(() => {
       if (this.script === script) this.script = undefined;
-    };
-    return this.withDeadline(done, this.deadlines.migrationMs, (ms) => {
-      throw new ScriptError(new DeadlineError(ms, migrationTimeoutSetting), script?.completedStatements ?? 0);
-    }).finally(finished);
+    });
   }
 
   async close(): Promise<void> {
@@ -186,23 +212,107 @@ export function formatMs(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
-/** pg "Submittable": counts CommandComplete messages so a failure can be tied to its statement. */
-class ScriptQuery {
+/**
+ * Scripts in flight on one connection (Database.openPipeline). Each answer's deadline starts when the answer before
+ * it arrives, since the server runs them one after the other.
+ */
+export class ScriptPipeline {
+  private last: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly unanswered: ScriptQuery[] = [];
+  private answeredCount = 0;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly answerOf: (script: ScriptQuery) => Promise<ScriptResult>,
+    private readonly onClosed: () => void,
+  ) {
+    setPipelineMode(client, true);
+  }
+
+  /** Sends the script now; resolves or rejects (ScriptError) when the server has run it. */
+  send(text: string): Promise<ScriptResult> {
+    if (this.closed) throw new Error("ScriptPipeline: send after close");
+    const script = new ScriptQuery(text);
+    this.unanswered.push(script);
+    this.client.query(script);
+    const answer = this.last.then(() => this.answerOf(script));
+    this.last = answer.catch(() => undefined);
+    return answer;
+  }
+
+  /**
+   * The script the server is running: the first not answered. Known as soon as the driver has read the answer
+   * before it, so a notice that arrives in the same network read as that answer is already the next script's.
+   */
+  get running(): ScriptQuery | undefined {
+    this.forgetAnswered();
+    return this.unanswered[0];
+  }
+
+  /** How many scripts the server has answered. */
+  get answered(): number {
+    this.forgetAnswered();
+    return this.answeredCount;
+  }
+
+  private forgetAnswered(): void {
+    while (this.unanswered[0]?.isAnswered) {
+      this.unanswered.shift();
+      this.answeredCount += 1;
+    }
+  }
+
+  /** Waits for every script sent to be answered (or to fail), then leaves pipeline mode. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.last;
+    setPipelineMode(this.client, false);
+    this.onClosed();
+  }
+}
+
+/**
+ * pg's `pipeline` option is fixed at construction in its types, but the client reads it at each query; switching it
+ * while nothing is in flight is safe. Only the engine's pipelined scripts use it: every other query waits for its
+ * answer anyway.
+ */
+function setPipelineMode(client: pg.Client, on: boolean): void {
+  (client as unknown as { pipeline: boolean }).pipeline = on;
+}
+
+/**
+ * pg "Submittable": counts CommandComplete messages so a failure can be tied to its statement. A pg Query by class,
+ * because in pipeline mode pg refuses other submittables (those that keep a portal open across round trips, which
+ * a simple-protocol script never does).
+ */
+class ScriptQuery extends (pg.Query as unknown as new (text: string) => object) {
   private completed = 0;
   get completedStatements(): number {
     return this.completed;
   }
   private lastRow?: (string | null)[];
   private settled = false;
+  /** The server answered: ReadyForQuery or an error. */
+  get isAnswered(): boolean {
+    return this.settled;
+  }
+  private resolveAnswer!: (result: ScriptResult) => void;
+  private rejectAnswer!: (error: Error) => void;
+  /** Settles when the server answered: ReadyForQuery, or the first error. */
+  readonly answer = new Promise<ScriptResult>((resolve, reject) => {
+    this.resolveAnswer = resolve;
+    this.rejectAnswer = reject;
+  });
 
-  constructor(
-    private readonly text: string,
-    private readonly resolve: (result: ScriptResult) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
+  constructor(private readonly script: string) {
+    super(script);
+    // Rejections are handled by whoever awaits the answer; a script nobody awaited any more must not crash the process.
+    this.answer.catch(() => undefined);
+  }
 
   submit(connection: pg.Connection): void {
-    (connection as unknown as { query(text: string): void }).query(this.text);
+    (connection as unknown as { query(text: string): void }).query(this.script);
   }
 
   handleRowDescription(): void {}
@@ -230,12 +340,12 @@ class ScriptQuery {
   handleError(error: PgError): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(new ScriptError(error, this.completed));
+    this.rejectAnswer(new ScriptError(error, this.completed));
   }
 
   handleReadyForQuery(): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve(this.lastRow ? { lastRow: this.lastRow } : {});
+    this.resolveAnswer(this.lastRow ? { lastRow: this.lastRow } : {});
   }
 }

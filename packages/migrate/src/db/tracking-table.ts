@@ -206,6 +206,15 @@ export function insertRowSql(
   return `INSERT INTO ${tracking.sql} (${columns}) VALUES (${migration.version}, ${quoteLiteral(migration.name)}, ${quoteLiteral(migration.checksum)}, clock_timestamp(), ${durationSql}, ${appliedBySql}) RETURNING duration_ms, to_json(applied_at) #>> '{}' AS applied_at, applied_by`;
 }
 
+/**
+ * A statement that fails (division by zero) unless the tracking row of `version` is there: run first in a
+ * migration's transaction, it keeps a migration sent before the one before it was answered from running after that
+ * one failed at its COMMIT (see engine/pipelined-files.ts). Not constant, so the planner cannot fold it beforehand.
+ */
+export function committedGuardSql(tracking: TrackingTable, version: number): string {
+  return `SELECT 1 / (SELECT count(*)::integer FROM ${tracking.sql} WHERE version = ${version}) AS committed_before`;
+}
+
 /** What insertRowSql stored beyond the migration's own fields. */
 export type StoredRow = Pick<AppliedMigration, "durationMs" | "appliedAt" | "appliedBy">;
 

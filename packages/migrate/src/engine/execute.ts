@@ -1,6 +1,6 @@
 // Runs one migration file (up or down) together with its tracking-table change.
 import { lockHeldSql } from "../db/advisory-lock";
-import { type Database, type PgError, ScriptError } from "../db/database";
+import { type Database, type PgError, ScriptError, type ScriptResult } from "../db/database";
 import { quoteIdentifier, setConfigStatement } from "../db/quote";
 import { type StoredRow, storedRow, storedRowOfResult, type TrackingTable } from "../db/tracking-table";
 import { MigrateError } from "../errors";
@@ -32,6 +32,12 @@ export interface FileRun {
    * of the migration's duration in milliseconds.
    */
   trackingSql: (durationSql: string) => string;
+  /**
+   * Transactional files of a pipeline (pipelined-files.ts): a statement run first in the file's transaction that
+   * fails unless the file before it committed, so that a file sent before that one's answer never runs after it
+   * failed.
+   */
+  guard?: string;
   /** Transactional files only: commit without waiting for the WAL flush (see up.ts). */
   asynchronousCommit?: boolean;
   /**
@@ -85,21 +91,10 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
   const { file, parsed } = run.checked;
   const stopNotices = reportNotices(
     run.database,
-    file,
-    parsed,
-    () => runningStatement(run),
+    () => ({ file, parsed, statement: runningStatement(run) }),
     (message) => run.logger.notice(message),
   );
-  const changes = sessionChanges(run.checked.parsed);
-  const warning = sessionChangeWarning(run.checked.file.displayPath, changes);
-  // A no-transaction file's "-- migrate:set" directives are session settings too; a transactional file's are SET LOCAL.
-  const directiveSettings = run.checked.file.directives.transaction
-    ? []
-    : Object.keys(run.checked.file.directives.settings);
-  const reset = sessionResetStatements(
-    [...changes.map((change) => change.setting), ...directiveSettings],
-    run.sessionSettings,
-  );
+  const { reset, warning } = sessionAfter(run);
   try {
     const outcome = await (run.checked.file.directives.transaction
       ? runInTransaction(run, reset)
@@ -112,6 +107,25 @@ export async function runFile(run: FileRun): Promise<FileOutcome> {
   }
 }
 
+/**
+ * What puts the session back after the file: the statements resetting what it changed for the session, and the
+ * warning that says so.
+ */
+export function sessionAfter(run: FileRun): { reset: readonly string[]; warning: string | undefined } {
+  const changes = sessionChanges(run.checked.parsed);
+  // A no-transaction file's "-- migrate:set" directives are session settings too; a transactional file's are SET LOCAL.
+  const directiveSettings = run.checked.file.directives.transaction
+    ? []
+    : Object.keys(run.checked.file.directives.settings);
+  return {
+    reset: sessionResetStatements(
+      [...changes.map((change) => change.setting), ...directiveSettings],
+      run.sessionSettings,
+    ),
+    warning: sessionChangeWarning(run.checked.file.displayPath, changes),
+  };
+}
+
 /** The statement a no-transaction file is running, for its notices and progress. */
 const currentStatement = new WeakMap<FileRun, ParsedStatement>();
 
@@ -120,7 +134,7 @@ const currentStatement = new WeakMap<FileRun, ParsedStatement>();
  * far identify it (the script's prefix comes first; the engine's statements after the file have none): the server
  * flushes their completions before it sends a notice.
  */
-function runningStatement(run: FileRun): ParsedStatement | undefined {
+export function runningStatement(run: FileRun): ParsedStatement | undefined {
   const { file, parsed } = run.checked;
   if (!file.directives.transaction) return currentStatement.get(run);
   const completed = run.database.scriptStatementsCompleted;
@@ -132,7 +146,7 @@ function runningStatement(run: FileRun): ParsedStatement | undefined {
  * of a no-transaction file's statement: during a transactional file's script the server holds back the completions
  * of its statements (it flushes them with a notice, or at the end), so the statement running is not known then.
  */
-async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
+export async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
   const stop = run.progress?.watch(run.database, {
     id: run.id,
     displayPath: run.checked.file.displayPath,
@@ -157,67 +171,99 @@ async function watched<T>(run: FileRun, work: () => Promise<T>): Promise<T> {
  * identifies the failing one; PostgreSQL's error position, when given, locates it to the column.
  */
 async function runInTransaction(run: FileRun, reset: readonly string[]): Promise<FileOutcome> {
-  const { database, checked } = run;
-  const { file, parsed } = checked;
-  const shared = run.sharedTransaction;
-  const { statements: prefixStatements, text: prefix } = transactionPrefix(run);
-  // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
-  const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
-  const suffix = shared
-    ? [...localSettingsRestore(file.directives.settings, run.sessionSettings), ...reset, run.trackingSql(durationSql)]
-    : [...reset, run.trackingSql(durationSql), "COMMIT"];
-  const script = `${prefix}${file.sql}\n;\n${suffix.join(";\n")}`;
-
+  const script = transactionalScript(run, reset);
   const started = performance.now();
   try {
-    const result = await watched(run, () => database.runScript(script));
-    // Only an up script ends with the tracking row's RETURNING: a down script's last row is the file's own.
-    const stored = run.direction === "up" ? storedRow(result.lastRow) : undefined;
-    const durationMs = stored?.durationMs ?? Math.round(performance.now() - started);
-    return { durationMs, droppedInvalidIndexes: [], ...(stored && { stored }) };
+    return transactionalOutcome(run, await watched(run, () => run.database.runScript(script.text)), started);
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
-    await database.query("ROLLBACK").catch(() => undefined);
-    const cause = error.error;
-    if (isConnectionLoss(cause)) throw lostDuringFile(database, file.displayPath, cause, true);
-
-    const position = cause.position === undefined ? undefined : Number(cause.position) - 1;
-    const unit = position === undefined ? "character" : await positionUnitOf(database);
-    const fileStart = new SourceText(prefix).positionsBefore(prefix.length, unit);
-    const fileEnd = fileStart + parsed.source.positionsBefore(file.sql.length, unit);
-    const rolledBack =
-      shared?.rolledBack ??
-      (run.direction === "up"
-        ? "The migration was rolled back: none of its changes and no tracking row were applied."
-        : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.");
-    if (position !== undefined && position >= fileStart && position < fileEnd) {
-      const index = parsed.source.indexOfPosition(position - fileStart, unit);
-      const statement = statementAt(parsed, index);
-      throw migrationFailed(file, parsed, { statement, index }, cause, [...advice(run, statement), rolledBack]);
-    }
-    const ordinal = error.completedStatements - prefixStatements.length;
-    const statement = parsed.statements[ordinal];
-    if (statement) throw migrationFailed(file, parsed, { statement }, cause, [...advice(run, statement), rolledBack]);
-    if (ordinal < 0) {
-      throw migrationFailed(file, parsed, {}, cause, [
-        `The server refused a "-- migrate:set" directive of this file (${Object.keys(file.directives.settings).join(", ")}).`,
-        rolledBack,
-      ]);
-    }
-    throw migrationFailed(file, parsed, {}, cause, [
-      "The error came after the file's statements: when resetting the session settings, recording the migration in the tracking table, or at COMMIT (deferred constraints).",
-      rolledBack,
-    ]);
+    throw await transactionalFailure(run, script, error);
   }
 }
 
-/** What a transactional file's script runs before the file: BEGIN (unless shared) and its SET LOCAL settings. */
+/** A transactional file's one round trip (see runInTransaction), and where the file sits in it. */
+export interface TransactionalScript {
+  text: string;
+  /** What comes before the file's own SQL in `text`. */
+  prefix: string;
+  /** The statements of `prefix`. */
+  prefixStatements: readonly string[];
+}
+
+export function transactionalScript(run: FileRun, reset: readonly string[]): TransactionalScript {
+  const { file } = run.checked;
+  const { statements: prefixStatements, text: prefix } = transactionPrefix(run);
+  // The newline ends a trailing `--` comment; the semicolon ends a last statement written without one.
+  const durationSql = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
+  const suffix = run.sharedTransaction
+    ? [...localSettingsRestore(file.directives.settings, run.sessionSettings), ...reset, run.trackingSql(durationSql)]
+    : [...reset, run.trackingSql(durationSql), "COMMIT"];
+  return { text: `${prefix}${file.sql}\n;\n${suffix.join(";\n")}`, prefix, prefixStatements };
+}
+
+/** The outcome of a transactional script that the server ran to the end; `started`: when it was sent. */
+export function transactionalOutcome(run: FileRun, result: ScriptResult, started: number): FileOutcome {
+  // Only an up script ends with the tracking row's RETURNING: a down script's last row is the file's own.
+  const stored = run.direction === "up" ? storedRow(result.lastRow) : undefined;
+  const durationMs = stored?.durationMs ?? Math.round(performance.now() - started);
+  return { durationMs, droppedInvalidIndexes: [], ...(stored && { stored }) };
+}
+
+/**
+ * Rolls back after a transactional script failed and says where and why: the failing statement (by the server's
+ * error position, or by the number of statements that completed), what was rolled back, and what to do.
+ */
+export async function transactionalFailure(
+  run: FileRun,
+  script: TransactionalScript,
+  error: ScriptError,
+): Promise<MigrateError> {
+  const { database, checked } = run;
+  const { file, parsed } = checked;
+  const { prefix, prefixStatements } = script;
+  const shared = run.sharedTransaction;
+  await database.query("ROLLBACK").catch(() => undefined);
+  const cause = error.error;
+  if (isConnectionLoss(cause)) return lostDuringFile(database, file.displayPath, cause, true);
+
+  const position = cause.position === undefined ? undefined : Number(cause.position) - 1;
+  const unit = position === undefined ? "character" : await positionUnitOf(database);
+  const fileStart = new SourceText(prefix).positionsBefore(prefix.length, unit);
+  const fileEnd = fileStart + parsed.source.positionsBefore(file.sql.length, unit);
+  const rolledBack =
+    shared?.rolledBack ??
+    (run.direction === "up"
+      ? "The migration was rolled back: none of its changes and no tracking row were applied."
+      : "The down migration was rolled back: none of its changes were applied, and the migration stays recorded as applied.");
+  if (position !== undefined && position >= fileStart && position < fileEnd) {
+    const index = parsed.source.indexOfPosition(position - fileStart, unit);
+    const statement = statementAt(parsed, index);
+    return migrationFailed(file, parsed, { statement, index }, cause, [...advice(run, statement), rolledBack]);
+  }
+  const ordinal = error.completedStatements - prefixStatements.length;
+  const statement = parsed.statements[ordinal];
+  if (statement) return migrationFailed(file, parsed, { statement }, cause, [...advice(run, statement), rolledBack]);
+  if (ordinal < 0) {
+    return migrationFailed(file, parsed, {}, cause, [
+      `The server refused a "-- migrate:set" directive of this file (${Object.keys(file.directives.settings).join(", ")}).`,
+      rolledBack,
+    ]);
+  }
+  return migrationFailed(file, parsed, {}, cause, [
+    "The error came after the file's statements: when resetting the session settings, recording the migration in the tracking table, or at COMMIT (deferred constraints).",
+    rolledBack,
+  ]);
+}
+
+/** What a transactional file's script runs before the file: BEGIN (unless shared), the guard, its SET LOCAL settings. */
 function transactionPrefix(run: FileRun): { statements: string[]; text: string } {
   const settings: Record<string, string> = { ...run.checked.file.directives.settings };
   if (run.asynchronousCommit) settings.synchronous_commit = "off";
-  const statements = [run.sharedTransaction ? undefined : "BEGIN", setConfigStatement(settings, true)].filter(
-    (statement) => statement !== undefined,
-  );
+  const statements = [
+    run.sharedTransaction ? undefined : "BEGIN",
+    run.guard,
+    setConfigStatement(settings, true),
+  ].filter((statement) => statement !== undefined);
   return { statements, text: statements.length > 0 ? `${statements.join(";\n")};\n` : "" };
 }
 

@@ -21,21 +21,29 @@ export function formatNotice(where: string, notice: ServerNotice): string {
   return lines.join("\n");
 }
 
+/** What was running when a notice arrived: a file, and the statement of it if known. */
+export interface NoticeSource {
+  file: SqlFile;
+  parsed: ParsedSql;
+  statement?: ParsedStatement | undefined;
+}
+
 /**
- * Reports the notices of `database` while `file` runs, until the returned function is called. `statement` tells
- * which statement is running when a notice arrives (undefined: the file as a whole).
+ * Reports the notices of `database` until the returned function is called. `source` tells which file (and
+ * statement, if known) is running when a notice arrives; undefined: none of the engine's files.
  */
 export function reportNotices(
   database: Database,
-  file: SqlFile,
-  parsed: ParsedSql,
-  statement: () => ParsedStatement | undefined,
+  source: () => NoticeSource | undefined,
   report: (message: string) => void,
 ): () => void {
   const onNotice = (notice: ServerNotice) => {
-    const current = statement();
-    const position = current && parsed.source.lineColumn(current.start);
-    const where = position ? `${file.displayPath}:${position.line}:${position.column}` : file.displayPath;
+    const running = source();
+    if (!running) return;
+    const position = running.statement && running.parsed.source.lineColumn(running.statement.start);
+    const where = position
+      ? `${running.file.displayPath}:${position.line}:${position.column}`
+      : running.file.displayPath;
     report(formatNotice(where, notice));
   };
   database.client.on("notice", onNotice);

@@ -1,6 +1,7 @@
 import type { Database, PgError } from "../db/database";
 import { adoptLegacyTrackingTable, readTracking, readTrackingTableOrLegacy } from "../db/legacy-tracking-table";
 import {
+  committedGuardSql,
   ensureTrackingTable,
   insertRowSql,
   readTrackingTable,
@@ -20,14 +21,16 @@ import type {
   MigrationFile,
   MigrationSet,
   Plan,
+  ProgressEvent,
   SqlFile,
   UpResult,
 } from "../types";
 import { type CheckedFile, checkSqlFiles } from "./check-sql";
 import { computePlan, displayDirectory } from "./compute-plan";
-import { runFile, runOptionsOf } from "./execute";
+import { type FileOutcome, type FileRun, runFile, runOptionsOf } from "./execute";
 import { recordImported } from "./import-ledger";
 import { type ResolvedOptions, resolveOptions } from "./options";
+import { runPipelinedFiles } from "./pipelined-files";
 import { checkExtensions, preflightOptions } from "./preflight";
 import { ProgressWatch } from "./progress-watch";
 import {
@@ -153,52 +156,61 @@ async function applyPending(
   const inserted: (AppliedMigration | undefined)[] = [];
   let unflushedCommits = 0;
   let completed = false;
-  const lastPending = plan.pending.at(-1);
+  const steps = plan.pending.flatMap((migration) => {
+    const file = checked.get(migration.up);
+    return file ? [{ migration, file }] : [];
+  });
+  const lastPending = steps.at(-1)?.migration;
+  // The last migration commits synchronously: that flush makes every earlier commit durable too.
+  const asynchronousCommit = (migration: MigrationFile) =>
+    migration.up.directives.transaction && migration !== lastPending;
+  const runOf = ({ migration, file }: Step): FileRun => ({
+    database,
+    id: migration.id,
+    progress,
+    checked: file,
+    direction: "up",
+    trackingSql: (durationSql) => recordSql(migration, file, durationSql),
+    asynchronousCommit: asynchronousCommit(migration),
+    ...runOptionsOf(options, migration.id, file),
+  });
+  const started = ({ migration, file }: Step) => {
+    const transactional = migration.up.directives.transaction;
+    logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
+    options.onProgress(migrationStarted(migration, file));
+  };
+  const done = ({ migration }: Step, { durationMs, droppedInvalidIndexes: dropped, stored }: FileOutcome) => {
+    droppedInvalidIndexes.push(...dropped);
+    if (asynchronousCommit(migration)) unflushedCommits += 1;
+    else unflushedCommits = 0;
+    const result = appliedResult(migration, durationMs);
+    applied.push(result);
+    inserted.push(stored && storedMigration(result, stored));
+    options.onProgress({ kind: "migration-done", direction: "up", result });
+    logger.info(`Applied ${migration.id} in ${durationMs} ms`);
+  };
   try {
-    for (const migration of plan.pending) {
-      const file = checked.get(migration.up);
-      if (!file) continue;
-      throwIfInterrupted(options);
-      const transactional = migration.up.directives.transaction;
-      // The last migration commits synchronously: that flush makes every earlier commit durable too.
-      const asynchronousCommit = transactional && migration !== lastPending;
-      logger.info(`Applying ${migration.up.displayPath}${transactional ? "" : " (outside a transaction)"}`);
-      options.onProgress({
-        kind: "migration-started",
-        direction: "up",
-        id: migration.id,
-        displayPath: migration.up.displayPath,
-        transactional,
-        statements: file.parsed.statements.length,
+    for (let index = 0; index < steps.length; ) {
+      const step = steps[index] as Step;
+      if (!step.migration.up.directives.transaction) {
+        throwIfInterrupted(options);
+        started(step);
+        done(step, await runFile(runOf(step)));
+        index += 1;
+        continue;
+      }
+      // A run of transactional files goes out as one pipeline; a no-transaction file waits for the ones before it.
+      let end = index;
+      while (steps[end]?.migration.up.directives.transaction) end += 1;
+      const segment = steps.slice(index, end);
+      await runPipelinedFiles({
+        runs: segment.map(runOf),
+        guard: (at) => committedGuardSql(tracking, (segment[at - 1] as Step).migration.version),
+        beforeSending: () => throwIfInterrupted(options),
+        onStarted: (at) => started(segment[at] as Step),
+        onDone: (at, outcome) => done(segment[at] as Step, outcome),
       });
-      const {
-        durationMs,
-        droppedInvalidIndexes: dropped,
-        stored,
-      } = await runFile({
-        database,
-        id: migration.id,
-        progress,
-        checked: file,
-        direction: "up",
-        trackingSql: (durationSql) => recordSql(migration, file, durationSql),
-        asynchronousCommit,
-        ...runOptionsOf(options, migration.id, file),
-      });
-      droppedInvalidIndexes.push(...dropped);
-      if (asynchronousCommit) unflushedCommits += 1;
-      else unflushedCommits = 0;
-      const result = {
-        version: migration.version,
-        name: migration.name,
-        id: migration.id,
-        checksum: migration.up.checksum,
-        durationMs,
-      };
-      applied.push(result);
-      inserted.push(stored && storedMigration(result, stored));
-      options.onProgress({ kind: "migration-done", direction: "up", result });
-      logger.info(`Applied ${migration.id} in ${durationMs} ms`);
+      index = end;
     }
     completed = true;
   } finally {
@@ -214,7 +226,7 @@ async function applyPending(
 }
 
 /**
- * Single-transaction mode: BEGIN, each file with its tracking row (one round trip each), one synchronous COMMIT.
+ * Single-transaction mode: BEGIN, each file with its tracking row (one script each, pipelined), one synchronous COMMIT.
  * Any failure, including at COMMIT (deferred constraints), rolls back every migration of the run.
  */
 async function applyInOneTransaction(
@@ -231,23 +243,15 @@ async function applyInOneTransaction(
   logger.info(`Applying ${count} migration(s) in one transaction`);
   const applied: AppliedResult[] = [];
   const inserted: (AppliedMigration | undefined)[] = [];
+  const files = plan.pending.flatMap((migration) => {
+    const file = checked.get(migration.up);
+    return file ? [{ migration, file }] : [];
+  });
   await database.query("BEGIN");
   let committed = false;
   try {
-    for (const migration of plan.pending) {
-      const file = checked.get(migration.up);
-      if (!file) continue;
-      throwIfInterrupted(options);
-      logger.info(`Applying ${migration.up.displayPath}`);
-      options.onProgress({
-        kind: "migration-started",
-        direction: "up",
-        id: migration.id,
-        displayPath: migration.up.displayPath,
-        transactional: true,
-        statements: file.parsed.statements.length,
-      });
-      const { durationMs, stored } = await runFile({
+    await runPipelinedFiles({
+      runs: files.map(({ migration, file }) => ({
         database,
         id: migration.id,
         progress,
@@ -259,17 +263,19 @@ async function applyInOneTransaction(
         tracking,
         platform: options.platform,
         logger,
-      });
-      const result = {
-        version: migration.version,
-        name: migration.name,
-        id: migration.id,
-        checksum: migration.up.checksum,
-        durationMs,
-      };
-      applied.push(result);
-      inserted.push(stored && storedMigration(result, stored));
-    }
+      })),
+      beforeSending: () => throwIfInterrupted(options),
+      onStarted: (index) => {
+        const { migration, file } = files[index] as (typeof files)[number];
+        logger.info(`Applying ${migration.up.displayPath}`);
+        options.onProgress(migrationStarted(migration, file));
+      },
+      onDone: (index, { durationMs, stored }) => {
+        const result = appliedResult((files[index] as (typeof files)[number]).migration, durationMs);
+        applied.push(result);
+        inserted.push(stored && storedMigration(result, stored));
+      },
+    });
     throwIfInterrupted(options);
     await commitRun(database, rolledBack);
     committed = true;
@@ -280,6 +286,27 @@ async function applyInOneTransaction(
   for (const result of applied) options.onProgress({ kind: "migration-done", direction: "up", result });
   logger.info(`Committed ${count} migration(s): ${applied.map((migration) => migration.id).join(", ")}`);
   return { applied, droppedInvalidIndexes: [], state: await finalState(database, tracking, plan.applied, inserted) };
+}
+
+interface Step {
+  migration: MigrationFile;
+  file: CheckedFile;
+}
+
+function migrationStarted(migration: MigrationFile, file: CheckedFile): ProgressEvent {
+  return {
+    kind: "migration-started",
+    direction: "up",
+    id: migration.id,
+    displayPath: migration.up.displayPath,
+    transactional: migration.up.directives.transaction,
+    statements: file.parsed.statements.length,
+  };
+}
+
+function appliedResult(migration: MigrationFile, durationMs: number): AppliedResult {
+  const { version, name, id } = migration;
+  return { version, name, id, checksum: migration.up.checksum, durationMs };
 }
 
 /** A tracking row as readTrackingTable returns it. */
